@@ -1,0 +1,263 @@
+//! The `teikit` command line: parses arguments, calls the library, prints what it returns.
+//!
+//! Exit status, for every command: 0 success; 1 the input has problems (a source that does not
+//! convert, a document that breaks a rule, a stale output); 2 teikit could not run (unreadable
+//! files, bad arguments).
+
+mod report;
+
+use crate::convert::build::{build, BuildOptions, Outcome};
+use crate::convert::{convert_file, data_paths, ConvertError};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::output::write_atomically;
+use crate::rules::check_document;
+use clap::{Parser, Subcommand};
+use report::print_diagnostic;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A toolchain for scholarly TEI P5 XML.
+#[derive(Debug, Parser)]
+#[command(name = "teikit", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Convert one plain-text document to TEI P5.
+    ///
+    /// Reads `volume.toml` and `dN.toml` from beside the source. Writes to OUT atomically, or to
+    /// standard output.
+    Convert {
+        /// The plain-text source, e.g. sources/frus1969-76v10/d59.txt.
+        source: PathBuf,
+        /// Where to write the TEI (default: standard output).
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Also list capitalised words that no register covers.
+        #[arg(long)]
+        report_unknown: bool,
+    },
+    /// Convert every source under SOURCES into OUT, checking each result.
+    Build {
+        /// The sources directory: VOLUME/dN.txt beside VOLUME/volume.toml.
+        #[arg(long, default_value = "sources", value_name = "SOURCES")]
+        sources: PathBuf,
+        /// Where the TEI goes: OUT/VOLUME/dN.xml.
+        #[arg(long, default_value = "tei", value_name = "OUT")]
+        out: PathBuf,
+        /// Write nothing; exit 1 naming every output that is missing or differs from a fresh
+        /// conversion.
+        #[arg(long)]
+        check: bool,
+        /// Also list capitalised words that no register covers.
+        #[arg(long)]
+        report_unknown: bool,
+    },
+    /// Check TEI files with the semantic rules (unique ids, resolvable pointers, ISO dates).
+    Validate {
+        /// Files or directories (searched for *.xml).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Runs the command line and returns the exit status.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Convert {
+            source,
+            output,
+            report_unknown,
+        } => run_convert(source, output, report_unknown),
+        Command::Build {
+            sources,
+            out,
+            check,
+            report_unknown,
+        } => run_build(sources, out, check, report_unknown),
+        Command::Validate { paths } => run_validate(paths),
+    }
+}
+
+fn print_all(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        print_diagnostic(d);
+    }
+}
+
+fn convert_error_status(error: &ConvertError) -> ExitCode {
+    match error {
+        ConvertError::Source(diagnostics) => {
+            print_all(diagnostics);
+            ExitCode::from(1)
+        }
+        ConvertError::Editorial(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+        ConvertError::Io { .. } => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_convert(source: PathBuf, output: Option<PathBuf>, report_unknown: bool) -> ExitCode {
+    let conversion = match convert_file(&source) {
+        Ok(c) => c,
+        Err(e) => return convert_error_status(&e),
+    };
+    print_all(&conversion.warnings);
+    if report_unknown {
+        print_all(&conversion.unknown_names);
+    }
+    match output {
+        Some(path) => {
+            let (volume, document) = data_paths(&source);
+            let inputs = [source.as_path(), volume.as_path(), document.as_path()];
+            if let Err(e) = write_atomically(&path, conversion.xml.as_bytes(), &inputs) {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        None => print!("{}", conversion.xml),
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_build(sources: PathBuf, out: PathBuf, check: bool, report_unknown: bool) -> ExitCode {
+    let report = match build(&BuildOptions {
+        sources,
+        out,
+        check,
+    }) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut status = ExitCode::SUCCESS;
+    let (mut converted, mut written) = (0, 0);
+    for (source, outcome) in &report.outcomes {
+        match outcome {
+            Outcome::Current { output, written: w } => {
+                converted += 1;
+                if *w {
+                    written += 1;
+                    eprintln!("wrote {}", output.display());
+                }
+            }
+            Outcome::Stale { output, missing } => {
+                let why = if *missing {
+                    "is missing"
+                } else {
+                    "differs from a fresh conversion"
+                };
+                eprintln!(
+                    "{}: error: {why} of {}; run `teikit build` and commit the result",
+                    output.display(),
+                    source.display()
+                );
+                status = ExitCode::from(1);
+            }
+            Outcome::Failed(e) => {
+                let s = convert_error_status(e);
+                if s != ExitCode::SUCCESS {
+                    status = ExitCode::from(1);
+                }
+            }
+            Outcome::Invalid(problems) => {
+                eprintln!(
+                    "{}: error: the converted TEI breaks the rules (a converter bug):",
+                    source.display()
+                );
+                print_all(problems);
+                status = ExitCode::from(1);
+            }
+            Outcome::Unwritable(e) => {
+                eprintln!("error: {e}");
+                status = ExitCode::from(2);
+            }
+        }
+    }
+    print_all(&report.warnings);
+    if report_unknown {
+        print_all(&report.unknown_names);
+    }
+    let verb = if check {
+        "checked"
+    } else {
+        "converted and validated"
+    };
+    eprintln!(
+        "{verb} {converted} of {} source(s); {written} written",
+        report.outcomes.len()
+    );
+    status
+}
+
+fn xml_files(path: &PathBuf, into: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for entry in entries {
+            if entry.is_dir() || entry.extension().is_some_and(|e| e == "xml") {
+                xml_files(&entry, into)?;
+            }
+        }
+    } else {
+        into.push(path.clone());
+    }
+    Ok(())
+}
+
+fn run_validate(paths: Vec<PathBuf>) -> ExitCode {
+    let mut files = Vec::new();
+    for path in &paths {
+        if let Err(e) = xml_files(path, &mut files) {
+            eprintln!("{}: error: cannot read: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    let mut status = ExitCode::SUCCESS;
+    for file in &files {
+        let text = match std::fs::read(file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => {
+                    eprintln!("{}: error: not UTF-8", file.display());
+                    status = ExitCode::from(1);
+                    continue;
+                }
+            },
+            Err(e) => {
+                eprintln!("{}: error: cannot read: {e}", file.display());
+                return ExitCode::from(2);
+            }
+        };
+        let problems = check_document(file, &text);
+        if problems.iter().any(|d| d.severity == Severity::Error) {
+            status = ExitCode::from(1);
+        }
+        print_all(&problems);
+    }
+    eprintln!("validated {} file(s)", files.len());
+    status
+}

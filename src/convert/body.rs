@@ -1,0 +1,474 @@
+//! Encoding the document's text: paragraphs, heads, page breaks, notes, names, dates and the
+//! handwritten annotations that the notes report.
+//!
+//! The [`TextEncoder`] walks the pieces of each line once and records what it found in
+//! [`Findings`], from which the header is then written: the header describes exactly what the
+//! text contains and what the converter did to it.
+
+use super::dates::{find_dates, DateContext, DateMention, DateValue, Inference, LOCAL_OFFSET};
+use super::editorial::{EntryKind, VolumeData};
+use super::layout::NoteText;
+use super::markers::{PageNumber, Piece};
+use super::mentions::{Gazetteer, Mention};
+use super::runin::{find_run_in_head, Delimiter};
+use super::source::SourceText;
+use super::source_note::{analyse_note, AnnotationAct, ArchivalSource, Classification};
+use super::spans::{build_nodes, Span};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::xml::{Element, Node};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+/// The `xml:id` of the converter in the header (`appInfo`), which `@resp` points to wherever
+/// the converter made an editorial decision.
+pub const CONVERTER_ID: &str = "teikit";
+
+/// A dash (or other text) the received text lost and the converter supplied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repair {
+    /// The `xml:id` of the `supplied` element.
+    pub id: String,
+    /// The text as received ("VietnamTho").
+    pub received: String,
+    /// The text as encoded ("Vietnam—Tho").
+    pub encoded: String,
+    /// Where it is in the source.
+    pub location: Location,
+}
+
+/// A hand seen on the original document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hand {
+    /// The `xml:id` of the `handNote`.
+    pub id: String,
+    /// The person the hand belongs to.
+    pub person: String,
+    /// The notes that report it.
+    pub notes: Vec<String>,
+}
+
+/// What the text contains and what the converter did, for the header and the report.
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    /// Register entries mentioned, by kind.
+    pub entries: BTreeSet<(EntryKind, String)>,
+    /// Abbreviations used.
+    pub abbreviations: BTreeSet<String>,
+    /// Person mentions by office alone ("the President"), resolved from the registers.
+    pub role_mentions: usize,
+    /// Date expressions normalised.
+    pub dates: usize,
+    /// Of which the year was taken from the document.
+    pub dates_with_inferred_year: usize,
+    /// Of which the day was computed from the document's date.
+    pub relative_dates: usize,
+    /// Of which a vague period was given bounds.
+    pub periods: usize,
+    /// Of which a time was given the UTC offset of its place.
+    pub zoned_times: usize,
+    /// Run-in heads.
+    pub run_in_heads: usize,
+    /// Supplied text.
+    pub repairs: Vec<Repair>,
+    /// Page numbers, in order.
+    pub pages: Vec<String>,
+    /// Notes moved to their reference points.
+    pub notes: usize,
+    /// The archival source of the source note, with the note's id.
+    pub archival: Option<(ArchivalSource, String)>,
+    /// The classification stated in the source note.
+    pub classification: Option<Classification>,
+    /// Hands that annotated the original.
+    pub hands: BTreeMap<String, Hand>,
+    /// Elements describing handwriting on the original, for the document's opener.
+    pub annotations: Vec<Element>,
+    /// Capitalised words that no register covers (reported on request).
+    pub unknown_names: Vec<Diagnostic>,
+}
+
+/// Encodes runs of the source as TEI, collecting [`Findings`].
+pub struct TextEncoder<'a> {
+    source: &'a SourceText,
+    volume: &'a VolumeData,
+    gazetteer: &'a Gazetteer,
+    dates: DateContext,
+    doc_id: &'a str,
+    notes: &'a [NoteText],
+    heads: Vec<String>,
+    /// What was found so far.
+    pub findings: Findings,
+}
+
+impl<'a> TextEncoder<'a> {
+    /// An encoder for the document `doc_id` of `source`.
+    pub fn new(
+        source: &'a SourceText,
+        volume: &'a VolumeData,
+        gazetteer: &'a Gazetteer,
+        dates: DateContext,
+        doc_id: &'a str,
+        notes: &'a [NoteText],
+    ) -> Self {
+        TextEncoder {
+            source,
+            volume,
+            gazetteer,
+            dates,
+            doc_id,
+            notes,
+            heads: Vec::new(),
+            findings: Findings::default(),
+        }
+    }
+
+    /// Encodes a line's pieces; `run_in` looks for a run-in head at its start.
+    pub fn encode_pieces(&mut self, pieces: &[Piece], run_in: bool) -> Vec<Node> {
+        let mut nodes = Vec::new();
+        for (i, piece) in pieces.iter().enumerate() {
+            match piece {
+                Piece::Text(range) => {
+                    let extra = if run_in && i == 0 {
+                        self.run_in_head(range)
+                    } else {
+                        Vec::new()
+                    };
+                    nodes.extend(self.encode_text(range.clone(), extra));
+                }
+                Piece::Page { number, .. } => nodes.push(Node::Element(self.page_break(number))),
+                Piece::NoteRef { number, .. } => nodes.push(Node::Element(self.note(*number))),
+            }
+        }
+        nodes
+    }
+
+    /// Whether a range of the source is only whitespace.
+    pub fn is_blank(&self, range: &Range<usize>) -> bool {
+        self.source.slice(range).trim().is_empty()
+    }
+
+    /// A page break, recorded in the page sequence.
+    pub fn page_break(&mut self, number: &PageNumber) -> Element {
+        self.findings.pages.push(number.label.clone());
+        page_break_element(number)
+    }
+
+    fn run_in_head(&mut self, range: &Range<usize>) -> Vec<Span> {
+        let text = self.source.slice(range);
+        let gazetteer = self.gazetteer;
+        let Some(head) = find_run_in_head(text, &self.heads, |w| gazetteer.knows(w)) else {
+            return Vec::new();
+        };
+        self.findings.run_in_heads += 1;
+        self.heads.push(text[head.head.clone()].to_string());
+        let mut spans = vec![Span::new(
+            head.head.clone(),
+            Element::new("label").with_attribute("type", "run-in"),
+        )];
+        if head.kind == Delimiter::LostDash {
+            let id = format!(
+                "{}_supplied{}",
+                self.doc_id,
+                self.findings.repairs.len() + 1
+            );
+            let word_end = text[head.head.end..]
+                .find(|c: char| !c.is_alphanumeric())
+                .map_or(text.len(), |i| head.head.end + i);
+            self.findings.repairs.push(Repair {
+                id: id.clone(),
+                received: text[head.head.start..word_end].to_string(),
+                encoded: format!(
+                    "{}—{}",
+                    &text[head.head.clone()],
+                    &text[head.head.end..word_end]
+                ),
+                location: self.source.location(range.start + head.head.start),
+            });
+            spans.push(Span::new(
+                head.delimiter.clone(),
+                Element::new("supplied")
+                    .with_attribute("xml:id", id)
+                    .with_attribute("reason", "omitted-in-transmission")
+                    .with_attribute("resp", format!("#{CONVERTER_ID}"))
+                    .with_text("—"),
+            ));
+        }
+        spans
+    }
+
+    /// Encodes a run of text: names, dates and any `extra` spans (offsets within the run).
+    pub fn encode_text(&mut self, range: Range<usize>, extra: Vec<Span>) -> Vec<Node> {
+        let text = self.source.slice(&range);
+        let mentions = self.gazetteer.find(text);
+        let dates = find_dates(text, self.dates);
+        let mut spans = extra;
+        for date in &dates {
+            spans.push(Span::new(
+                date.range.clone(),
+                self.date_element(date, &mentions),
+            ));
+        }
+        for mention in &mentions {
+            let overlaps_date = dates
+                .iter()
+                .any(|d| d.range.start < mention.range.end && mention.range.start < d.range.end);
+            if !overlaps_date {
+                spans.extend(self.mention_spans(mention));
+            }
+        }
+        self.report_unknown_names(text, range.start, &spans);
+        build_nodes(text, spans)
+    }
+
+    fn mention_spans(&mut self, mention: &Mention) -> Vec<Span> {
+        let mut spans = Vec::new();
+        // A title and its name are one space apart ("Ambassador Sullivan").
+        let name_start = if mention.title_len > 0 && mention.title_len < mention.range.len() {
+            mention.range.start + mention.title_len + 1
+        } else {
+            mention.range.start
+        };
+        match &mention.entry {
+            Some((kind, id)) => {
+                self.findings.entries.insert((*kind, id.clone()));
+                let element = match kind {
+                    EntryKind::Person => "persName",
+                    EntryKind::Place => "placeName",
+                    EntryKind::Org => "orgName",
+                };
+                spans.push(Span::new(
+                    mention.range.clone(),
+                    Element::new(element).with_attribute("ref", format!("#{id}")),
+                ));
+                if mention.title_len > 0 {
+                    if mention.title_len == mention.range.len() {
+                        self.findings.role_mentions += 1;
+                    }
+                    spans.push(Span::new(
+                        mention.range.start..mention.range.start + mention.title_len,
+                        Element::new("roleName"),
+                    ));
+                }
+                if let Some(abbreviation) = &mention.abbreviation {
+                    self.findings.abbreviations.insert(abbreviation.clone());
+                    spans.push(Span::new(
+                        name_start..mention.range.end,
+                        Element::new("abbr").with_attribute("corresp", format!("#{abbreviation}")),
+                    ));
+                }
+            }
+            None => {
+                if let Some(abbreviation) = &mention.abbreviation {
+                    self.findings.abbreviations.insert(abbreviation.clone());
+                    spans.push(Span::new(
+                        mention.range.clone(),
+                        Element::new("abbr").with_attribute("corresp", format!("#{abbreviation}")),
+                    ));
+                }
+            }
+        }
+        spans
+    }
+
+    fn date_element(&mut self, date: &DateMention, mentions: &[Mention]) -> Element {
+        self.findings.dates += 1;
+        let offset = self.utc_offset_before(date.range.start, mentions);
+        let zone = |v: &str| -> String {
+            match &offset {
+                Some(o) => v.replace(LOCAL_OFFSET, o),
+                None => v.replace(LOCAL_OFFSET, ""),
+            }
+        };
+        let mut element = Element::new("date");
+        let zoned = match &date.value {
+            DateValue::When(v) => {
+                element.set_attribute("when", zone(v));
+                v.contains(LOCAL_OFFSET)
+            }
+            DateValue::Span(a, b) => {
+                element.set_attribute("from", zone(a));
+                element.set_attribute("to", zone(b));
+                a.contains(LOCAL_OFFSET)
+            }
+            DateValue::Period(a, b) => {
+                element.set_attribute("notBefore", zone(a));
+                element.set_attribute("notAfter", zone(b));
+                false
+            }
+        };
+        if zoned && offset.is_some() {
+            self.findings.zoned_times += 1;
+        }
+        if let Some(inference) = date.inference {
+            let cert = match inference {
+                Inference::Year => {
+                    self.findings.dates_with_inferred_year += 1;
+                    "high"
+                }
+                Inference::RelativeToDocument => {
+                    self.findings.relative_dates += 1;
+                    "medium"
+                }
+                Inference::PeriodBounds => {
+                    self.findings.periods += 1;
+                    "medium"
+                }
+            };
+            element.set_attribute("cert", cert);
+            element.set_attribute("resp", format!("#{CONVERTER_ID}"));
+            element.set_attribute("evidence", "internal");
+        }
+        element
+    }
+
+    /// The UTC offset of the nearest place named before `position` in the same run, or the
+    /// volume's default.
+    fn utc_offset_before(&self, position: usize, mentions: &[Mention]) -> Option<String> {
+        mentions
+            .iter()
+            .rev()
+            .filter(|m| m.range.end <= position)
+            .find_map(|m| match &m.entry {
+                Some((EntryKind::Place, id)) => self
+                    .volume
+                    .places
+                    .iter()
+                    .find(|p| p.id.get_ref() == id)
+                    .and_then(|p| p.utc_offset.clone()),
+                _ => None,
+            })
+            .or_else(|| self.volume.volume.default_utc_offset.clone())
+    }
+
+    /// The note numbered `number`, encoded where it is referenced.
+    fn note(&mut self, number: u32) -> Element {
+        let id = format!("{}fn{number}", self.doc_id);
+        let mut note = Element::new("note")
+            .with_attribute("n", number.to_string())
+            .with_attribute("xml:id", id.clone());
+        let Some(text) = self.notes.get(number as usize - 1) else {
+            return note;
+        };
+        self.findings.notes += 1;
+        let range = text.range.clone();
+        let note_text = self.source.slice(&range);
+        let is_source = number == 1 && note_text.starts_with("Source:");
+        if is_source {
+            note.set_attribute("type", "source");
+        }
+        let analysis = analyse_note(note_text, is_source);
+        let mut extra = Vec::new();
+        let mut quote_count = 0;
+        for report in &analysis.annotations {
+            let annotator_text = &note_text[report.annotator.clone()];
+            let annotator = self
+                .gazetteer
+                .find(annotator_text)
+                .into_iter()
+                .find_map(|m| match m.entry {
+                    Some((EntryKind::Person, id)) => Some(id),
+                    _ => None,
+                });
+            let Some(person) = annotator else {
+                continue;
+            };
+            let hand_id = format!("hand_{person}");
+            let hand = self
+                .findings
+                .hands
+                .entry(person.clone())
+                .or_insert_with(|| Hand {
+                    id: hand_id.clone(),
+                    person: person.clone(),
+                    notes: Vec::new(),
+                });
+            if !hand.notes.contains(&id) {
+                hand.notes.push(id.clone());
+            }
+            for (act, placement) in &report.acts {
+                let n = self.findings.annotations.len() + 1;
+                let mut add = Element::new("add")
+                    .with_attribute("xml:id", format!("{}_annotation{n}", self.doc_id))
+                    .with_attribute("hand", format!("#{hand_id}"));
+                if let Some(place) = &placement.place {
+                    add.set_attribute("place", place.clone());
+                }
+                match act {
+                    AnnotationAct::Mark { function, object } => {
+                        add.set_attribute("type", "mark");
+                        let mut mark =
+                            Element::new("metamark").with_attribute("function", function.clone());
+                        let target = self
+                            .gazetteer
+                            .find(&note_text[object.clone()])
+                            .into_iter()
+                            .find_map(|m| m.entry.map(|(_, id)| id));
+                        if let Some(target) = target {
+                            mark.set_attribute("target", format!("#{target}"));
+                        }
+                        add.set_attribute("corresp", format!("#{id}"));
+                        add.push_element(mark);
+                    }
+                    AnnotationAct::Writing { quote } => {
+                        quote_count += 1;
+                        let quote_id = format!("{id}_quote{quote_count}");
+                        extra.push(Span::new(
+                            quote.clone(),
+                            Element::new("quote").with_attribute("xml:id", quote_id.clone()),
+                        ));
+                        add.set_attribute("type", "words");
+                        add.set_attribute("corresp", format!("#{id}"));
+                        add.set_attribute("copyOf", format!("#{quote_id}"));
+                    }
+                }
+                self.findings.annotations.push(add);
+            }
+        }
+        if let Some(archival) = analysis.archival {
+            self.findings.archival = Some((archival, id.clone()));
+        }
+        if analysis.classification.is_some() {
+            self.findings.classification = analysis.classification;
+        }
+        note.extend(self.encode_text(range, extra));
+        note
+    }
+
+    fn report_unknown_names(&mut self, text: &str, base: usize, spans: &[Span]) {
+        let covered = |r: &Range<usize>| {
+            spans
+                .iter()
+                .any(|s| s.range.start <= r.start && r.end <= s.range.end && !s.range.is_empty())
+        };
+        let mut sentence_start = true;
+        let mut offset = 0;
+        for word in text.split_inclusive(char::is_whitespace) {
+            let start = offset;
+            offset += word.len();
+            let trimmed = word.trim_end();
+            let core = trimmed.trim_matches(|c: char| !c.is_alphanumeric());
+            let lead = trimmed.len()
+                - trimmed
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .len();
+            let range = start + lead..start + lead + core.len();
+            let capitalised =
+                core.chars().next().is_some_and(char::is_uppercase) && core.chars().count() > 1;
+            let after_opening = trimmed.starts_with(['“', '(', '‘', '"', '[']);
+            if capitalised && !sentence_start && !after_opening && !covered(&range) {
+                self.findings.unknown_names.push(Diagnostic::warning(
+                    self.source.location(base + range.start),
+                    format!("`{core}` looks like a name that no register covers; left as text"),
+                ));
+            }
+            sentence_start =
+                trimmed.ends_with(['.', ':', '?', '!', '”']) || (core.is_empty() && sentence_start);
+        }
+    }
+}
+
+/// A `pb` element for `number`.
+pub fn page_break_element(number: &PageNumber) -> Element {
+    Element::new("pb")
+        .with_attribute("n", number.label.clone())
+        .with_attribute("xml:id", format!("pg_{}", number.label))
+}

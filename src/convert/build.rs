@@ -1,0 +1,256 @@
+//! Converting every source of a tree, and keeping the committed TEI in step with it.
+//!
+//! Sources live at `SOURCES/VOLUME/dN.txt` beside `SOURCES/VOLUME/volume.toml`; each becomes
+//! `OUT/VOLUME/dN.xml`. A build converts them all, checks each result with the semantic rules,
+//! and writes it atomically; with `check` it writes nothing and reports every output that is
+//! missing or differs from a fresh conversion, so CI catches stale TEI.
+
+use super::editorial::{DocumentData, VolumeData, VOLUME_FILE};
+use super::{convert, source::SourceText, ConvertError};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::output::{write_atomically, OutputError};
+use crate::rules::check_document;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The sources directory.
+    pub sources: PathBuf,
+    /// Where the TEI goes.
+    pub out: PathBuf,
+    /// Compare instead of writing.
+    pub check: bool,
+}
+
+/// What happened to one source.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Written (or, when checking, up to date).
+    Current {
+        /// The output file.
+        output: PathBuf,
+        /// Whether it was written now (false: it was already identical).
+        written: bool,
+    },
+    /// When checking: the committed output is missing or differs.
+    Stale {
+        /// The output file.
+        output: PathBuf,
+        /// Missing rather than different.
+        missing: bool,
+    },
+    /// The conversion failed.
+    Failed(ConvertError),
+    /// The conversion gave TEI that breaks the semantic rules (a converter bug).
+    Invalid(Vec<Diagnostic>),
+    /// The output could not be written.
+    Unwritable(OutputError),
+}
+
+/// The result of a build.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Each source with its outcome, in order.
+    pub outcomes: Vec<(PathBuf, Outcome)>,
+    /// Warnings: register entries no document mentions, gaps in page sequences …
+    pub warnings: Vec<Diagnostic>,
+    /// Names no register covers, by source.
+    pub unknown_names: Vec<Diagnostic>,
+}
+
+impl BuildReport {
+    /// Whether every source converted and (when checking) every output is current.
+    pub fn success(&self) -> bool {
+        self.outcomes
+            .iter()
+            .all(|(_, o)| matches!(o, Outcome::Current { .. }))
+    }
+}
+
+/// Why a build could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The sources directory could not be listed.
+    #[error("{path}: cannot list sources: {source}")]
+    Unlistable {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// There was nothing to build.
+    #[error(
+        "{path}: no sources found; expected VOLUME/dN.txt files beside a VOLUME/{VOLUME_FILE}"
+    )]
+    Empty {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// A volume's data is broken.
+    #[error(transparent)]
+    Volume(#[from] super::editorial::EditorialError),
+}
+
+/// A volume directory and its sources.
+#[derive(Debug, Clone)]
+pub struct VolumeSources {
+    /// The directory.
+    pub dir: PathBuf,
+    /// The plain-text sources, sorted.
+    pub sources: Vec<PathBuf>,
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, BuildError> {
+    let listing = std::fs::read_dir(dir).map_err(|source| BuildError::Unlistable {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut paths = Vec::new();
+    for entry in listing {
+        let entry = entry.map_err(|source| BuildError::Unlistable {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        paths.push(entry.path());
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// Finds the volumes under `sources`: directories with a `volume.toml`, and their `.txt` files.
+pub fn discover(sources: &Path) -> Result<Vec<VolumeSources>, BuildError> {
+    let mut volumes = Vec::new();
+    for dir in sorted_entries(sources)? {
+        if !dir.is_dir() || !dir.join(VOLUME_FILE).is_file() {
+            continue;
+        }
+        let texts: Vec<PathBuf> = sorted_entries(&dir)?
+            .into_iter()
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        if !texts.is_empty() {
+            volumes.push(VolumeSources {
+                dir,
+                sources: texts,
+            });
+        }
+    }
+    if volumes.is_empty() {
+        return Err(BuildError::Empty {
+            path: sources.to_path_buf(),
+        });
+    }
+    Ok(volumes)
+}
+
+/// Converts (or checks) every source under `options.sources`.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut report = BuildReport::default();
+    for volume_sources in discover(&options.sources)? {
+        let volume = VolumeData::load(&volume_sources.dir.join(VOLUME_FILE))?;
+        let volume_name = volume_sources
+            .dir
+            .file_name()
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let mut mentioned: BTreeSet<String> = BTreeSet::new();
+        for source_path in &volume_sources.sources {
+            let output = options.out.join(&volume_name).join(
+                source_path
+                    .file_stem()
+                    .map(|s| PathBuf::from(s).with_extension("xml"))
+                    .unwrap_or_default(),
+            );
+            let outcome = build_one(
+                source_path,
+                &volume,
+                &output,
+                options.check,
+                &mut report,
+                &mut mentioned,
+            );
+            report.outcomes.push((source_path.clone(), outcome));
+        }
+        // An entry that no document of the volume mentions is probably misspelt in the text or
+        // the register.
+        for (_, id, _) in volume.entries() {
+            if !mentioned.contains(id.get_ref()) {
+                report.warnings.push(Diagnostic::warning(
+                    volume.location_of(id),
+                    format!(
+                        "register entry `{}` occurs in no document of {}",
+                        id.get_ref(),
+                        volume_sources.dir.display()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn build_one(
+    source_path: &Path,
+    volume: &VolumeData,
+    output: &Path,
+    check: bool,
+    report: &mut BuildReport,
+    mentioned: &mut BTreeSet<String>,
+) -> Outcome {
+    let conversion = (|| {
+        let bytes = std::fs::read(source_path).map_err(|source| ConvertError::Io {
+            path: source_path.to_path_buf(),
+            source,
+        })?;
+        let source =
+            SourceText::decode(source_path, bytes).map_err(|d| ConvertError::Source(vec![d]))?;
+        let document = DocumentData::load(&source_path.with_extension("toml"))?;
+        convert(&source, volume, &document)
+    })();
+    let conversion = match conversion {
+        Ok(c) => c,
+        Err(e) => return Outcome::Failed(e),
+    };
+    mentioned.extend(conversion.mentioned.iter().cloned());
+    report.warnings.extend(conversion.warnings);
+    report.unknown_names.extend(conversion.unknown_names);
+    let problems = check_document(output, &conversion.xml);
+    if !problems.is_empty() {
+        return Outcome::Invalid(problems);
+    }
+    let existing = std::fs::read(output).ok();
+    let same = existing.as_deref() == Some(conversion.xml.as_bytes());
+    if check {
+        return if same {
+            Outcome::Current {
+                output: output.to_path_buf(),
+                written: false,
+            }
+        } else {
+            Outcome::Stale {
+                output: output.to_path_buf(),
+                missing: existing.is_none(),
+            }
+        };
+    }
+    if same {
+        return Outcome::Current {
+            output: output.to_path_buf(),
+            written: false,
+        };
+    }
+    match write_atomically(output, conversion.xml.as_bytes(), &[source_path]) {
+        Ok(()) => Outcome::Current {
+            output: output.to_path_buf(),
+            written: true,
+        },
+        Err(e) => Outcome::Unwritable(e),
+    }
+}
+
+/// Where a message about a whole file points.
+pub fn file_location(path: &Path) -> Location {
+    Location::file_start(path)
+}

@@ -1,0 +1,356 @@
+//! The editor's data for a document and its volume, read from TOML files beside the source.
+//!
+//! A source `sources/VOLUME/dN.txt` has two companions:
+//! - `sources/VOLUME/volume.toml`: the volume (series, number, title, editors, publisher) and the
+//!   registers of persons, places, organisations and abbreviations, each entry with an id, a
+//!   normalised name, the forms in which it appears in the text and a short identification;
+//! - `sources/VOLUME/dN.toml`: the document (number, id, type) and, when the editor has
+//!   established it, its date and how it was determined.
+//!
+//! Everything the converter knows about people, places and the volume comes from these files;
+//! nothing about a particular document is written in Rust.
+
+use crate::diagnostic::{LineIndex, Location};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The file name of a volume's data, beside its sources.
+pub const VOLUME_FILE: &str = "volume.toml";
+
+/// A problem with an editorial data file.
+#[derive(Debug, thiserror::Error)]
+pub enum EditorialError {
+    /// The file could not be read.
+    #[error("{path}: cannot read editorial data: {source}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or does not have the expected fields.
+    #[error("{location}: error: {message}")]
+    Malformed {
+        /// Where the problem is.
+        location: Location,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The volume a document belongs to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Volume {
+    /// The volume's identifier, e.g. `frus1969-76v10`.
+    pub id: String,
+    /// The series, e.g. "Foreign Relations of the United States".
+    pub series: String,
+    /// The subseries or span of years, e.g. "1969–1976".
+    pub subseries: String,
+    /// The volume number as printed, e.g. "X".
+    pub number: String,
+    /// The volume title, e.g. "Vietnam, January 1973–July 1975".
+    pub title: String,
+    /// The volume editors.
+    #[serde(default)]
+    pub editors: Vec<String>,
+    /// The publisher of the printed volume.
+    pub publisher: String,
+    /// Where it was published.
+    pub pub_place: String,
+    /// Year of publication.
+    pub published: String,
+    /// Who published the TEI encoding (defaults to the publisher).
+    #[serde(default)]
+    pub distributor: Option<String>,
+    /// Licence or copyright status of the text.
+    pub availability: String,
+    /// UTC offset of the place where the volume's documents were mostly written, e.g. `-05:00`
+    /// for Washington in winter; used only where a date carries a time and no place is known.
+    #[serde(default)]
+    pub default_utc_offset: Option<String>,
+}
+
+/// A person of the volume's register.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// The `xml:id` of the entry, e.g. `p_KHA_1`.
+    pub id: Spanned<String>,
+    /// The normalised name, surname first: "Kissinger, Henry A.".
+    pub name: String,
+    /// The forms in which the person is named in the text: "Kissinger", "Le Duc Tho", "Tho".
+    pub forms: Vec<String>,
+    /// Titles that may precede a form and belong to the mention ("Ambassador", "President").
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// Forms that name the person by office alone ("President" for Nixon). They match only where
+    /// no capitalised name follows, so "President Thieu" is never taken for Nixon.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// The identification FRUS gives: "Assistant to the President for National Security Affairs".
+    pub identification: String,
+}
+
+/// A place or an organisation of the volume's register.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entity {
+    /// The `xml:id` of the entry.
+    pub id: Spanned<String>,
+    /// The normalised name.
+    pub name: String,
+    /// The forms in which it is named in the text.
+    pub forms: Vec<String>,
+    /// A short identification.
+    #[serde(default)]
+    pub identification: Option<String>,
+    /// For places: the UTC offset of local time in the volume's period, e.g. `+01:00` for Paris
+    /// in 1973; times stated at this place are normalised with it.
+    #[serde(default)]
+    pub utc_offset: Option<String>,
+}
+
+/// An abbreviation of the volume's list of terms.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Abbreviation {
+    /// The `xml:id` of the entry, e.g. `t_DRV_1`.
+    pub id: Spanned<String>,
+    /// The abbreviation as printed: "DRV".
+    pub form: String,
+    /// What it stands for: "Democratic Republic of Vietnam (North Vietnam)".
+    pub expansion: String,
+}
+
+/// The contents of `volume.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeData {
+    /// The volume.
+    pub volume: Volume,
+    /// Persons.
+    #[serde(default, rename = "person")]
+    pub persons: Vec<Person>,
+    /// Places.
+    #[serde(default, rename = "place")]
+    pub places: Vec<Entity>,
+    /// Organisations.
+    #[serde(default, rename = "org")]
+    pub orgs: Vec<Entity>,
+    /// Abbreviations and terms.
+    #[serde(default, rename = "abbreviation")]
+    pub abbreviations: Vec<Abbreviation>,
+    /// Where the data was read from.
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+/// A date the editor has established for a document.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditorialDate {
+    /// The date, ISO 8601, when it is known to the day or instant.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// The earliest possible date, when only a range is known.
+    #[serde(default)]
+    pub not_before: Option<String>,
+    /// The latest possible date.
+    #[serde(default)]
+    pub not_after: Option<String>,
+    /// How certain: `high`, `medium`, `low`.
+    #[serde(default)]
+    pub cert: Option<String>,
+    /// How it was determined, in a sentence.
+    pub basis: String,
+}
+
+/// The document described by `dN.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentMeta {
+    /// The document number in the volume.
+    pub number: u32,
+    /// The document's `xml:id`, e.g. `d59`.
+    pub id: String,
+    /// The `@subtype` of the document division.
+    #[serde(default = "default_subtype")]
+    pub subtype: String,
+    /// The page the document begins on, where the source does not show it.
+    #[serde(default)]
+    pub first_page: Option<String>,
+    /// The document's date, where the editor has established it.
+    #[serde(default)]
+    pub date: Option<EditorialDate>,
+}
+
+fn default_subtype() -> String {
+    "historical-document".to_string()
+}
+
+/// The contents of `dN.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentData {
+    /// The document.
+    pub document: DocumentMeta,
+    /// Where the data was read from.
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+/// What a register entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntryKind {
+    /// A person.
+    Person,
+    /// A place.
+    Place,
+    /// An organisation.
+    Org,
+}
+
+impl VolumeData {
+    /// Reads and checks `volume.toml`.
+    pub fn load(path: &Path) -> Result<Self, EditorialError> {
+        let (text, mut data): (String, VolumeData) = parse_file(path)?;
+        data.path = path.to_path_buf();
+        data.check(&text)?;
+        Ok(data)
+    }
+
+    /// Every register entry with an id, in file order: persons, places, organisations.
+    pub fn entries(&self) -> impl Iterator<Item = (EntryKind, &Spanned<String>, &[String])> {
+        let persons = self
+            .persons
+            .iter()
+            .map(|p| (EntryKind::Person, &p.id, p.forms.as_slice()));
+        let places = self
+            .places
+            .iter()
+            .map(|p| (EntryKind::Place, &p.id, p.forms.as_slice()));
+        let orgs = self
+            .orgs
+            .iter()
+            .map(|o| (EntryKind::Org, &o.id, o.forms.as_slice()));
+        persons.chain(places).chain(orgs)
+    }
+
+    /// The location of a register entry's id in the file, for messages about the entry.
+    pub fn location_of(&self, id: &Spanned<String>) -> Location {
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => location_in(&self.path, &text, id.span().start),
+            Err(_) => Location::file_start(&self.path),
+        }
+    }
+
+    fn check(&self, text: &str) -> Result<(), EditorialError> {
+        let mut seen: HashMap<&str, ()> = HashMap::new();
+        let ids = self
+            .entries()
+            .map(|(_, id, forms)| (id, forms.is_empty()))
+            .chain(
+                self.abbreviations
+                    .iter()
+                    .map(|a| (&a.id, a.form.is_empty())),
+            );
+        for (id, no_forms) in ids {
+            let location = || location_in(&self.path, text, id.span().start);
+            if !is_ncname(id.get_ref()) {
+                return Err(EditorialError::Malformed {
+                    location: location(),
+                    message: format!(
+                        "`{}` is not a valid xml:id (expected a name such as `p_KHA_1`: a letter or `_`, then letters, digits, `_`, `-` or `.`)",
+                        id.get_ref()
+                    ),
+                });
+            }
+            if seen.insert(id.get_ref().as_str(), ()).is_some() {
+                return Err(EditorialError::Malformed {
+                    location: location(),
+                    message: format!("duplicate register id `{}`", id.get_ref()),
+                });
+            }
+            if no_forms {
+                return Err(EditorialError::Malformed {
+                    location: location(),
+                    message: format!(
+                        "register entry `{}` has no forms; expected at least one way it is written in the text",
+                        id.get_ref()
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DocumentData {
+    /// Reads and checks `dN.toml`.
+    pub fn load(path: &Path) -> Result<Self, EditorialError> {
+        let (text, mut data): (String, DocumentData) = parse_file(path)?;
+        data.path = path.to_path_buf();
+        if !is_ncname(&data.document.id) {
+            let offset = text.find("id").unwrap_or(0);
+            return Err(EditorialError::Malformed {
+                location: location_in(path, &text, offset),
+                message: format!(
+                    "`{}` is not a valid document xml:id (expected e.g. `d59`)",
+                    data.document.id
+                ),
+            });
+        }
+        Ok(data)
+    }
+}
+
+fn parse_file<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<(String, T), EditorialError> {
+    let bytes = std::fs::read(path).map_err(|source| EditorialError::Unreadable {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        EditorialError::Malformed {
+            location: location_in(path, &prefix, valid),
+            message: "invalid UTF-8; editorial data must be UTF-8".to_string(),
+        }
+    })?;
+    let data = toml::from_str(&text).map_err(|e| EditorialError::Malformed {
+        location: location_in(path, &text, e.span().map_or(0, |s| s.start)),
+        message: e.message().trim().to_string(),
+    })?;
+    Ok((text, data))
+}
+
+fn location_in(path: &Path, text: &str, offset: usize) -> Location {
+    let (line, column) = LineIndex::new(text).line_column(text, offset);
+    Location::new(path, line, column)
+}
+
+/// Whether `s` is an XML NCName (the form of an `xml:id`), restricted to the characters a
+/// register id sensibly uses.
+pub fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ncname() {
+        assert!(is_ncname("p_KHA_1"));
+        assert!(is_ncname("d59fn1"));
+        assert!(!is_ncname("1abc"));
+        assert!(!is_ncname("a b"));
+        assert!(!is_ncname(""));
+    }
+}

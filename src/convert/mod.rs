@@ -1,0 +1,525 @@
+//! The converter: a FRUS document in plain text becomes TEI P5.
+//!
+//! **Takes** a source file `sources/VOLUME/dN.txt` (the form is described in [`layout`]) and its
+//! editorial data beside it ([`editorial`]: `volume.toml` with the registers, `dN.toml` with the
+//! document). **Gives** one TEI document as a string, with warnings; or, for bad input, every
+//! problem found, each with file, line and column.
+//!
+//! The stages run one way: decode ([`source`]) → lines ([`layout`]) → page markers and note
+//! references ([`markers`]) → the document's date → encoding of the text ([`body`]: names from
+//! [`mentions`], dates from [`dates`], run-in heads from [`runin`], source notes read by
+//! [`source_note`], nested by [`spans`]) → the header ([`header`]) → serialisation once.
+//!
+//! **Does not**: guess names that no register covers (it reports them on request), invent page
+//! scans (`@facs`), or read anything but the three files named above.
+
+pub mod body;
+pub mod build;
+pub mod dates;
+pub mod editorial;
+pub mod header;
+pub mod layout;
+pub mod markers;
+pub mod mentions;
+pub mod runin;
+pub mod source;
+pub mod source_note;
+pub mod spans;
+
+pub use dates::{find_dates, CivilDate, DateContext, DateValue};
+pub use markers::PageNumber;
+pub use runin::{find_run_in_head, Delimiter};
+pub use source_note::analyse_note;
+pub use spans::{build_nodes, Span};
+
+use crate::diagnostic::Diagnostic;
+use crate::xml::{to_xml_string, Element, Node, TEI_NS};
+use body::{page_break_element, Findings, TextEncoder, CONVERTER_ID};
+use editorial::{DocumentData, EditorialError, VolumeData, VOLUME_FILE};
+use header::{build_header, set_date_value, DocumentDate, HeaderInput};
+use layout::{parse_layout, BlockKind};
+use markers::{MarkerScanner, Piece};
+use mentions::Gazetteer;
+use source::SourceText;
+use std::path::{Path, PathBuf};
+
+/// Why a conversion failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    /// A file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The editorial data is missing or malformed.
+    #[error(transparent)]
+    Editorial(#[from] EditorialError),
+    /// The source text has problems; all of them are listed.
+    #[error("{}", render_diagnostics(.0))]
+    Source(Vec<Diagnostic>),
+}
+
+fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A finished conversion.
+#[derive(Debug, Clone)]
+pub struct Conversion {
+    /// The TEI document.
+    pub xml: String,
+    /// Things worth knowing that did not stop the conversion.
+    pub warnings: Vec<Diagnostic>,
+    /// Capitalised words no register covers (see [`Conversion::warnings`] for the rest).
+    pub unknown_names: Vec<Diagnostic>,
+    /// Ids of the register entries the document mentions.
+    pub mentioned: Vec<String>,
+}
+
+/// The editorial data files of a source: `(volume.toml, dN.toml)` beside it.
+pub fn data_paths(source: &Path) -> (PathBuf, PathBuf) {
+    let dir = source.parent().unwrap_or(Path::new("."));
+    (dir.join(VOLUME_FILE), source.with_extension("toml"))
+}
+
+/// Converts the source at `path`, reading its editorial data from beside it.
+pub fn convert_file(path: &Path) -> Result<Conversion, ConvertError> {
+    let (volume_path, document_path) = data_paths(path);
+    let volume = VolumeData::load(&volume_path)?;
+    convert_file_with(path, &volume, &document_path)
+}
+
+/// Converts the source at `path` with an already loaded volume.
+pub fn convert_file_with(
+    path: &Path,
+    volume: &VolumeData,
+    document_path: &Path,
+) -> Result<Conversion, ConvertError> {
+    let bytes = std::fs::read(path).map_err(|source| ConvertError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let source = SourceText::decode(path, bytes).map_err(|d| ConvertError::Source(vec![d]))?;
+    let document = DocumentData::load(document_path)?;
+    convert(&source, volume, &document)
+}
+
+/// A line of the body with its pieces.
+struct ScannedBlock {
+    kind: BlockKind,
+    pieces: Vec<Piece>,
+}
+
+/// Converts a decoded source with its editorial data.
+pub fn convert(
+    source: &SourceText,
+    volume: &VolumeData,
+    document: &DocumentData,
+) -> Result<Conversion, ConvertError> {
+    let layout = parse_layout(source).map_err(ConvertError::Source)?;
+    let meta = &document.document;
+    let mut errors = Vec::new();
+    if layout.title.number != meta.number {
+        errors.push(Diagnostic::error(
+            source.location(layout.title.range.start),
+            format!(
+                "the title line gives document number {}, but {} says {}",
+                layout.title.number,
+                document.path.display(),
+                meta.number
+            ),
+        ));
+    }
+
+    let mut scanner = MarkerScanner::new(source, layout.notes.len() as u32);
+    let title_pieces = scanner.scan(layout.title.range.clone());
+    let blocks: Vec<ScannedBlock> = layout
+        .blocks
+        .iter()
+        .map(|b| ScannedBlock {
+            kind: b.kind,
+            pieces: scanner.scan(b.range.clone()),
+        })
+        .collect();
+    for note in layout
+        .notes
+        .iter()
+        .skip(scanner.references_found() as usize)
+    {
+        errors.push(Diagnostic::error(
+            source.location(note.number_offset),
+            format!(
+                "note {} is never referenced: expected its number glued to the end of a word in the text, as in `word.{}`",
+                note.number, note.number
+            ),
+        ));
+    }
+    errors.append(&mut scanner.diagnostics);
+    if !errors.is_empty() {
+        return Err(ConvertError::Source(errors));
+    }
+    let mut warnings = std::mem::take(&mut scanner.warnings);
+
+    let gazetteer = Gazetteer::new(volume);
+    let date = document_date(source, &title_pieces, &blocks, meta);
+    let context = DateContext {
+        year: date
+            .as_ref()
+            .and_then(|d| year_of(&d.value))
+            .or_else(|| first_year(source, &title_pieces, &blocks)),
+        document_date: date.as_ref().and_then(|d| match &d.value {
+            DateValue::When(w) => CivilDate::parse(w),
+            _ => None,
+        }),
+    };
+    if date.is_none() {
+        warnings.push(Diagnostic::warning(
+            source.location(layout.title.range.start),
+            format!(
+                "the document's date could not be determined: no dateline, no date in {}, and nothing to infer it from",
+                document.path.display()
+            ),
+        ));
+    }
+
+    let mut encoder =
+        TextEncoder::new(source, volume, &gazetteer, context, &meta.id, &layout.notes);
+    let first_page = first_page(meta, &blocks);
+    let div = encode_document(&mut encoder, meta, &title_pieces, &blocks, date.as_ref());
+    let findings = std::mem::take(&mut encoder.findings);
+
+    let title = header_title(source, &title_pieces);
+    let parts = (
+        blocks.iter().any(|b| b.kind == BlockKind::Dateline),
+        blocks.iter().any(|b| b.kind == BlockKind::Subject),
+        blocks.iter().any(|b| b.kind == BlockKind::Signature),
+    );
+    let header = build_header(&HeaderInput {
+        volume,
+        document: meta,
+        title,
+        date: date.as_ref(),
+        first_page: first_page.clone(),
+        parts,
+        findings: &findings,
+    });
+
+    let mut body = Element::new("body");
+    if let Some((label, true)) = &first_page {
+        if let Some(number) = PageNumber::parse(label) {
+            body.push_element(
+                page_break_element(&number).with_attribute("resp", format!("#{CONVERTER_ID}")),
+            );
+        }
+    }
+    body.push_element(div);
+    let mut text = Element::new("text").with_child(body);
+    if let Some(back) = terms_list(volume, &findings) {
+        text.push_element(back);
+    }
+    let tei = Element::new("TEI")
+        .with_attribute("xmlns", TEI_NS)
+        .with_attribute("xml:lang", "en")
+        .with_child(header)
+        .with_child(text);
+    let xml = to_xml_string(&tei).map_err(|e| ConvertError::Io {
+        path: source.path().to_path_buf(),
+        source: e,
+    })?;
+    Ok(Conversion {
+        xml,
+        warnings,
+        unknown_names: findings.unknown_names,
+        mentioned: findings.entries.iter().map(|(_, id)| id.clone()).collect(),
+    })
+}
+
+fn encode_document(
+    encoder: &mut TextEncoder,
+    meta: &editorial::DocumentMeta,
+    title_pieces: &[Piece],
+    blocks: &[ScannedBlock],
+    date: Option<&DocumentDate>,
+) -> Element {
+    let mut div = Element::new("div")
+        .with_attribute("type", "document")
+        .with_attribute("n", meta.number.to_string())
+        .with_attribute("xml:id", meta.id.clone())
+        .with_attribute("subtype", meta.subtype.clone());
+    let mut head = Element::new("head");
+    head.extend(encoder.encode_pieces(title_pieces, false));
+    div.push_element(head);
+
+    let mut opener = Element::new("opener");
+    let mut content = Vec::new();
+    let mut has_dateline = false;
+    for block in blocks {
+        let only_page = block.pieces.iter().all(|p| match p {
+            Piece::Page { .. } => true,
+            Piece::Text(r) => encoder.is_blank(r),
+            Piece::NoteRef { .. } => false,
+        });
+        match block.kind {
+            BlockKind::Paragraph if only_page => {
+                for piece in &block.pieces {
+                    if let Piece::Page { number, .. } = piece {
+                        content.push(encoder.page_break(number));
+                    }
+                }
+            }
+            BlockKind::Paragraph => {
+                let mut p = Element::new("p");
+                p.extend(encoder.encode_pieces(&block.pieces, true));
+                content.push(p);
+            }
+            BlockKind::Subject => {
+                let mut item = Element::new("item");
+                item.extend(encoder.encode_pieces(&block.pieces, false));
+                content.push(
+                    Element::new("list")
+                        .with_attribute("type", "subject")
+                        .with_child(item),
+                );
+            }
+            BlockKind::Dateline => {
+                has_dateline = true;
+                let mut dateline = Element::new("dateline");
+                dateline.extend(encoder.encode_pieces(&block.pieces, false));
+                opener.push_element(dateline);
+            }
+            BlockKind::Signature => {
+                let mut signed = Element::new("signed");
+                signed.extend(encoder.encode_pieces(&block.pieces, false));
+                content.push(Element::new("closer").with_child(signed));
+            }
+        }
+    }
+    if !has_dateline {
+        if let Some(date) = date {
+            // The date is not printed: an empty date (no words added to the text) that points
+            // to its statement in the header.
+            let mut element =
+                Element::new("date").with_attribute("corresp", format!("#{}_date", meta.id));
+            set_date_value(&mut element, &date.value);
+            if let Some(cert) = &date.cert {
+                element.set_attribute("cert", cert.clone());
+            }
+            if date.inferred_by_converter {
+                element.set_attribute("resp", format!("#{CONVERTER_ID}"));
+            }
+            opener.push_element(
+                Element::new("dateline")
+                    .with_attribute("resp", format!("#{CONVERTER_ID}"))
+                    .with_child(element),
+            );
+        }
+    }
+    for annotation in &encoder.findings.annotations {
+        opener.push_element(annotation.clone());
+    }
+    if !opener.children.is_empty() {
+        div.push_element(opener);
+    }
+    for element in content {
+        div.push(Node::Element(element));
+    }
+    div
+}
+
+/// The title for the header: the title line's text without the number and the note reference.
+fn header_title(source: &SourceText, pieces: &[Piece]) -> String {
+    let text: String = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Text(r) => Some(source.slice(r)),
+            _ => None,
+        })
+        .collect();
+    let without_number = text
+        .split_once(". ")
+        .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+        .map_or(text.as_str(), |(_, t)| t);
+    without_number.trim().to_string()
+}
+
+fn first_page(meta: &editorial::DocumentMeta, blocks: &[ScannedBlock]) -> Option<(String, bool)> {
+    if let Some(page) = &meta.first_page {
+        return Some((page.clone(), false));
+    }
+    let first_marker = blocks
+        .iter()
+        .flat_map(|b| &b.pieces)
+        .find_map(|p| match p {
+            Piece::Page { number, .. } => Some(number),
+            _ => None,
+        })?;
+    let starts_with_marker = matches!(
+        blocks.first().and_then(|b| b.pieces.first()),
+        Some(Piece::Page { .. })
+    );
+    if starts_with_marker {
+        None
+    } else {
+        first_marker.previous().map(|p| (p.label, true))
+    }
+}
+
+fn year_of(value: &DateValue) -> Option<i32> {
+    let iso = match value {
+        DateValue::When(w) => w,
+        DateValue::Span(a, _) | DateValue::Period(a, _) => a,
+    };
+    iso.get(..4)?.parse().ok()
+}
+
+fn text_of(source: &SourceText, pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(r) => source.slice(r),
+            _ => " ",
+        })
+        .collect()
+}
+
+fn first_year(source: &SourceText, title: &[Piece], blocks: &[ScannedBlock]) -> Option<i32> {
+    std::iter::once(title)
+        .chain(blocks.iter().map(|b| b.pieces.as_slice()))
+        .find_map(|pieces| {
+            find_dates(&text_of(source, pieces), DateContext::default())
+                .into_iter()
+                .find(|d| d.inference.is_none())
+                .and_then(|d| year_of(&d.value))
+        })
+}
+
+/// The document's date: the editor's, the dateline's, or inferred from a word like "Yesterday"
+/// in the first paragraph and the dates of the subject line or title.
+fn document_date(
+    source: &SourceText,
+    title: &[Piece],
+    blocks: &[ScannedBlock],
+    meta: &editorial::DocumentMeta,
+) -> Option<DocumentDate> {
+    if let Some(date) = &meta.date {
+        let value = match (&date.when, &date.not_before, &date.not_after) {
+            (Some(w), _, _) => DateValue::When(w.clone()),
+            (None, Some(a), Some(b)) => DateValue::Period(a.clone(), b.clone()),
+            _ => return None,
+        };
+        return Some(DocumentDate {
+            value,
+            cert: date.cert.clone(),
+            basis: Some(date.basis.clone()),
+            inferred_by_converter: false,
+        });
+    }
+    if let Some(dateline) = blocks.iter().find(|b| b.kind == BlockKind::Dateline) {
+        let text = text_of(source, &dateline.pieces);
+        if let Some(found) = find_dates(&text, DateContext::default())
+            .into_iter()
+            .find(|d| d.inference.is_none() && matches!(d.value, DateValue::When(_)))
+        {
+            return Some(DocumentDate {
+                value: found.value,
+                cert: None,
+                basis: None,
+                inferred_by_converter: false,
+            });
+        }
+    }
+    // Anchor: the first complete date or span of the subject line, else of the title.
+    let subject = blocks.iter().find(|b| b.kind == BlockKind::Subject);
+    let (anchor_text, anchor_where) = match subject {
+        Some(s) => (text_of(source, &s.pieces), "the subject line"),
+        None => (text_of(source, title), "the title"),
+    };
+    let anchor = find_dates(&anchor_text, DateContext::default())
+        .into_iter()
+        .find(|d| d.inference.is_none())?;
+    let anchor_day = match &anchor.value {
+        DateValue::When(w) | DateValue::Span(_, w) => CivilDate::parse(w)?,
+        DateValue::Period(..) => return None,
+    };
+    let paragraph = blocks.iter().find(|b| b.kind == BlockKind::Paragraph)?;
+    let paragraph_text = text_of(source, &paragraph.pieces);
+    let first_sentence_end = paragraph_text
+        .find(". ")
+        .map_or(paragraph_text.len(), |i| i + 1);
+    let first_sentence = &paragraph_text[..first_sentence_end];
+    let relative = find_dates(
+        first_sentence,
+        DateContext {
+            year: None,
+            document_date: Some(anchor_day),
+        },
+    )
+    .into_iter()
+    .find(|d| d.inference == Some(dates::Inference::RelativeToDocument))?;
+    let word = first_sentence[relative.range.clone()].to_lowercase();
+    let day = match word.as_str() {
+        "yesterday" => anchor_day.succ(),
+        "today" => anchor_day,
+        "tomorrow" => anchor_day.pred(),
+        _ => return None,
+    };
+    let sentence_text = first_sentence
+        .split_once(": ")
+        .map_or(first_sentence, |(_, s)| s)
+        .trim();
+    let basis = format!(
+        "The date of the document is not printed in the source. It is inferred from the first sentence (“{sentence_text}”), which is dated relative to the events of {anchor_where} ({}, ending {}): the document was written on {}.",
+        &anchor_text[anchor.range.clone()],
+        human(anchor_day),
+        human(day),
+    );
+    Some(DocumentDate {
+        value: DateValue::When(day.to_string()),
+        cert: Some("medium".to_string()),
+        basis: Some(basis),
+        inferred_by_converter: true,
+    })
+}
+
+fn human(day: CivilDate) -> String {
+    header::human_date(&DateValue::When(day.to_string()))
+}
+
+/// The list of the abbreviations used, as FRUS prints it at the front of a volume.
+fn terms_list(volume: &VolumeData, findings: &Findings) -> Option<Element> {
+    if findings.abbreviations.is_empty() {
+        return None;
+    }
+    let mut list = Element::new("list").with_attribute("type", "terms");
+    for abbreviation in &volume.abbreviations {
+        if findings.abbreviations.contains(abbreviation.id.get_ref()) {
+            list.push_element(
+                Element::new("item")
+                    .with_child(
+                        Element::new("term")
+                            .with_attribute("xml:id", abbreviation.id.get_ref().clone())
+                            .with_text(&abbreviation.form),
+                    )
+                    .with_text(", ")
+                    .with_child(Element::new("gloss").with_text(&abbreviation.expansion)),
+            );
+        }
+    }
+    Some(
+        Element::new("back").with_child(
+            Element::new("div")
+                .with_attribute("type", "section")
+                .with_attribute("subtype", "index")
+                .with_attribute("xml:id", "terms")
+                .with_child(Element::new("head").with_text("Abbreviations and Terms"))
+                .with_child(list),
+        ),
+    )
+}

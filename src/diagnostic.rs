@@ -1,0 +1,137 @@
+//! Diagnostics shared by every teikit command: a location in a file, a severity and a message.
+//!
+//! Library code returns these (inside typed errors or as warnings); the binary decides how to
+//! print them. The `Display` form is the one compilers use, `file:line:column: severity: message`,
+//! so editors and CI logs can jump to the place.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A 1-based line and column (counted in characters) in a named file.
+///
+/// ```
+/// use teikit::diagnostic::Location;
+/// let loc = Location::new("memo.txt", 3, 14);
+/// assert_eq!(loc.to_string(), "memo.txt:3:14");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// The file the location is in.
+    pub file: PathBuf,
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, in characters (not bytes).
+    pub column: usize,
+}
+
+impl Location {
+    /// A location in `file` at `line`:`column` (both 1-based).
+    pub fn new(file: impl Into<PathBuf>, line: usize, column: usize) -> Self {
+        Location {
+            file: file.into(),
+            line,
+            column,
+        }
+    }
+
+    /// The start of a file, for problems that concern the file as a whole.
+    pub fn file_start(file: &Path) -> Self {
+        Location::new(file, 1, 1)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth knowing; never changes the exit status.
+    Warning,
+    /// The input cannot be processed as it is.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One problem found in an input, with where it is and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// Where it is.
+    pub location: Location,
+    /// What is wrong, in one sentence, naming what was expected where that helps.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// An error at `location`.
+    pub fn error(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            location,
+            message: message.into(),
+        }
+    }
+
+    /// A warning at `location`.
+    pub fn warning(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            location,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.location, self.severity, self.message)
+    }
+}
+
+/// Maps byte offsets of a text to 1-based line and character columns.
+///
+/// ```
+/// use teikit::diagnostic::LineIndex;
+/// let index = LineIndex::new("ab\ncé d\n");
+/// assert_eq!(index.line_column("ab\ncé d\n", 6), (2, 3));
+/// ```
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// The 1-based line and column of byte `offset` in `text` (the text this index was made from).
+    pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+}

@@ -1,0 +1,17 @@
+//! teikit: a toolchain for scholarly TEI P5 XML.
+//!
+//! - [`convert`]: historical documents in plain text become rich TEI P5;
+//! - [`rules`]: semantic checks of TEI documents (ids, pointers, dates);
+//! - [`xml`]: the small tree the converter writes with;
+//! - [`output`]: atomic writes that never lose an editor's file;
+//! - [`diagnostic`]: locations and messages shared by all of them;
+//! - [`cli`]: the `teikit` command line over these libraries.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod convert;
+pub mod diagnostic;
+pub mod output;
+pub mod rules;
+pub mod xml;

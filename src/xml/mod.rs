@@ -1,0 +1,17 @@
+//! A small owned XML tree for documents teikit *writes*, and its serialiser.
+//!
+//! Reading goes through `roxmltree` (fast, borrowed, read-only); writing goes through this tree,
+//! which the converter builds completely before serialising it once with `quick-xml`. The tree
+//! knows nothing about TEI.
+//!
+//! The serialiser indents element-only content and leaves mixed content exactly as built, so
+//! indentation never changes the text of a document.
+
+mod tree;
+mod write;
+
+pub use tree::{Element, Node};
+pub use write::to_xml_string;
+
+/// The TEI P5 namespace.
+pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
