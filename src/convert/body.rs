@@ -126,14 +126,10 @@ impl<'a> TextEncoder<'a> {
         let mut nodes = Vec::new();
         for (i, piece) in pieces.iter().enumerate() {
             match piece {
-                Piece::Text(range) => {
-                    let extra = if run_in && i == 0 {
-                        self.run_in_head(range)
-                    } else {
-                        Vec::new()
-                    };
-                    nodes.extend(self.encode_text(range.clone(), extra));
+                Piece::Text(range) if run_in && i == 0 => {
+                    nodes.extend(self.encode_opening_text(range.clone()));
                 }
+                Piece::Text(range) => nodes.extend(self.encode_text(range.clone(), Vec::new())),
                 Piece::Page { number, .. } => nodes.push(Node::Element(self.page_break(number))),
                 Piece::NoteRef { number, .. } => nodes.push(Node::Element(self.note(*number))),
             }
@@ -152,47 +148,53 @@ impl<'a> TextEncoder<'a> {
         page_break_element(number)
     }
 
-    fn run_in_head(&mut self, range: &Range<usize>) -> Vec<Span> {
-        let text = self.source.slice(range);
+    /// Encodes the text that opens a paragraph, with its run-in head if it has one. A head whose
+    /// dash was lost is encoded apart from the word it was glued to, so that both are recognised,
+    /// and the dash is supplied between them.
+    fn encode_opening_text(&mut self, range: Range<usize>) -> Vec<Node> {
+        let text = self.source.slice(&range);
         let gazetteer = self.gazetteer;
         let Some(head) = find_run_in_head(text, &self.heads, |w| gazetteer.knows(w)) else {
-            return Vec::new();
+            return self.encode_text(range, Vec::new());
         };
         self.findings.run_in_heads += 1;
         self.heads.push(text[head.head.clone()].to_string());
-        let mut spans = vec![Span::new(
+        let label = Span::new(
             head.head.clone(),
             Element::new("label").with_attribute("type", "run-in"),
-        )];
-        if head.kind == Delimiter::LostDash {
-            let id = format!(
-                "{}_supplied{}",
-                self.doc_id,
-                self.findings.repairs.len() + 1
-            );
-            let word_end = text[head.head.end..]
-                .find(|c: char| !c.is_alphanumeric())
-                .map_or(text.len(), |i| head.head.end + i);
-            self.findings.repairs.push(Repair {
-                id: id.clone(),
-                received: text[head.head.start..word_end].to_string(),
-                encoded: format!(
-                    "{}—{}",
-                    &text[head.head.clone()],
-                    &text[head.head.end..word_end]
-                ),
-                location: self.source.location(range.start + head.head.start),
-            });
-            spans.push(Span::new(
-                head.delimiter.clone(),
-                Element::new("supplied")
-                    .with_attribute("xml:id", id)
-                    .with_attribute("reason", "omitted-in-transmission")
-                    .with_attribute("resp", format!("#{CONVERTER_ID}"))
-                    .with_text("—"),
-            ));
+        );
+        if head.kind != Delimiter::LostDash {
+            return self.encode_text(range, vec![label]);
         }
-        spans
+        let id = format!(
+            "{}_supplied{}",
+            self.doc_id,
+            self.findings.repairs.len() + 1
+        );
+        let word_end = text[head.head.end..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(text.len(), |i| head.head.end + i);
+        self.findings.repairs.push(Repair {
+            id: id.clone(),
+            received: text[head.head.start..word_end].to_string(),
+            encoded: format!(
+                "{}—{}",
+                &text[head.head.clone()],
+                &text[head.head.end..word_end]
+            ),
+            location: self.source.location(range.start + head.head.start),
+        });
+        let split = range.start + head.head.end;
+        let mut nodes = self.encode_text(range.start..split, vec![label]);
+        nodes.push(Node::Element(
+            Element::new("supplied")
+                .with_attribute("xml:id", id)
+                .with_attribute("reason", "omitted-in-transmission")
+                .with_attribute("resp", format!("#{CONVERTER_ID}"))
+                .with_text("—"),
+        ));
+        nodes.extend(self.encode_text(split..range.end, Vec::new()));
+        nodes
     }
 
     /// Encodes a run of text: names, dates and any `extra` spans (offsets within the run).
@@ -342,7 +344,7 @@ impl<'a> TextEncoder<'a> {
     /// The note numbered `number`, encoded where it is referenced.
     fn note(&mut self, number: u32) -> Element {
         let id = format!("{}fn{number}", self.doc_id);
-        let mut note = Element::new("note")
+        let mut note = Element::new_mixed("note")
             .with_attribute("n", number.to_string())
             .with_attribute("xml:id", id.clone());
         let Some(text) = self.notes.get(number as usize - 1) else {
@@ -433,38 +435,92 @@ impl<'a> TextEncoder<'a> {
         note
     }
 
+    /// Reports runs of capitalised words that no span covers, except at the start of a sentence
+    /// or clause: "Mr. Tanham", "Generals Surakij". A possessive "’s" is not part of the name.
     fn report_unknown_names(&mut self, text: &str, base: usize, spans: &[Span]) {
         let covered = |r: &Range<usize>| {
             spans
                 .iter()
-                .any(|s| s.range.start <= r.start && r.end <= s.range.end && !s.range.is_empty())
+                .any(|s| !s.range.is_empty() && s.range.start <= r.start && r.end <= s.range.end)
         };
-        let mut sentence_start = true;
-        let mut offset = 0;
-        for word in text.split_inclusive(char::is_whitespace) {
-            let start = offset;
-            offset += word.len();
-            let trimmed = word.trim_end();
-            let core = trimmed.trim_matches(|c: char| !c.is_alphanumeric());
-            let lead = trimmed.len()
-                - trimmed
-                    .trim_start_matches(|c: char| !c.is_alphanumeric())
-                    .len();
-            let range = start + lead..start + lead + core.len();
-            let capitalised =
-                core.chars().next().is_some_and(char::is_uppercase) && core.chars().count() > 1;
-            let after_opening = trimmed.starts_with(['“', '(', '‘', '"', '[']);
-            if capitalised && !sentence_start && !after_opening && !covered(&range) {
-                self.findings.unknown_names.push(Diagnostic::warning(
-                    self.source.location(base + range.start),
-                    format!("`{core}` looks like a name that no register covers; left as text"),
+        let mut clause_start = true;
+        let mut run: Option<Range<usize>> = None;
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            let separator = c.is_whitespace() || c == '—';
+            match (start, separator) {
+                (None, false) => start = Some(i),
+                (Some(s), true) => {
+                    words.push(s..i);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        let flush = |run: &mut Option<Range<usize>>, this: &mut Self| {
+            if let Some(r) = run.take() {
+                this.findings.unknown_names.push(Diagnostic::warning(
+                    this.source.location(base + r.start),
+                    format!(
+                        "`{}` looks like a name that no register covers; left as text",
+                        &text[r]
+                    ),
                 ));
             }
-            sentence_start =
-                trimmed.ends_with(['.', ':', '?', '!', '”']) || (core.is_empty() && sentence_start);
+        };
+        for word in words {
+            let token = &text[word.clone()];
+            let lead = token.len()
+                - token
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .len();
+            let core = token[lead..].trim_end_matches(|c: char| !c.is_alphanumeric());
+            let core = core
+                .strip_suffix("’s")
+                .or_else(|| core.strip_suffix("'s"))
+                .unwrap_or(core);
+            let range = word.start + lead..word.start + lead + core.len();
+            let honorific = HONORIFICS.contains(&token);
+            let name_like = core.chars().next().is_some_and(char::is_uppercase)
+                && !honorific
+                && core.chars().count() > 1
+                && lead == 0
+                && !clause_start
+                && !covered(&range);
+            if name_like {
+                run = Some(match run.take() {
+                    Some(r) => r.start..range.end,
+                    None => range.clone(),
+                });
+            } else {
+                flush(&mut run, self);
+            }
+            // A name run ends at punctuation after the word.
+            if !honorific
+                && token[lead + core.len()..]
+                    .chars()
+                    .any(|c| !c.is_alphanumeric())
+            {
+                flush(&mut run, self);
+            }
+            let end = text[word.end..].chars().next();
+            clause_start = (token.ends_with(['.', ':', '?', '!', '”', ';']) && !honorific)
+                || end == Some('—')
+                || (core.is_empty() && clause_start);
         }
+        flush(&mut run, self);
     }
 }
+
+/// Abbreviated titles before names: their full stop ends no sentence.
+const HONORIFICS: &[&str] = &[
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Amb.", "Adm.", "Sen.", "Rep.", "Gov.", "Col.", "Lt.",
+    "Capt.", "Prof.", "St.",
+];
 
 /// A `pb` element for `number`.
 pub fn page_break_element(number: &PageNumber) -> Element {

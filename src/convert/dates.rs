@@ -552,7 +552,10 @@ mod tests {
         let v = values("January 14, 1969, 1119Z and February 30, 1973");
         assert_eq!(v[0].1, DateValue::When("1969-01-14T11:19:00+00:00".into()));
         // February 30 is no date: the month and the year are normalised on their own.
-        assert_eq!(v[1], ("February".to_string(), DateValue::When("1973-02".into())));
+        assert_eq!(
+            v[1],
+            ("February".to_string(), DateValue::When("1973-02".into()))
+        );
         assert_eq!(v[2], ("1973".to_string(), DateValue::When("1973".into())));
     }
 

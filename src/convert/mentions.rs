@@ -1,6 +1,6 @@
 //! Finding the register's persons, places, organisations and abbreviations in a text.
 //!
-//! Every form of every entry is looked for at word boundaries; where matches overlap the longest
+//! Every form of every entry is looked for at word boundaries (a hyphen is one); where matches overlap the longest
 //! wins ("North Vietnamese" over "North", "Le Duc Tho" over "Tho"), then the leftmost. A title
 //! the register allows before a name belongs to the mention ("Ambassador Sullivan"); a role form
 //! ("President" for Nixon) matches only where no capitalised word follows it, so "President
@@ -159,8 +159,8 @@ impl Gazetteer {
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
-    !before.is_some_and(|c| c.is_alphanumeric() || c == '-')
-        && !after.is_some_and(|c| c.is_alphanumeric() || c == '-')
+    // Hyphens do separate: "GVN-controlled" and "ex-SPT" mention the GVN and the SPT.
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
 fn followed_by_capitalised_word(rest: &str) -> bool {

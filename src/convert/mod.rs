@@ -253,7 +253,7 @@ fn encode_document(
         .with_attribute("n", meta.number.to_string())
         .with_attribute("xml:id", meta.id.clone())
         .with_attribute("subtype", meta.subtype.clone());
-    let mut head = Element::new("head");
+    let mut head = Element::new_mixed("head");
     head.extend(encoder.encode_pieces(title_pieces, false));
     div.push_element(head);
 
@@ -275,12 +275,12 @@ fn encode_document(
                 }
             }
             BlockKind::Paragraph => {
-                let mut p = Element::new("p");
+                let mut p = Element::new_mixed("p");
                 p.extend(encoder.encode_pieces(&block.pieces, true));
                 content.push(p);
             }
             BlockKind::Subject => {
-                let mut item = Element::new("item");
+                let mut item = Element::new_mixed("item");
                 item.extend(encoder.encode_pieces(&block.pieces, false));
                 content.push(
                     Element::new("list")
@@ -290,12 +290,12 @@ fn encode_document(
             }
             BlockKind::Dateline => {
                 has_dateline = true;
-                let mut dateline = Element::new("dateline");
+                let mut dateline = Element::new_mixed("dateline");
                 dateline.extend(encoder.encode_pieces(&block.pieces, false));
                 opener.push_element(dateline);
             }
             BlockKind::Signature => {
-                let mut signed = Element::new("signed");
+                let mut signed = Element::new_mixed("signed");
                 signed.extend(encoder.encode_pieces(&block.pieces, false));
                 content.push(Element::new("closer").with_child(signed));
             }
@@ -315,7 +315,7 @@ fn encode_document(
                 element.set_attribute("resp", format!("#{CONVERTER_ID}"));
             }
             opener.push_element(
-                Element::new("dateline")
+                Element::new_mixed("dateline")
                     .with_attribute("resp", format!("#{CONVERTER_ID}"))
                     .with_child(element),
             );
@@ -501,7 +501,7 @@ fn terms_list(volume: &VolumeData, findings: &Findings) -> Option<Element> {
     for abbreviation in &volume.abbreviations {
         if findings.abbreviations.contains(abbreviation.id.get_ref()) {
             list.push_element(
-                Element::new("item")
+                Element::new_mixed("item")
                     .with_child(
                         Element::new("term")
                             .with_attribute("xml:id", abbreviation.id.get_ref().clone())
@@ -518,7 +518,7 @@ fn terms_list(volume: &VolumeData, findings: &Findings) -> Option<Element> {
                 .with_attribute("type", "section")
                 .with_attribute("subtype", "index")
                 .with_attribute("xml:id", "terms")
-                .with_child(Element::new("head").with_text("Abbreviations and Terms"))
+                .with_child(Element::new_mixed("head").with_text("Abbreviations and Terms"))
                 .with_child(list),
         ),
     )

@@ -25,6 +25,10 @@ pub struct Element {
     pub attributes: Vec<(String, String)>,
     /// Child nodes in document order.
     pub children: Vec<Node>,
+    /// Whether the content is mixed (text with phrase-level elements) even where it happens to
+    /// hold only elements, like `<signed><persName>Unger</persName></signed>`: the serialiser
+    /// then adds no layout whitespace inside it.
+    pub mixed: bool,
 }
 
 impl Element {
@@ -33,6 +37,14 @@ impl Element {
         Element {
             name: name.into(),
             ..Element::default()
+        }
+    }
+
+    /// An element whose content is mixed (see [`Element::mixed`]).
+    pub fn new_mixed(name: impl Into<String>) -> Self {
+        Element {
+            mixed: true,
+            ..Element::new(name)
         }
     }
 
@@ -104,12 +116,14 @@ impl Element {
         }
     }
 
-    /// Whether the element has text children with something other than whitespace, so that its
-    /// content is mixed and must be written without added indentation.
+    /// Whether the content is mixed: marked so, or with text children that are not only
+    /// whitespace. Mixed content is written without added indentation.
     pub fn has_significant_text(&self) -> bool {
-        self.children
-            .iter()
-            .any(|c| matches!(c, Node::Text(t) if !t.trim().is_empty()))
+        self.mixed
+            || self
+                .children
+                .iter()
+                .any(|c| matches!(c, Node::Text(t) if !t.trim().is_empty()))
     }
 
     /// All descendant text, concatenated in document order.

@@ -1,0 +1,256 @@
+//! Bad input: every case gives a message with file, line and column, a non-zero exit, and leaves
+//! the output file as it was.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+const VOLUME: &str = r#"
+[volume]
+id = "v1"
+series = "Foreign Relations of the United States"
+subseries = "1969–1976"
+number = "I"
+title = "Test"
+publisher = "GPO"
+pub_place = "Washington"
+published = "2000"
+availability = "Public domain"
+
+[[person]]
+id = "p_A_1"
+name = "Able, A."
+forms = ["Able"]
+identification = "a person"
+
+[[person]]
+id = "p_B_1"
+name = "Baker, B."
+forms = ["Baker"]
+identification = "a person never mentioned"
+"#;
+
+const DOCUMENT: &str = "[document]\nnumber = 1\nid = \"d1\"\n";
+
+/// A volume directory with `d1.txt` holding `source`; returns the directory.
+fn fixture(source: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("volume.toml"), VOLUME).unwrap();
+    std::fs::write(dir.path().join("d1.toml"), DOCUMENT).unwrap();
+    std::fs::write(dir.path().join("d1.txt"), source).unwrap();
+    std::fs::write(dir.path().join("out.xml"), "previous output").unwrap();
+    dir
+}
+
+/// Converts `d1.txt` of `dir` into `out.xml`; asserts failure, the location and message, and
+/// that `out.xml` is untouched.
+fn assert_rejected(dir: &Path, location: &str, message: &str) {
+    let out = teikit_in(dir, &["convert", "d1.txt", "-o", "out.xml"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "exit status; stderr:\n{err}");
+    assert!(
+        err.contains(location),
+        "expected location {location:?} in:\n{err}"
+    );
+    assert!(err.contains(message), "expected {message:?} in:\n{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.xml")).unwrap(),
+        "previous output"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn empty_file() {
+    let dir = fixture(b"");
+    assert_rejected(
+        dir.path(),
+        "d1.txt:1:1",
+        "empty source: expected a title line",
+    );
+}
+
+#[test]
+fn no_title_line() {
+    let dir = fixture(b"\nMemorandum for the President\nText.\n");
+    assert_rejected(
+        dir.path(),
+        "d1.txt:2:1",
+        "expected a title line such as `59. Memorandum",
+    );
+}
+
+#[test]
+fn note_reference_without_a_note() {
+    let dir = fixture(b"1. Memorandum\n\nAble said so.1 Then he left.\n");
+    assert_rejected(dir.path(), "d1.txt:3:14", "note reference 1 has no note");
+}
+
+#[test]
+fn note_without_a_reference() {
+    let dir = fixture(b"1. Memorandum1\n\nAble said so. Then he left.\n  1. Source: Files.\n  2. Never referenced.\n");
+    assert_rejected(dir.path(), "d1.txt:5:3", "note 2 is never referenced");
+}
+
+#[test]
+fn notes_numbered_out_of_sequence() {
+    let dir =
+        fixture(b"1. Memorandum1\n\nAble said so.2 Then.\n  1. Source: Files.\n  3. Three.\n");
+    assert_rejected(
+        dir.path(),
+        "d1.txt:5:3",
+        "note numbered 3 where note 2 was expected",
+    );
+}
+
+#[test]
+fn page_markers_out_of_order() {
+    let dir = fixture(b"1. Memorandum\n\nAble [Page 5] said [Page 4] so.\n");
+    assert_rejected(
+        dir.path(),
+        "d1.txt:3:20",
+        "page marker [Page 4] out of order",
+    );
+}
+
+#[test]
+fn page_marker_duplicated() {
+    let dir = fixture(b"1. Memorandum\n\nAble [Page 5] said.\n[Page 5]\nMore.\n");
+    assert_rejected(dir.path(), "d1.txt:4:1", "duplicate page marker [Page 5]");
+}
+
+#[test]
+fn malformed_page_marker() {
+    let dir = fixture(b"1. Memorandum\n\nAble [Page five] said.\n");
+    assert_rejected(dir.path(), "d1.txt:3:6", "malformed page marker");
+}
+
+#[test]
+fn invalid_utf8() {
+    let dir = fixture(b"1. Memorandum\n\nAble said \xFF so.\n");
+    assert_rejected(dir.path(), "d1.txt:3:11", "invalid UTF-8");
+}
+
+#[test]
+fn title_number_disagrees_with_the_document_data() {
+    let dir = fixture(b"2. Memorandum\n\nAble said so.\n");
+    assert_rejected(dir.path(), "d1.txt:1:1", "document number 2, but");
+}
+
+#[test]
+fn missing_register_file() {
+    let dir = fixture(b"1. Memorandum\n\nAble said so.\n");
+    std::fs::remove_file(dir.path().join("volume.toml")).unwrap();
+    let out = teikit_in(dir.path(), &["convert", "d1.txt", "-o", "out.xml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("volume.toml: cannot read editorial data"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.xml")).unwrap(),
+        "previous output"
+    );
+}
+
+#[test]
+fn malformed_register_file() {
+    let dir = fixture(b"1. Memorandum\n\nAble said so.\n");
+    let broken = VOLUME.replace("forms = [\"Baker\"]", "forms = [\"Baker\"");
+    std::fs::write(dir.path().join("volume.toml"), broken).unwrap();
+    let out = teikit_in(dir.path(), &["convert", "d1.txt", "-o", "out.xml"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("volume.toml:23:1: error: invalid array"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.xml")).unwrap(),
+        "previous output"
+    );
+
+    let duplicate = VOLUME.replace("id = \"p_B_1\"", "id = \"p_A_1\"");
+    std::fs::write(dir.path().join("volume.toml"), duplicate).unwrap();
+    let err = stderr(&teikit_in(dir.path(), &["convert", "d1.txt"]));
+    assert!(
+        err.contains("volume.toml:20:6: error: duplicate register id `p_A_1`"),
+        "{err}"
+    );
+
+    let unknown_field = VOLUME.replace(
+        "forms = [\"Baker\"]",
+        "forms = [\"Baker\"]\nnickname = \"B\"",
+    );
+    std::fs::write(dir.path().join("volume.toml"), unknown_field).unwrap();
+    let err = stderr(&teikit_in(dir.path(), &["convert", "d1.txt"]));
+    assert!(err.contains("unknown field `nickname`"), "{err}");
+}
+
+#[test]
+fn output_never_overwrites_the_input() {
+    let dir = fixture(b"1. Memorandum\n\nAble said so.\n");
+    let out = teikit_in(dir.path(), &["convert", "d1.txt", "-o", "./d1.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("refusing to overwrite an input file"));
+    assert_eq!(
+        std::fs::read(dir.path().join("d1.txt")).unwrap(),
+        b"1. Memorandum\n\nAble said so.\n"
+    );
+}
+
+#[test]
+fn a_good_source_replaces_the_output_and_reports_unknown_names_on_request() {
+    let dir = fixture(b"1. Memorandum From Able\n\nAble met Mr. Charlie Dodd in Zembla.\n");
+    let out = teikit_in(
+        dir.path(),
+        &["convert", "d1.txt", "-o", "out.xml", "--report-unknown"],
+    );
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("`Charlie Dodd` looks like a name that no register covers"),
+        "{err}"
+    );
+    assert!(err.contains("d1.txt:3:14"), "{err}");
+    assert!(err.contains("`Zembla`"), "{err}");
+    let xml = std::fs::read_to_string(dir.path().join("out.xml")).unwrap();
+    assert!(xml.contains("<persName ref=\"#p_A_1\">Able</persName> met Mr. Charlie Dodd"));
+}
+
+#[test]
+fn build_warns_of_register_entries_that_never_occur_and_checks_staleness() {
+    let sources = tempfile::tempdir().unwrap();
+    let volume = sources.path().join("sources/v1");
+    std::fs::create_dir_all(&volume).unwrap();
+    std::fs::write(volume.join("volume.toml"), VOLUME).unwrap();
+    std::fs::write(volume.join("d1.toml"), DOCUMENT).unwrap();
+    std::fs::write(volume.join("d1.txt"), "1. Memorandum\n\nAble said so.\n").unwrap();
+    let dir = sources.path();
+
+    let check = teikit_in(dir, &["build", "--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stderr(&check).contains("tei/v1/d1.xml: error: is missing"),
+        "{}",
+        stderr(&check)
+    );
+
+    let build = teikit_in(dir, &["build"]);
+    let err = stderr(&build);
+    assert!(build.status.success(), "{err}");
+    assert!(
+        err.contains("register entry `p_B_1` occurs in no document"),
+        "{err}"
+    );
+    assert!(err.contains("volume.toml:20:6"), "{err}");
+    assert!(!err.contains("`p_A_1` occurs"), "{err}");
+
+    assert!(teikit_in(dir, &["build", "--check"]).status.success());
+    std::fs::write(volume.join("d1.txt"), "1. Memorandum\n\nAble said more.\n").unwrap();
+    let stale = teikit_in(dir, &["build", "--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(stderr(&stale).contains("tei/v1/d1.xml: error: differs from a fresh conversion"));
+}
