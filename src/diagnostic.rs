@@ -73,6 +73,8 @@ pub struct Diagnostic {
     pub location: Location,
     /// What is wrong, in one sentence, naming what was expected where that helps.
     pub message: String,
+    /// The path of the element concerned in an XML document (`/TEI/text/body/div[2]`), if any.
+    pub path: Option<String>,
 }
 
 impl Diagnostic {
@@ -82,6 +84,7 @@ impl Diagnostic {
             severity: Severity::Error,
             location,
             message: message.into(),
+            path: None,
         }
     }
 
@@ -91,13 +94,24 @@ impl Diagnostic {
             severity: Severity::Warning,
             location,
             message: message.into(),
+            path: None,
         }
+    }
+
+    /// The same diagnostic, concerning the element at `path`.
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.location, self.severity, self.message)
+        write!(f, "{}: {}: {}", self.location, self.severity, self.message)?;
+        if let Some(path) = &self.path {
+            write!(f, " (in {path})")?;
+        }
+        Ok(())
     }
 }
 

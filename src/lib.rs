@@ -13,5 +13,6 @@ pub mod cli;
 pub mod convert;
 pub mod diagnostic;
 pub mod output;
+pub mod relaxng;
 pub mod rules;
 pub mod xml;

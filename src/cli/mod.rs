@@ -10,6 +10,7 @@ use crate::convert::build::{build, BuildOptions, Outcome};
 use crate::convert::{convert_file, data_paths, ConvertError};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::output::write_atomically;
+use crate::relaxng::Schema;
 use crate::rules::check_document;
 use clap::{Parser, Subcommand};
 use report::print_diagnostic;
@@ -56,8 +57,17 @@ enum Command {
         #[arg(long)]
         report_unknown: bool,
     },
-    /// Check TEI files with the semantic rules (unique ids, resolvable pointers, ISO dates).
+    /// Validate XML files against a RELAX NG schema and check them with the semantic rules
+    /// (unique ids, resolvable pointers, ISO dates).
+    ///
+    /// Exit status: 0 all valid, 1 some invalid, 2 could not run (unreadable file, broken schema).
     Validate {
+        /// The RELAX NG schema (XML syntax). Without it, only the semantic rules run.
+        #[arg(long, value_name = "FILE.rng")]
+        schema: Option<PathBuf>,
+        /// Skip the semantic rules (schema validation only).
+        #[arg(long)]
+        no_rules: bool,
         /// Files or directories (searched for *.xml).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -89,7 +99,11 @@ pub fn run() -> ExitCode {
             check,
             report_unknown,
         } => run_build(sources, out, check, report_unknown),
-        Command::Validate { paths } => run_validate(paths),
+        Command::Validate {
+            schema,
+            no_rules,
+            paths,
+        } => run_validate(schema, !no_rules, paths),
     }
 }
 
@@ -228,7 +242,15 @@ fn xml_files(path: &PathBuf, into: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn run_validate(paths: Vec<PathBuf>) -> ExitCode {
+fn run_validate(schema: Option<PathBuf>, rules: bool, paths: Vec<PathBuf>) -> ExitCode {
+    let schema = match schema.as_deref().map(Schema::from_file) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut files = Vec::new();
     for path in &paths {
         if let Err(e) = xml_files(path, &mut files) {
@@ -236,14 +258,24 @@ fn run_validate(paths: Vec<PathBuf>) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    let mut validator = schema.as_ref().map(Schema::validator);
     let mut status = ExitCode::SUCCESS;
+    let mut invalid = 0;
     for file in &files {
         let text = match std::fs::read(file) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
-                Err(_) => {
-                    eprintln!("{}: error: not UTF-8", file.display());
+                Err(e) => {
+                    let valid = e.utf8_error().valid_up_to();
+                    let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                    let (line, column) =
+                        crate::diagnostic::LineIndex::new(&prefix).line_column(&prefix, valid);
+                    eprintln!(
+                        "{}:{line}:{column}: error: invalid UTF-8; teikit reads UTF-8 XML",
+                        file.display()
+                    );
                     status = ExitCode::from(1);
+                    invalid += 1;
                     continue;
                 }
             },
@@ -252,12 +284,27 @@ fn run_validate(paths: Vec<PathBuf>) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let problems = check_document(file, &text);
+        let mut problems = match validator.as_mut() {
+            Some(v) => v.validate(file, &text),
+            None => Vec::new(),
+        };
+        let well_formed = !problems
+            .iter()
+            .any(|d| d.message.starts_with("not well-formed"));
+        if rules && well_formed {
+            problems.extend(check_document(file, &text));
+            problems.sort_by(|a, b| a.location.cmp(&b.location));
+        }
         if problems.iter().any(|d| d.severity == Severity::Error) {
             status = ExitCode::from(1);
+            invalid += 1;
         }
         print_all(&problems);
     }
-    eprintln!("validated {} file(s)", files.len());
+    eprintln!(
+        "validated {} file(s): {} valid, {invalid} invalid",
+        files.len(),
+        files.len() - invalid
+    );
     status
 }

@@ -1,0 +1,152 @@
+//! A RELAX NG validator of our own: complete, following the specification (OASIS, 2001) and
+//! James Clark's derivative algorithm.
+//!
+//! **Takes** a schema in the XML syntax (`.rng`) and documents to validate. **Gives** a
+//! compiled [`Schema`] (or a [`SchemaError`] with file, line and column), and for each document
+//! every problem found, with file, line, column, element path, and what was expected.
+//!
+//! The stages, each its own module: [`syntax`] reads the XML syntax and checks it (section 3,
+//! the per-file parts of section 4); [`compile`] resolves grammars, includes and external
+//! references into interned [`pattern`]s and expands references (section 4); [`restrict`]
+//! rejects incorrect schemas (section 7); [`derive`] computes memoised derivatives; [`validate`]
+//! walks documents, recovers after errors and words the messages. [`datatype`] holds the
+//! built-in and XML Schema datatype libraries.
+//!
+//! **Does not** fetch anything from the network (an `href` must name a local file), apply DTD
+//! attribute defaults, or check the DTD-compatibility spec beyond ID uniqueness and IDREFs.
+//!
+//! ```
+//! use teikit::relaxng::Schema;
+//! let schema = Schema::from_str(
+//!     r#"<element name="memo" xmlns="http://relaxng.org/ns/structure/1.0"><text/></element>"#,
+//!     std::path::Path::new("memo.rng"),
+//! ).unwrap();
+//! let mut validator = schema.validator();
+//! assert!(validator.validate(std::path::Path::new("a.xml"), "<memo>hi</memo>").is_empty());
+//! let errors = validator.validate(std::path::Path::new("b.xml"), "<note/>");
+//! assert!(errors[0].message.contains("element `note` not allowed"));
+//! ```
+
+pub mod compile;
+pub mod datatype;
+pub mod derive;
+pub mod pattern;
+pub mod restrict;
+pub mod syntax;
+pub mod validate;
+
+pub use datatype::translate_xsd_regex;
+pub use validate::{Limits, Validator};
+
+use crate::diagnostic::Location;
+use compile::Compiled;
+use datatype::XsdType;
+use pattern::Pat;
+use std::path::{Path, PathBuf};
+
+/// The largest schema file read.
+pub const MAX_SCHEMA_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a schema could not be compiled.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    /// The schema file could not be read.
+    #[error("{path}: cannot read schema: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The schema is not well-formed, not RELAX NG, or incorrect.
+    #[error("{location}: error: {message}")]
+    Syntax {
+        /// Where.
+        location: Location,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A compiled schema, ready to validate any number of documents.
+pub struct Schema {
+    compiled: Compiled,
+    id_attributes: Vec<(String, String, XsdType)>,
+    path: PathBuf,
+}
+
+impl Schema {
+    /// Reads and compiles the schema at `path`.
+    pub fn from_file(path: &Path) -> Result<Self, SchemaError> {
+        let metadata = std::fs::metadata(path).map_err(|source| SchemaError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if metadata.len() > MAX_SCHEMA_BYTES {
+            return Err(SchemaError::Syntax {
+                location: Location::file_start(path),
+                message: format!("the schema is larger than the {MAX_SCHEMA_BYTES} byte limit"),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|source| SchemaError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| SchemaError::Syntax {
+            location: Location::file_start(path),
+            message: "the schema is not UTF-8".into(),
+        })?;
+        Self::from_str(&text, path)
+    }
+
+    /// Compiles the schema `text`, as if read from `path` (relative `href`s resolve against it).
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str, path: &Path) -> Result<Self, SchemaError> {
+        let root = syntax::parse_schema(path, text, "")?;
+        let root_location = root.location.clone();
+        let compiled = compile::compile(root, path, MAX_SCHEMA_BYTES)?;
+        restrict::check(&compiled, &root_location)?;
+        let id_attributes = id_attributes(&compiled);
+        Ok(Schema {
+            compiled,
+            id_attributes,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// A validator for this schema. Keep it for a batch: what it learns about the schema's
+    /// states is reused for every document.
+    pub fn validator(&self) -> Validator<'_> {
+        Validator::new(self)
+    }
+
+    /// Where the schema was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many distinct patterns the compiled schema has.
+    pub fn pattern_count(&self) -> usize {
+        self.compiled.store.len()
+    }
+}
+
+/// Attributes whose value is an XSD ID, IDREF or IDREFS (DTD compatibility): by name.
+fn id_attributes(compiled: &Compiled) -> Vec<(String, String, XsdType)> {
+    let store = &compiled.store;
+    let mut out = Vec::new();
+    for p in 0..store.len() as u32 {
+        if let Pat::Attribute(nc, value) = store.get(p) {
+            if let (Pat::Data(dt), syntax::NameClass::Name(ns, local)) =
+                (store.get(value), &store.name_classes[nc as usize])
+            {
+                if let Some(kind) = store.datatypes[dt as usize].id_type() {
+                    if !out.iter().any(|(n, l, _)| n == ns && l == local) {
+                        out.push((ns.clone(), local.clone(), kind));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
