@@ -11,7 +11,8 @@ use crate::convert::{convert_file, data_paths, ConvertError};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::output::write_atomically;
 use crate::relaxng::Schema;
-use crate::rules::check_document;
+use crate::rules::check_parsed;
+use crate::xml::ReadLimits;
 use clap::{Parser, Subcommand};
 use report::print_diagnostic;
 use std::path::PathBuf;
@@ -284,17 +285,20 @@ fn run_validate(schema: Option<PathBuf>, rules: bool, paths: Vec<PathBuf>) -> Ex
                 return ExitCode::from(2);
             }
         };
-        let mut problems = match validator.as_mut() {
-            Some(v) => v.validate(file, &text),
-            None => Vec::new(),
+        let mut problems = match crate::xml::parse(file, &text, ReadLimits::default()) {
+            Err(diagnostic) => vec![diagnostic],
+            Ok(doc) => {
+                let mut found = match validator.as_mut() {
+                    Some(v) => v.validate_document(file, &text, &doc),
+                    None => Vec::new(),
+                };
+                if rules {
+                    found.extend(check_parsed(file, &text, &doc));
+                }
+                found
+            }
         };
-        let well_formed = !problems
-            .iter()
-            .any(|d| d.message.starts_with("not well-formed"));
-        if rules && well_formed {
-            problems.extend(check_document(file, &text));
-            problems.sort_by(|a, b| a.location.cmp(&b.location));
-        }
+        problems.sort_by(|a, b| a.location.cmp(&b.location));
         if problems.iter().any(|d| d.severity == Severity::Error) {
             status = ExitCode::from(1);
             invalid += 1;

@@ -36,7 +36,7 @@ pub mod syntax;
 pub mod validate;
 
 pub use datatype::translate_xsd_regex;
-pub use validate::{Limits, Validator};
+pub use validate::Validator;
 
 use crate::diagnostic::Location;
 use compile::Compiled;

@@ -12,26 +12,9 @@ use super::pattern::{NcId, Pat, PatId, NOT_ALLOWED};
 use super::syntax::NameClass;
 use super::Schema;
 use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::xml::ReadLimits;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-
-/// Limits on the documents a validator accepts.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// The largest document, in bytes.
-    pub max_bytes: usize,
-    /// The deepest element nesting.
-    pub max_depth: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_bytes: 512 * 1024 * 1024,
-            max_depth: 10_000,
-        }
-    }
-}
 
 /// Validates documents against one schema; reuse it for a batch (its memo tables persist).
 pub struct Validator<'s> {
@@ -41,7 +24,7 @@ pub struct Validator<'s> {
     id_checked: HashSet<NameId>,
     by_name: HashMap<NameId, PatId>,
     /// Limits applied to every document.
-    pub limits: Limits,
+    pub limits: ReadLimits,
 }
 
 enum Child<'a, 'i> {
@@ -154,36 +137,27 @@ impl<'s> Validator<'s> {
             id_names,
             id_checked: HashSet::new(),
             by_name,
-            limits: Limits::default(),
+            limits: ReadLimits::default(),
         }
     }
 
     /// Validates the document `text` read from `path`; returns every problem, in document order.
     /// A document that is not well-formed gives one error, located where parsing stopped.
     pub fn validate(&mut self, path: &Path, text: &str) -> Vec<Diagnostic> {
-        if text.len() > self.limits.max_bytes {
-            return vec![Diagnostic::error(
-                Location::file_start(path),
-                format!(
-                    "the document is larger than the {} byte limit",
-                    self.limits.max_bytes
-                ),
-            )];
+        match crate::xml::parse(path, text, self.limits) {
+            Ok(doc) => self.validate_document(path, text, &doc),
+            Err(diagnostic) => vec![diagnostic],
         }
-        let options = roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..roxmltree::ParsingOptions::default()
-        };
-        let doc = match roxmltree::Document::parse_with_options(text, options) {
-            Ok(doc) => doc,
-            Err(e) => {
-                let pos = e.pos();
-                return vec![Diagnostic::error(
-                    Location::new(path, pos.row as usize, pos.col as usize),
-                    format!("not well-formed XML: {e}"),
-                )];
-            }
-        };
+    }
+
+    /// Validates a document already parsed from `text` (so that other checks can share the
+    /// parse).
+    pub fn validate_document(
+        &mut self,
+        path: &Path,
+        text: &str,
+        doc: &roxmltree::Document,
+    ) -> Vec<Diagnostic> {
         let mut walk = Walk {
             path,
             text,
@@ -192,7 +166,7 @@ impl<'s> Validator<'s> {
             ids: HashMap::new(),
             idrefs: Vec::new(),
         };
-        self.walk(&doc, &mut walk);
+        self.walk(doc, &mut walk);
         for (id, offset) in std::mem::take(&mut walk.idrefs) {
             if !walk.ids.contains_key(&id) {
                 let location = walk.location(offset);

@@ -53,24 +53,21 @@ const NON_DATE_RANGES: &[&str] = &["biblScope", "citedRange", "locus", "span", "
 
 /// Checks `text` (the contents of `path`) against every rule.
 pub fn check_document(path: &Path, text: &str) -> Vec<Diagnostic> {
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        ..roxmltree::ParsingOptions::default()
-    };
+    match crate::xml::parse(path, text, crate::xml::ReadLimits::default()) {
+        Ok(doc) => check_parsed(path, text, &doc),
+        Err(mut diagnostic) => {
+            diagnostic.message = format!("[well-formed] {}", diagnostic.message);
+            vec![diagnostic]
+        }
+    }
+}
+
+/// Checks a document already parsed from `text`.
+pub fn check_parsed(path: &Path, text: &str, doc: &roxmltree::Document) -> Vec<Diagnostic> {
     let index = LineIndex::new(text);
     let locate = |offset: usize| {
         let (line, column) = index.line_column(text, offset);
         Location::new(path, line, column)
-    };
-    let doc = match roxmltree::Document::parse_with_options(text, options) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let pos = e.pos();
-            return vec![Diagnostic::error(
-                Location::new(path, pos.row as usize, pos.col as usize),
-                format!("[well-formed] not well-formed XML: {e}"),
-            )];
-        }
     };
     let mut diagnostics = Vec::new();
     let mut ids: HashMap<&str, usize> = HashMap::new();

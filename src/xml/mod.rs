@@ -1,15 +1,18 @@
 //! A small owned XML tree for documents teikit *writes*, and its serialiser.
 //!
-//! Reading goes through `roxmltree` (fast, borrowed, read-only); writing goes through this tree,
+//! Reading goes through `roxmltree` (fast, borrowed, read-only) behind the limits of [`parse`];
+//! writing goes through this tree,
 //! which the converter builds completely before serialising it once with `quick-xml`. The tree
 //! knows nothing about TEI.
 //!
 //! The serialiser indents element-only content and leaves mixed content exactly as built, so
 //! indentation never changes the text of a document.
 
+mod read;
 mod tree;
 mod write;
 
+pub use read::{parse, ReadLimits};
 pub use tree::{Element, Node};
 pub use write::to_xml_string;
 

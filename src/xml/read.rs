@@ -1,0 +1,152 @@
+//! Reading XML documents safely: roxmltree behind limits it does not enforce itself.
+//!
+//! roxmltree refuses external entities (it never reads or fetches them) and detects entity
+//! expansion bombs; it does recurse once per level of element nesting, so a hostile document
+//! nested a hundred thousand deep would exhaust the stack. [`parse`] measures the nesting first
+//! with a flat scan and refuses documents deeper than [`ReadLimits::max_depth`].
+
+use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use std::path::Path;
+
+/// Limits on documents read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// The largest document, in bytes.
+    pub max_bytes: usize,
+    /// The deepest element nesting.
+    pub max_depth: usize,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits {
+            max_bytes: 512 * 1024 * 1024,
+            max_depth: 4096,
+        }
+    }
+}
+
+/// Parses `text` (read from `path`) within `limits`; problems come as one located error.
+///
+/// ```
+/// use teikit::xml::{parse, ReadLimits};
+/// let deep = "<a>".repeat(5000) + &"</a>".repeat(5000);
+/// let err = parse(std::path::Path::new("d.xml"), &deep, ReadLimits::default()).unwrap_err();
+/// assert!(err.message.contains("nested deeper than 4096"));
+/// ```
+pub fn parse<'t>(
+    path: &Path,
+    text: &'t str,
+    limits: ReadLimits,
+) -> Result<roxmltree::Document<'t>, Diagnostic> {
+    if text.len() > limits.max_bytes {
+        return Err(Diagnostic::error(
+            Location::file_start(path),
+            format!(
+                "the document is larger than the {} byte limit",
+                limits.max_bytes
+            ),
+        ));
+    }
+    if let Some(offset) = depth_exceeded(text, limits.max_depth) {
+        let (line, column) = LineIndex::new(text).line_column(text, offset);
+        return Err(Diagnostic::error(
+            Location::new(path, line, column),
+            format!("elements nested deeper than {} levels; refusing the document (the limit is configurable)", limits.max_depth),
+        ));
+    }
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+        let pos = e.pos();
+        Diagnostic::error(
+            Location::new(path, pos.row as usize, pos.col as usize),
+            format!("not well-formed XML: {e}"),
+        )
+    })
+}
+
+/// The offset of the first start tag deeper than `max`, by a flat scan of the markup.
+fn depth_exceeded(text: &str, max: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let skip_to = |from: usize, end: &[u8]| -> usize {
+        bytes[from..]
+            .windows(end.len())
+            .position(|w| w == end)
+            .map_or(bytes.len(), |p| from + p + end.len())
+    };
+    while let Some(p) = bytes[i..].iter().position(|b| *b == b'<') {
+        let at = i + p;
+        let rest = &bytes[at..];
+        if rest.starts_with(b"<!--") {
+            i = skip_to(at + 4, b"-->");
+        } else if rest.starts_with(b"<![CDATA[") {
+            i = skip_to(at + 9, b"]]>");
+        } else if rest.starts_with(b"<?") {
+            i = skip_to(at + 2, b"?>");
+        } else if rest.starts_with(b"<!") {
+            // A declaration, with an internal subset in brackets.
+            let mut j = at + 2;
+            let mut brackets = 0i32;
+            let mut quote = None;
+            while j < bytes.len() {
+                match (quote, bytes[j]) {
+                    (Some(q), c) if c == q => quote = None,
+                    (Some(_), _) => {}
+                    (None, b'"' | b'\'') => quote = Some(bytes[j]),
+                    (None, b'[') => brackets += 1,
+                    (None, b']') => brackets -= 1,
+                    (None, b'>') if brackets <= 0 => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            i = j + 1;
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            i = at + 2;
+        } else {
+            let mut j = at + 1;
+            let mut quote = None;
+            while j < bytes.len() {
+                match (quote, bytes[j]) {
+                    (Some(q), c) if c == q => quote = None,
+                    (Some(_), _) => {}
+                    (None, b'"' | b'\'') => quote = Some(bytes[j]),
+                    (None, b'>') => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if bytes.get(j.wrapping_sub(1)) != Some(&b'/') {
+                depth += 1;
+                if depth > max {
+                    return Some(at);
+                }
+            }
+            i = j + 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_only_open_elements() {
+        let text = "<a><!-- <b> --><![CDATA[<c>]]><?pi <d>?><e x='>'/><f>text</f></a>";
+        assert_eq!(depth_exceeded(text, 2), None);
+        assert_eq!(depth_exceeded("<a><b><c/></b></a>", 1), Some(3));
+        let doctype = "<!DOCTYPE a [<!ENTITY e '<b>'>]><a/>";
+        assert_eq!(depth_exceeded(doctype, 1), None);
+    }
+}
