@@ -1,7 +1,9 @@
 //! teikit: a toolchain for scholarly TEI P5 XML.
 //!
 //! - [`convert`]: historical documents in plain text become rich TEI P5;
+//! - [`relaxng`]: a RELAX NG validator of our own (derivatives, XSD datatypes);
 //! - [`rules`]: semantic checks of TEI documents (ids, pointers, dates);
+//! - [`validation`]: both over many files, in parallel;
 //! - [`xml`]: the small tree the converter writes with;
 //! - [`output`]: atomic writes that never lose an editor's file;
 //! - [`diagnostic`]: locations and messages shared by all of them;
@@ -15,4 +17,5 @@ pub mod diagnostic;
 pub mod output;
 pub mod relaxng;
 pub mod rules;
+pub mod validation;
 pub mod xml;

@@ -42,10 +42,16 @@ fn every_conversion_is_valid_against_tei_all_with_jing() {
 
 #[test]
 fn every_conversion_is_valid_against_tei_all_with_teikits_own_validator() {
-    let Some(reference) = reference_dir() else { return };
+    let Some(reference) = reference_dir() else {
+        return;
+    };
     let schema = teikit::relaxng::Schema::from_file(&reference.join("tei/tei_all.rng")).unwrap();
     let mut validator = schema.validator();
-    for source in ["sources/frus1969-76v10/d59.txt", "sources/frus1969-76v20/d1.txt", "sources/frus1969-76v38p1/d2.txt"] {
+    for source in [
+        "sources/frus1969-76v10/d59.txt",
+        "sources/frus1969-76v20/d1.txt",
+        "sources/frus1969-76v38p1/d2.txt",
+    ] {
         let xml = convert(source);
         let errors = validator.validate(std::path::Path::new(source), &xml);
         assert!(errors.is_empty(), "{source}: {errors:#?}");

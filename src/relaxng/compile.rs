@@ -64,7 +64,7 @@ pub fn compile(root: Node, path: &Path, max_bytes: u64) -> Result<Compiled, Sche
         reach_edges: Vec::new(),
         loop_edges: Vec::new(),
     };
-    let start = compiler.pattern(&root, None)?;
+    let start = compiler.pattern(root, None)?;
     compiler.expand_all(start)
 }
 
@@ -115,7 +115,7 @@ impl Compiler {
         self.loading.pop();
     }
 
-    fn group_all(&mut self, nodes: &[Node], scope: Option<usize>) -> Result<PatId, SchemaError> {
+    fn group_all(&mut self, nodes: Vec<Node>, scope: Option<usize>) -> Result<PatId, SchemaError> {
         let mut result = EMPTY;
         let mut first = true;
         for node in nodes {
@@ -132,7 +132,7 @@ impl Compiler {
 
     fn fold(
         &mut self,
-        nodes: &[Node],
+        nodes: Vec<Node>,
         scope: Option<usize>,
         op: fn(&mut Store, PatId, PatId) -> PatId,
     ) -> Result<PatId, SchemaError> {
@@ -147,11 +147,12 @@ impl Compiler {
         Ok(result.unwrap_or(EMPTY))
     }
 
-    fn pattern(&mut self, node: &Node, scope: Option<usize>) -> Result<PatId, SchemaError> {
-        let loc = &node.location;
-        Ok(match &node.pattern {
+    fn pattern(&mut self, node: Node, scope: Option<usize>) -> Result<PatId, SchemaError> {
+        let Node { pattern, location } = node;
+        let loc = &location;
+        Ok(match pattern {
             Pattern::Element(nc, children) => {
-                let nc = self.store.name_class(nc.clone());
+                let nc = self.store.name_class(nc);
                 self.element_depth += 1;
                 let content = self.group_all(children, scope);
                 self.element_depth -= 1;
@@ -160,15 +161,15 @@ impl Compiler {
                 self.store.intern(Pat::Element(nc, slot))
             }
             Pattern::Attribute(nc, child) => {
-                if names_xmlns(nc) {
+                if names_xmlns(&nc) {
                     return Err(error(
                         loc,
                         "an attribute may not be named `xmlns` or be in the xmlns namespace",
                     ));
                 }
-                let nc = self.store.name_class(nc.clone());
+                let nc = self.store.name_class(nc);
                 let value = match child {
-                    Some(c) => self.pattern(c, scope)?,
+                    Some(c) => self.pattern(*c, scope)?,
                     None => TEXT,
                 };
                 self.store.attribute(nc, value)
@@ -201,7 +202,7 @@ impl Compiler {
                 let Some(s) = scope else {
                     return Err(error(loc, format!("`ref` to `{name}` outside a grammar")));
                 };
-                self.reference(s, name, loc)?
+                self.reference(s, &name, loc)?
             }
             Pattern::ParentRef(name) => {
                 let parent = scope.and_then(|s| self.scopes[s].parent);
@@ -211,7 +212,7 @@ impl Compiler {
                         format!("`parentRef` to `{name}` without a parent grammar"),
                     ));
                 };
-                self.reference(p, name, loc)?
+                self.reference(p, &name, loc)?
             }
             Pattern::Empty => EMPTY,
             Pattern::Text => TEXT,
@@ -227,7 +228,7 @@ impl Compiler {
                         .map(|(_, u)| u.clone())
                         .or_else(|| prefix.is_empty().then(String::new))
                 };
-                let value = datatype.value(text, &resolve).ok_or_else(|| {
+                let value = datatype.value(&text, &resolve).ok_or_else(|| {
                     error(
                         loc,
                         format!(
@@ -248,7 +249,7 @@ impl Compiler {
                 self.store.intern(Pat::Value(id))
             }
             Pattern::Data(dt, params, except) => {
-                let datatype = Datatype::compile(&dt.library, &dt.name, params, &mut self.regexes)
+                let datatype = Datatype::compile(&dt.library, &dt.name, &params, &mut self.regexes)
                     .map_err(|m| error(loc, m))?;
                 let except = match except {
                     Some(nodes) => Some(self.fold(nodes, scope, Store::choice)?),
@@ -259,8 +260,8 @@ impl Compiler {
                 self.store.data(dt_id, except)
             }
             Pattern::ExternalRef(path, ns) => {
-                let root = self.load(path, ns, loc)?;
-                let result = self.pattern(&root, scope);
+                let root = self.load(&path, &ns, loc)?;
+                let result = self.pattern(root, scope);
                 self.done_loading();
                 result?
             }
@@ -292,26 +293,23 @@ impl Compiler {
     /// Flattens `div`s and resolves `include`s into start and define components.
     fn collect(
         &mut self,
-        items: &[GrammarItem],
+        items: Vec<GrammarItem>,
         starts: &mut Starts,
         defines: &mut Defines,
     ) -> Result<(), SchemaError> {
         for item in items {
             match item {
-                GrammarItem::Start(combine, node, loc) => {
-                    starts.push((*combine, node.clone(), loc.clone()))
+                GrammarItem::Start(combine, node, loc) => starts.push((combine, node, loc)),
+                GrammarItem::Define(name, combine, nodes, loc) => {
+                    defines.entry(name).or_default().push((combine, nodes, loc))
                 }
-                GrammarItem::Define(name, combine, nodes, loc) => defines
-                    .entry(name.clone())
-                    .or_default()
-                    .push((*combine, nodes.clone(), loc.clone())),
                 GrammarItem::Div(inner) => self.collect(inner, starts, defines)?,
                 GrammarItem::Include(path, ns, overrides, loc) => {
-                    let root = self.load(path, ns, loc)?;
-                    let Pattern::Grammar(included) = &root.pattern else {
+                    let root = self.load(&path, &ns, &loc)?;
+                    let Pattern::Grammar(included) = root.pattern else {
                         self.done_loading();
                         return Err(error(
-                            loc,
+                            &loc,
                             format!(
                                 "{} is not a grammar, so it cannot be included",
                                 path.display()
@@ -327,7 +325,7 @@ impl Compiler {
                     if !own_starts.is_empty() {
                         if inc_starts.is_empty() {
                             return Err(error(
-                                loc,
+                                &loc,
                                 format!(
                                     "`include` overrides `start`, but {} has none",
                                     path.display()
@@ -339,7 +337,7 @@ impl Compiler {
                     for name in own_defines.keys() {
                         if inc_defines.remove(name).is_none() {
                             return Err(error(
-                                loc,
+                                &loc,
                                 format!(
                                     "`include` overrides `{name}`, but {} does not define it",
                                     path.display()
@@ -360,7 +358,7 @@ impl Compiler {
 
     fn grammar(
         &mut self,
-        items: &[GrammarItem],
+        items: Vec<GrammarItem>,
         parent: Option<usize>,
         loc: &Location,
     ) -> Result<PatId, SchemaError> {
@@ -376,13 +374,13 @@ impl Compiler {
             defs.insert(name.clone(), id);
         }
         self.scopes.push(Scope { defs, parent });
-        for (name, parts) in &defines {
+        for (name, parts) in defines {
             let combine = combine_of(
                 parts.iter().map(|(c, _, l)| (*c, l)),
                 &format!("definition `{name}`"),
             )?;
             let mut result: Option<PatId> = None;
-            let id = self.scopes[scope].defs[name];
+            let id = self.scopes[scope].defs[&name];
             let saved = (self.current_def, self.element_depth);
             (self.current_def, self.element_depth) = (Some(id), 0);
             for (_, nodes, _) in parts {
@@ -408,7 +406,7 @@ impl Compiler {
         }
         let combine = combine_of(starts.iter().map(|(c, _, l)| (*c, l)), "`start`")?;
         let mut result: Option<PatId> = None;
-        for (_, node, _) in &starts {
+        for (_, node, _) in starts {
             let p = self.pattern(node, Some(scope))?;
             result = Some(match result {
                 None => p,

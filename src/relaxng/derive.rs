@@ -364,6 +364,10 @@ impl Deriver {
     /// content (`text` alone) then costs one table look-up per text node.
     pub fn text(&mut self, p: PatId, text: &str, resolve: Resolver) -> PatId {
         let candidates = self.text_candidates(p);
+        if candidates.is_empty() {
+            let set = self.intern_set(Vec::new());
+            return self.text_with(p, set);
+        }
         let mut matched: Vec<PatId> = Vec::new();
         for &leaf in candidates.iter() {
             if self.leaf_matches(leaf, text, resolve) {
@@ -375,6 +379,9 @@ impl Deriver {
     }
 
     fn intern_set(&mut self, matched: Vec<PatId>) -> u32 {
+        if let Some(set) = self.matched_sets.get(&matched) {
+            return *set;
+        }
         let next = self.matched_list.len() as u32;
         let set = *self.matched_sets.entry(matched.clone()).or_insert(next);
         if set == next {

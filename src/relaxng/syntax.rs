@@ -120,10 +120,9 @@ pub enum GrammarItem {
 /// What a child element inherits from its ancestors.
 #[derive(Debug, Clone)]
 struct Inherited {
-    ns: String,
-    datatype_library: String,
-    base: PathBuf,
-    namespaces: NsContext,
+    ns: Arc<str>,
+    datatype_library: Arc<str>,
+    base: Arc<Path>,
 }
 
 /// Parses a schema document (XML syntax); `ns` is the namespace inherited from an
@@ -147,10 +146,9 @@ pub fn parse_schema(path: &Path, text: &str, ns: &str) -> Result<Node, SchemaErr
     };
     let root = doc.root_element();
     let inherited = Inherited {
-        ns: ns.to_string(),
-        datatype_library: String::new(),
-        base: path.to_path_buf(),
-        namespaces: Arc::new(Vec::new()),
+        ns: ns.into(),
+        datatype_library: "".into(),
+        base: path.into(),
     };
     if root.tag_name().namespace() != Some(RNG_NS) {
         return Err(reader.error(
@@ -196,21 +194,14 @@ impl<'a> Reader<'a> {
     fn inherit(&self, node: roxmltree::Node, parent: &Inherited) -> Result<Inherited, SchemaError> {
         let mut inherited = parent.clone();
         if let Some(ns) = node.attribute("ns") {
-            inherited.ns = ns.to_string();
+            inherited.ns = ns.into();
         }
         if let Some(library) = node.attribute("datatypeLibrary") {
             check_datatype_library(library).map_err(|m| self.error(node, m))?;
-            inherited.datatype_library = library.to_string();
+            inherited.datatype_library = library.into();
         }
         if let Some(base) = node.attribute((XML_NS, "base")) {
-            inherited.base = resolve_href(&parent.base, base);
-        }
-        let declared: Vec<(String, String)> = node
-            .namespaces()
-            .map(|n| (n.name().unwrap_or("").to_string(), n.uri().to_string()))
-            .collect();
-        if declared.as_slice() != parent.namespaces.as_slice() {
-            inherited.namespaces = Arc::new(declared);
+            inherited.base = resolve_href(&parent.base, base).into();
         }
         Ok(inherited)
     }
@@ -403,7 +394,7 @@ impl<'a> Reader<'a> {
                 let value = self.text_content(node)?;
                 let datatype = match node.attribute("type") {
                     Some(t) => DatatypeRef {
-                        library: inherited.datatype_library.clone(),
+                        library: inherited.datatype_library.to_string(),
                         name: self.ncname(node, trim(t))?,
                     },
                     None => DatatypeRef {
@@ -413,13 +404,11 @@ impl<'a> Reader<'a> {
                 };
                 // The default namespace of a value's context is the `ns` attribute (4.9), not
                 // the schema document's default namespace.
-                let mut context: Vec<(String, String)> = inherited
-                    .namespaces
-                    .iter()
-                    .filter(|(prefix, _)| !prefix.is_empty())
-                    .cloned()
+                let mut context: Vec<(String, String)> = node
+                    .namespaces()
+                    .filter_map(|n| n.name().map(|p| (p.to_string(), n.uri().to_string())))
                     .collect();
-                context.push((String::new(), inherited.ns.clone()));
+                context.push((String::new(), inherited.ns.to_string()));
                 Pattern::Value(datatype, value, Arc::new(context))
             }
             "data" => {
@@ -428,7 +417,7 @@ impl<'a> Reader<'a> {
                     .attribute("type")
                     .ok_or_else(|| self.error(node, "`data` needs a `type` attribute"))?;
                 let datatype = DatatypeRef {
-                    library: inherited.datatype_library.clone(),
+                    library: inherited.datatype_library.to_string(),
                     name: self.ncname(node, trim(type_name))?,
                 };
                 let mut params = Vec::new();
@@ -459,7 +448,7 @@ impl<'a> Reader<'a> {
                     return Err(self.error(node, "`externalRef` must be empty"));
                 }
                 let href = self.href(node, &inherited)?;
-                Pattern::ExternalRef(href, inherited.ns.clone())
+                Pattern::ExternalRef(href, inherited.ns.to_string())
             }
             "grammar" => {
                 self.check_attributes(node, &[])?;
@@ -507,7 +496,7 @@ impl<'a> Reader<'a> {
                     if overrides.iter().any(|o| matches!(o, GrammarItem::Include(..))) {
                         return Err(self.error(child, "`include` may not contain `include`"));
                     }
-                    GrammarItem::Include(href, child_inherited.ns.clone(), overrides, location)
+                    GrammarItem::Include(href, child_inherited.ns.to_string(), overrides, location)
                 }
                 other => {
                     return Err(self.error(
@@ -608,7 +597,7 @@ impl<'a> Reader<'a> {
                 // 4.8: an attribute's name without prefix is in no namespace unless `ns` is given
                 // on the attribute element itself.
                 let ns = if is_element || node.attribute("ns").is_some() {
-                    inherited.ns.clone()
+                    inherited.ns.to_string()
                 } else {
                     String::new()
                 };
@@ -674,7 +663,7 @@ impl<'a> Reader<'a> {
                             self.error(node, "`anyName` or `nsName` inside `except` of `nsName`")
                         );
                     }
-                    Ok(NameClass::NsName(inherited.ns.clone(), except))
+                    Ok(NameClass::NsName(inherited.ns.to_string(), except))
                 }
             }
             "choice" => {

@@ -22,14 +22,17 @@ pub struct Validator<'s> {
     deriver: Deriver,
     id_names: HashMap<NameId, XsdType>,
     id_checked: HashSet<NameId>,
-    by_name: HashMap<NameId, PatId>,
+    /// Every element pattern by name, for checking the contents of misplaced elements; built at
+    /// the first such error.
+    by_name: Option<HashMap<NameId, PatId>>,
     /// Limits applied to every document.
     pub limits: ReadLimits,
 }
 
 enum Child<'a, 'i> {
     Element(roxmltree::Node<'a, 'i>),
-    Text(String, usize),
+    /// Text (adjacent text nodes merged: they are one in RELAX NG's data model) and its offset.
+    Text(std::borrow::Cow<'a, str>, usize),
 }
 
 struct Frame<'a, 'i> {
@@ -88,21 +91,26 @@ pub fn element_path(node: roxmltree::Node) -> String {
 
 fn children<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> Vec<Child<'a, 'i>> {
     let mut out = Vec::new();
-    let mut text = String::new();
-    let mut text_start = None;
+    let mut text: Option<(std::borrow::Cow<'a, str>, usize)> = None;
     for child in node.children() {
         if child.is_text() {
-            text_start.get_or_insert(child.range().start);
-            text.push_str(child.text().unwrap_or(""));
+            let piece = child.text().unwrap_or("");
+            text = Some(match text.take() {
+                None => (std::borrow::Cow::Borrowed(piece), child.range().start),
+                Some((mut merged, start)) => {
+                    merged.to_mut().push_str(piece);
+                    (merged, start)
+                }
+            });
         } else if child.is_element() {
-            if let Some(start) = text_start.take() {
-                out.push(Child::Text(std::mem::take(&mut text), start));
+            if let Some((t, start)) = text.take() {
+                out.push(Child::Text(t, start));
             }
             out.push(Child::Element(child));
         }
     }
-    if let Some(start) = text_start {
-        out.push(Child::Text(text, start));
+    if let Some((t, start)) = text {
+        out.push(Child::Text(t, start));
     }
     out
 }
@@ -110,23 +118,6 @@ fn children<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> Vec<Child<'a, 'i>> {
 impl<'s> Validator<'s> {
     pub(super) fn new(schema: &'s Schema) -> Self {
         let mut deriver = Deriver::new(schema.compiled.store.clone());
-        // Every element pattern by name, for checking the contents of misplaced elements.
-        let mut by_name: HashMap<NameId, PatId> = HashMap::new();
-        let elements: Vec<(NcId, u32)> = (0..deriver.store.len() as PatId)
-            .filter_map(|p| match deriver.store.get(p) {
-                Pat::Element(nc, c) => Some((nc, c)),
-                _ => None,
-            })
-            .collect();
-        for (nc, content) in elements {
-            if let NameClass::Name(ns, local) = deriver.store.name_classes[nc as usize].clone() {
-                let name = deriver.name(&ns, &local);
-                let c = deriver.store.contents[content as usize];
-                let after = deriver.store.after(c, super::pattern::EMPTY);
-                let entry = by_name.entry(name).or_insert(NOT_ALLOWED);
-                *entry = deriver.store.choice(*entry, after);
-            }
-        }
         let mut id_names = HashMap::new();
         for (ns, local, kind) in &schema.id_attributes {
             id_names.insert(deriver.name(ns, local), *kind);
@@ -136,7 +127,7 @@ impl<'s> Validator<'s> {
             deriver,
             id_names,
             id_checked: HashSet::new(),
-            by_name,
+            by_name: None,
             limits: ReadLimits::default(),
         }
     }
@@ -225,7 +216,7 @@ impl<'s> Validator<'s> {
                 // Text-only (or empty) content: one text node, as the spec's childrenDeriv says.
                 let (text, offset) = match frame.children.first() {
                     Some(Child::Text(t, o)) => (t.clone(), *o),
-                    _ => (String::new(), frame.node.range().end),
+                    _ => (std::borrow::Cow::Borrowed(""), frame.node.range().end),
                 };
                 frame.next = frame.children.len().max(1);
                 let inside = frame.inside;
@@ -335,7 +326,7 @@ impl<'s> Validator<'s> {
         if p == NOT_ALLOWED {
             recovering = true;
             if outer != NOT_ALLOWED {
-                let known = self.by_name.contains_key(&name);
+                let known = self.elements_named(name) != NOT_ALLOWED;
                 let expected = self.describe_expected(outer, node);
                 let place = if known { "here" } else { "anywhere" };
                 walk.report(
@@ -344,7 +335,7 @@ impl<'s> Validator<'s> {
                     format!("element `{local}` not allowed {place}; expected {expected}"),
                 );
             }
-            p = self.by_name.get(&name).copied().unwrap_or(NOT_ALLOWED);
+            p = self.elements_named(name);
         }
         for attribute in node.attributes() {
             let ans = attribute.namespace().unwrap_or("");
@@ -417,6 +408,35 @@ impl<'s> Validator<'s> {
             return (self.deriver.start_tag_close_forgiving(p), recovering);
         }
         (closed, recovering)
+    }
+
+    /// The choice of every element pattern of the schema named `name`, ready for its content.
+    fn elements_named(&mut self, name: NameId) -> PatId {
+        if self.by_name.is_none() {
+            let mut by_name: HashMap<NameId, PatId> = HashMap::new();
+            let deriver = &mut self.deriver;
+            let elements: Vec<(NcId, u32)> = (0..deriver.store.len() as PatId)
+                .filter_map(|p| match deriver.store.get(p) {
+                    Pat::Element(nc, c) => Some((nc, c)),
+                    _ => None,
+                })
+                .collect();
+            for (nc, content) in elements {
+                if let NameClass::Name(ns, local) = deriver.store.name_classes[nc as usize].clone()
+                {
+                    let element = deriver.name(&ns, &local);
+                    let c = deriver.store.contents[content as usize];
+                    let after = deriver.store.after(c, super::pattern::EMPTY);
+                    let entry = by_name.entry(element).or_insert(NOT_ALLOWED);
+                    *entry = deriver.store.choice(*entry, after);
+                }
+            }
+            self.by_name = Some(by_name);
+        }
+        self.by_name
+            .as_ref()
+            .and_then(|m| m.get(&name).copied())
+            .unwrap_or(NOT_ALLOWED)
     }
 
     fn finish(&mut self, frame: &Frame, walk: &mut Walk) -> PatId {

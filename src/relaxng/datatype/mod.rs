@@ -215,7 +215,7 @@ impl Datatype {
         match ws {
             WhiteSpace::Preserve => text.into(),
             WhiteSpace::Replace => text.replace(['\t', '\n', '\r'], " ").into(),
-            WhiteSpace::Collapse => collapse(text).into(),
+            WhiteSpace::Collapse => collapse_cow(text),
         }
     }
 
@@ -231,7 +231,39 @@ impl Datatype {
 
     /// Whether `text` is a valid literal of this type.
     pub fn allows(&self, text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> bool {
-        self.value(text, resolve).is_some()
+        // Strings and names (most of TEI's attributes) need no value built: check the lexical
+        // form and the facets on it directly.
+        let textual = match self.kind {
+            Kind::BuiltinString | Kind::BuiltinToken => Some(true),
+            Kind::Xsd(x) => x.text_is_valid_fast(&self.normalise(text)),
+        };
+        match textual {
+            Some(valid)
+                if self.facets.total_digits.is_none()
+                    && self.facets.min_inclusive.is_none()
+                    && self.facets.max_inclusive.is_none()
+                    && self.facets.min_exclusive.is_none()
+                    && self.facets.max_exclusive.is_none() =>
+            {
+                let normalised = self.normalise(text);
+                valid && self.lexical_facets_allow(&normalised)
+            }
+            _ => self.value(text, resolve).is_some(),
+        }
+    }
+
+    fn lexical_facets_allow(&self, lexical: &str) -> bool {
+        let f = &self.facets;
+        if !f.patterns.iter().all(|(_, r)| r.is_match(lexical)) {
+            return false;
+        }
+        if f.length.is_none() && f.min_length.is_none() && f.max_length.is_none() {
+            return true;
+        }
+        let length = lexical.chars().count();
+        !(f.length.is_some_and(|n| length != n)
+            || f.min_length.is_some_and(|n| length < n)
+            || f.max_length.is_some_and(|n| length > n))
     }
 
     fn facets_allow(&self, lexical: &str, value: &Value) -> bool {
@@ -281,6 +313,20 @@ fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
         // Dates and times of the same form order as text when both have, or lack, a zone.
         (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
         _ => None,
+    }
+}
+
+/// Like [`collapse`], without copying text that is already collapsed.
+pub fn collapse_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = s.as_bytes();
+    let clean = !bytes.iter().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ");
+    if clean {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(collapse(s))
     }
 }
 

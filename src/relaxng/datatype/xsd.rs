@@ -230,6 +230,20 @@ impl XsdType {
         }
     }
 
+    /// For string and name types, whether `text` (normalised) is in the lexical space, without
+    /// building its value; `None` for the other types.
+    pub fn text_is_valid_fast(self, text: &str) -> Option<bool> {
+        use XsdType::*;
+        Some(match self {
+            String | NormalizedString | Token | AnyUri => true,
+            Language => is_language(text),
+            Name => is_name(text),
+            NCName | Id | IdRef | Entity => is_ncname(text),
+            NmToken => is_nmtoken(text),
+            _ => return None,
+        })
+    }
+
     fn integer_in_range(self, value: &Value) -> bool {
         use XsdType::*;
         let Value::Decimal(d) = value else {

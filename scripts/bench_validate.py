@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Benchmark `teikit validate` against jing and `xmllint --relaxng`, in one run, on tei_all.
+
+Cases (from the issue): the 673-byte corpus/valid-or-invalid/base.xml, the 2.2 MB
+frus-history.xml, and all 17 corpus documents as one batch. Each tool runs the same command
+line; we report the median wall time, the peak resident memory, and ratios to teikit.
+
+    python3 scripts/bench_validate.py            # needs jing and xmllint on the PATH
+    TEIKIT_REFERENCE=/path/to/reference python3 scripts/bench_validate.py
+
+It prints a Markdown table for the README.
+"""
+import glob
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REFERENCE = os.environ.get("TEIKIT_REFERENCE", os.path.join(ROOT, "..", "shared", "reference"))
+SCHEMA = os.path.join(REFERENCE, "tei", "tei_all.rng")
+CORPUS = os.path.join(REFERENCE, "corpus", "valid-or-invalid")
+
+
+def run(cmd):
+    """Wall seconds and peak RSS (MB) of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def measure(cmd, runs):
+    results = [run(cmd) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def main():
+    if not os.path.isfile(SCHEMA):
+        sys.exit(f"no reference data at {REFERENCE}")
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    teikit = os.path.join(ROOT, "target", "release", "teikit")
+    batch = sorted(glob.glob(os.path.join(CORPUS, "*.xml")))
+    cases = [
+        ("base.xml (673 B)", [os.path.join(CORPUS, "base.xml")]),
+        ("frus-history.xml (2.2 MB)", [os.path.join(CORPUS, "frus-history.xml")]),
+        (f"batch of {len(batch)} corpus files", batch),
+    ]
+    tools = [
+        ("teikit", lambda files: [teikit, "validate", "--no-rules", "--schema", SCHEMA, *files], 10),
+    ]
+    if shutil.which("jing"):
+        tools.append(("jing", lambda files: ["jing", SCHEMA, *files], 3))
+    if shutil.which("xmllint"):
+        tools.append(("xmllint --relaxng", lambda files: ["xmllint", "--noout", "--relaxng", SCHEMA, *files], 1))
+    print(f"| case | {' | '.join(t[0] for t in tools)} | jing ÷ teikit | teikit memory vs jing |")
+    print(f"|---|{'---|' * len(tools)}---|---|")
+    for name, files in cases:
+        cells, times, memory = [], {}, {}
+        for tool, command, runs in tools:
+            seconds, rss = measure(command(files), runs)
+            times[tool], memory[tool] = seconds, rss
+            cells.append(f"{seconds:.3f} s, {rss:.0f} MB")
+        ratio = f"{times['jing'] / times['teikit']:.1f}×" if "jing" in times else "–"
+        mem = f"{memory['teikit'] / memory['jing'] * 100:.0f} %" if "jing" in memory else "–"
+        print(f"| {name} | {' | '.join(cells)} | {ratio} | {mem} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+//! Validating many files at once: the RELAX NG schema and the semantic rules over one parse
+//! of each file, on every core.
+//!
+//! **Takes** a compiled [`Schema`] (or none: rules only) and a list of files; **gives** each
+//! file's problems, in the order the files were given, whatever order they were checked in.
+//! Each worker thread has its own [`crate::relaxng::Validator`], whose memo tables it keeps
+//! for all the files it checks; files are handed out largest first so the cores finish
+//! together.
+
+use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::relaxng::{Schema, Validator};
+use crate::rules::check_parsed;
+use crate::xml::{parse, ReadLimits};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// What to check.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Run the semantic rules as well as the schema.
+    pub rules: bool,
+    /// Worker threads (at least 1).
+    pub jobs: usize,
+    /// Limits on each document.
+    pub limits: ReadLimits,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            rules: true,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            limits: ReadLimits::default(),
+        }
+    }
+}
+
+/// One file's result.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Checked: these problems (none if valid), in document order.
+    Checked(Vec<Diagnostic>),
+    /// The file could not be read.
+    Unreadable(std::io::Error),
+}
+
+impl Outcome {
+    /// Whether the file was read and has no error.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Outcome::Checked(d) if !d.iter().any(|d| d.severity == crate::diagnostic::Severity::Error))
+    }
+}
+
+/// Checks one file's bytes.
+pub fn check_bytes(
+    validator: Option<&mut Validator>,
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let (line, column) = LineIndex::new(&prefix).line_column(&prefix, valid);
+            return vec![Diagnostic::error(
+                Location::new(path, line, column),
+                "invalid UTF-8; teikit reads UTF-8 XML (convert the file, e.g. with iconv)",
+            )];
+        }
+    };
+    let mut problems = match parse(path, &text, options.limits) {
+        Err(diagnostic) => vec![diagnostic],
+        Ok(doc) => {
+            let mut found = match validator {
+                Some(v) => v.validate_document(path, &text, &doc),
+                None => Vec::new(),
+            };
+            if options.rules {
+                found.extend(check_parsed(path, &text, &doc));
+            }
+            found
+        }
+    };
+    problems.sort_by(|a, b| a.location.cmp(&b.location));
+    problems
+}
+
+/// Checks every file of `files`, on `options.jobs` threads; results in the order of `files`.
+/// `progress` is called (from any thread) after each file with the number done so far.
+pub fn check_files(
+    schema: Option<&Schema>,
+    files: &[PathBuf],
+    options: &Options,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Outcome> {
+    let slots: Vec<OnceLock<Outcome>> = files.iter().map(|_| OnceLock::new()).collect();
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    let size = |i: &usize| std::fs::metadata(&files[*i]).map_or(0, |m| m.len());
+    order.sort_by_key(|i| std::cmp::Reverse(size(i)));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let first_panic: Mutex<Option<String>> = Mutex::new(None);
+    let jobs = options.jobs.clamp(1, files.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let builder = std::thread::Builder::new().stack_size(64 * 1024 * 1024);
+            let spawned = builder.spawn_scoped(scope, || {
+                let mut validator = schema.map(Schema::validator);
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&index) = order.get(k) else { break };
+                    let path = &files[index];
+                    let outcome = match std::fs::read(path) {
+                        Ok(bytes) => {
+                            Outcome::Checked(check_bytes(validator.as_mut(), path, bytes, options))
+                        }
+                        Err(e) => Outcome::Unreadable(e),
+                    };
+                    let _ = slots[index].set(outcome);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                }
+                // The compiled tables die with the process; freeing them piece by piece only
+                // delays the exit.
+                std::mem::forget(validator);
+            });
+            if let Err(e) = spawned {
+                if let Ok(mut slot) = first_panic.lock() {
+                    slot.get_or_insert_with(|| e.to_string());
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner().unwrap_or_else(|| {
+                Outcome::Unreadable(std::io::Error::other(
+                    "not checked: a worker thread could not start",
+                ))
+            })
+        })
+        .collect()
+}
