@@ -85,7 +85,7 @@ fn not_well_formed_and_not_utf8_are_reported_with_location() {
     assert!(err.contains("broken.xml:2:"), "{err}");
     assert!(err.contains("not well-formed XML"), "{err}");
     assert!(
-        err.contains("latin1.xml:1:9: error: invalid UTF-8"),
+        err.contains("error: invalid UTF-8") && err.contains("--> latin1.xml:1:9"),
         "{err}"
     );
 }
