@@ -68,6 +68,9 @@ enum Command {
         /// Skip the semantic rules (schema validation only).
         #[arg(long)]
         no_rules: bool,
+        /// Compile the schema even if a compiled copy is cached (see TEIKIT_CACHE_DIR).
+        #[arg(long)]
+        no_cache: bool,
         /// Files or directories (searched for *.xml).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -102,8 +105,16 @@ pub fn run() -> ExitCode {
         Command::Validate {
             schema,
             no_rules,
+            no_cache,
             paths,
-        } => run_validate(schema, !no_rules, paths),
+        } => {
+            let cache = if no_cache {
+                None
+            } else {
+                crate::relaxng::cache::directory()
+            };
+            run_validate(schema, !no_rules, cache, paths)
+        }
     }
 }
 
@@ -242,8 +253,16 @@ fn xml_files(path: &PathBuf, into: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn run_validate(schema: Option<PathBuf>, rules: bool, paths: Vec<PathBuf>) -> ExitCode {
-    let schema = match schema.as_deref().map(Schema::from_file) {
+fn run_validate(
+    schema: Option<PathBuf>,
+    rules: bool,
+    cache: Option<PathBuf>,
+    paths: Vec<PathBuf>,
+) -> ExitCode {
+    let schema = match schema
+        .as_deref()
+        .map(|s| Schema::from_file_cached(s, cache.as_deref()))
+    {
         None => None,
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => {

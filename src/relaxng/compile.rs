@@ -21,6 +21,8 @@ pub struct Compiled {
     pub start: PatId,
     /// Element content slots reachable from the start.
     pub reachable: Vec<ContentId>,
+    /// Every file the schema was read from, the main one first.
+    pub files: Vec<PathBuf>,
 }
 
 struct Scope {
@@ -36,6 +38,7 @@ struct Compiler {
     regexes: RegexCache,
     scopes: Vec<Scope>,
     loading: Vec<PathBuf>,
+    loaded: Vec<PathBuf>,
     def_locations: Vec<Location>,
     def_names: Vec<String>,
     max_bytes: u64,
@@ -56,6 +59,7 @@ pub fn compile(root: Node, path: &Path, max_bytes: u64) -> Result<Compiled, Sche
         regexes: RegexCache::new(),
         scopes: Vec::new(),
         loading: vec![canonical(path)],
+        loaded: vec![path.to_path_buf()],
         def_locations: Vec::new(),
         def_names: Vec::new(),
         max_bytes,
@@ -108,6 +112,9 @@ impl Compiler {
         let text = String::from_utf8(bytes)
             .map_err(|_| error(from, format!("{} is not UTF-8", path.display())))?;
         self.loading.push(key);
+        if !self.loaded.iter().any(|p| p == path) {
+            self.loaded.push(path.to_path_buf());
+        }
         parse_schema(path, &text, ns)
     }
 
@@ -507,6 +514,7 @@ impl Compiler {
             store: self.store,
             start,
             reachable,
+            files: self.loaded,
         })
     }
 }

@@ -225,6 +225,14 @@ impl Deriver {
         self.attribute_with(p, name, set)
     }
 
+    /// The derivative for an attribute `name` as if its value were valid (to recover after
+    /// reporting an invalid value, so the attribute does not also count as missing).
+    pub fn attribute_any_value(&mut self, p: PatId, name: NameId) -> PatId {
+        let all = self.candidates(p, name).to_vec();
+        let set = self.intern_set(all);
+        self.attribute_with(p, name, set)
+    }
+
     /// Value patterns of attributes in `p` (outside elements) whose name class has `name`.
     fn candidates(&mut self, p: PatId, name: NameId) -> std::rc::Rc<[PatId]> {
         if let Some(c) = self.candidates_memo.get(&(p, name)) {

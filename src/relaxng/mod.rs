@@ -27,6 +27,7 @@
 //! assert!(errors[0].message.contains("element `note` not allowed"));
 //! ```
 
+pub mod cache;
 pub mod compile;
 pub mod datatype;
 pub mod derive;
@@ -78,6 +79,13 @@ pub struct Schema {
 impl Schema {
     /// Reads and compiles the schema at `path`.
     pub fn from_file(path: &Path) -> Result<Self, SchemaError> {
+        Self::from_file_cached(path, None)
+    }
+
+    /// Like [`Schema::from_file`], using the compiled-schema cache in `cache_dir` (see
+    /// [`cache`]): a schema compiled before, whose files have not changed, is loaded instead of
+    /// compiled; a schema compiled now is saved there.
+    pub fn from_file_cached(path: &Path, cache_dir: Option<&Path>) -> Result<Self, SchemaError> {
         let metadata = std::fs::metadata(path).map_err(|source| SchemaError::Io {
             path: path.to_path_buf(),
             source,
@@ -96,7 +104,15 @@ impl Schema {
             location: Location::file_start(path),
             message: "the schema is not UTF-8".into(),
         })?;
-        Self::from_str(&text, path)
+        let Some(dir) = cache_dir else {
+            return Self::from_str(&text, path);
+        };
+        if let Some(schema) = cache::load(dir, path, &text) {
+            return Ok(schema);
+        }
+        let schema = Self::from_str(&text, path)?;
+        cache::save(dir, &schema, &text);
+        Ok(schema)
     }
 
     /// Compiles the schema `text`, as if read from `path` (relative `href`s resolve against it).

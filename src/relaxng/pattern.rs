@@ -112,6 +112,44 @@ impl Store {
         store
     }
 
+    /// A store made of parts saved earlier (see [`Store::patterns`]); the index and the
+    /// nullability cache are rebuilt.
+    pub fn from_parts(
+        pats: Vec<Pat>,
+        name_classes: Vec<NameClass>,
+        contents: Vec<PatId>,
+        content_locations: Vec<crate::diagnostic::Location>,
+        datatypes: Vec<Datatype>,
+        values: Vec<ValuePattern>,
+    ) -> Self {
+        let mut index = HashMap::default();
+        for (i, p) in pats.iter().enumerate() {
+            index.entry(*p).or_insert(i as PatId);
+        }
+        let nc_index = name_classes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as NcId))
+            .collect();
+        Store {
+            nullable: vec![None; pats.len()],
+            pats,
+            index,
+            name_classes,
+            nc_index,
+            contents,
+            content_locations,
+            datatypes,
+            values,
+            defs: Vec::new(),
+        }
+    }
+
+    /// Every pattern, by id.
+    pub fn patterns(&self) -> &[Pat] {
+        &self.pats
+    }
+
     /// The pattern `id`.
     #[inline]
     pub fn get(&self, id: PatId) -> Pat {

@@ -389,6 +389,8 @@ impl<'s> Validator<'s> {
                             attribute.value()
                         ),
                     );
+                    // Forgive the value, so the attribute does not also count as missing.
+                    p = self.deriver.attribute_any_value(p, aname);
                 }
             } else {
                 p = q;

@@ -18,6 +18,7 @@ pub fn teikit_in(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("TEIKIT_CACHE_DIR", "off")
         .output()
         .expect("the teikit binary runs")
 }

@@ -67,6 +67,8 @@ pub struct Datatype {
     kind: Kind,
     name: String,
     facets: Facets,
+    /// What it was compiled from: library, type name, parameters.
+    source: (String, String, Vec<(String, String)>),
 }
 
 /// Compiled `pattern` facets, shared across a schema.
@@ -99,6 +101,7 @@ impl Datatype {
                 _ => name.to_string(),
             },
             facets: Facets::default(),
+            source: (library.to_string(), name.to_string(), params.to_vec()),
         };
         let Kind::Xsd(xsd) = kind else {
             if let Some((param, _)) = params.first() {
@@ -186,6 +189,11 @@ impl Datatype {
             }
         }
         Ok(())
+    }
+
+    /// What the type was compiled from: library URI, type name and parameters.
+    pub fn source(&self) -> (&str, &str, &[(String, String)]) {
+        (&self.source.0, &self.source.1, &self.source.2)
     }
 
     /// The type's name for messages: `token`, `xsd:date`.
