@@ -57,7 +57,7 @@ pub enum Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -75,6 +75,8 @@ pub struct Diagnostic {
     pub message: String,
     /// The path of the element concerned in an XML document (`/TEI/text/body/div[2]`), if any.
     pub path: Option<String>,
+    /// The rule that found it (`unique-id`, `schema`, …), if any: see `teikit rules`.
+    pub rule: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -85,6 +87,7 @@ impl Diagnostic {
             location,
             message: message.into(),
             path: None,
+            rule: None,
         }
     }
 
@@ -95,7 +98,14 @@ impl Diagnostic {
             location,
             message: message.into(),
             path: None,
+            rule: None,
         }
+    }
+
+    /// The same diagnostic, found by rule `rule`.
+    pub fn with_rule(mut self, rule: &'static str) -> Self {
+        self.rule = Some(rule);
+        self
     }
 
     /// The same diagnostic, concerning the element at `path`.
@@ -107,7 +117,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.location, self.severity, self.message)?;
+        write!(f, "{}: {}", self.location, self.severity)?;
+        if let Some(rule) = self.rule {
+            write!(f, "[{rule}]")?;
+        }
+        write!(f, ": {}", self.message)?;
         if let Some(path) = &self.path {
             write!(f, " (in {path})")?;
         }

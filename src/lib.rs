@@ -16,6 +16,7 @@ pub mod convert;
 pub mod diagnostic;
 pub mod output;
 pub mod relaxng;
+pub mod report;
 pub mod rules;
 pub mod validation;
 pub mod xml;

@@ -139,6 +139,16 @@ fn title_number_disagrees_with_the_document_data() {
 }
 
 #[test]
+fn historical_document_without_a_source_note() {
+    let dir = fixture(b"1. Memorandum\n\nAble said so.\n");
+    assert_rejected(
+        dir.path(),
+        "d1.txt:1:1",
+        "a historical document needs a source note",
+    );
+}
+
+#[test]
 fn missing_register_file() {
     let dir = fixture(b"1. Memorandum\n\nAble said so.\n");
     std::fs::remove_file(dir.path().join("volume.toml")).unwrap();
@@ -191,19 +201,21 @@ fn malformed_register_file() {
 
 #[test]
 fn output_never_overwrites_the_input() {
-    let dir = fixture(b"1. Memorandum\n\nAble said so.\n");
+    let dir = fixture(b"1. Memorandum1\n\nAble said so.\n  1. Source: Files.\n");
     let out = teikit_in(dir.path(), &["convert", "d1.txt", "-o", "./d1.txt"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("refusing to overwrite an input file"));
     assert_eq!(
         std::fs::read(dir.path().join("d1.txt")).unwrap(),
-        b"1. Memorandum\n\nAble said so.\n"
+        b"1. Memorandum1\n\nAble said so.\n  1. Source: Files.\n"
     );
 }
 
 #[test]
 fn a_good_source_replaces_the_output_and_reports_unknown_names_on_request() {
-    let dir = fixture(b"1. Memorandum From Able\n\nAble met Mr. Charlie Dodd in Zembla.\n");
+    let dir = fixture(
+        b"1. Memorandum From Able1\n\nAble met Mr. Charlie Dodd in Zembla.\n  1. Source: Files.\n",
+    );
     let out = teikit_in(
         dir.path(),
         &["convert", "d1.txt", "-o", "out.xml", "--report-unknown"],
@@ -227,7 +239,11 @@ fn build_warns_of_register_entries_that_never_occur_and_checks_staleness() {
     std::fs::create_dir_all(&volume).unwrap();
     std::fs::write(volume.join("volume.toml"), VOLUME).unwrap();
     std::fs::write(volume.join("d1.toml"), DOCUMENT).unwrap();
-    std::fs::write(volume.join("d1.txt"), "1. Memorandum\n\nAble said so.\n").unwrap();
+    std::fs::write(
+        volume.join("d1.txt"),
+        "1. Memorandum1\n\nAble said so.\n  1. Source: Files.\n",
+    )
+    .unwrap();
     let dir = sources.path();
 
     let check = teikit_in(dir, &["build", "--check"]);
@@ -249,7 +265,11 @@ fn build_warns_of_register_entries_that_never_occur_and_checks_staleness() {
     assert!(!err.contains("`p_A_1` occurs"), "{err}");
 
     assert!(teikit_in(dir, &["build", "--check"]).status.success());
-    std::fs::write(volume.join("d1.txt"), "1. Memorandum\n\nAble said more.\n").unwrap();
+    std::fs::write(
+        volume.join("d1.txt"),
+        "1. Memorandum1\n\nAble said more.\n  1. Source: Files.\n",
+    )
+    .unwrap();
     let stale = teikit_in(dir, &["build", "--check"]);
     assert_eq!(stale.status.code(), Some(1));
     assert!(stderr(&stale).contains("tei/v1/d1.xml: error: differs from a fresh conversion"));

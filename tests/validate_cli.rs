@@ -85,7 +85,7 @@ fn not_well_formed_and_not_utf8_are_reported_with_location() {
     assert!(err.contains("broken.xml:2:"), "{err}");
     assert!(err.contains("not well-formed XML"), "{err}");
     assert!(
-        err.contains("error: invalid UTF-8") && err.contains("--> latin1.xml:1:9"),
+        err.contains("error[well-formed]: invalid UTF-8") && err.contains("--> latin1.xml:1:9"),
         "{err}"
     );
 }
@@ -161,4 +161,178 @@ fn hostile_schemas_are_refused() {
         err.contains("never fetches schemas from the network"),
         "{err}"
     );
+}
+
+const TEI_LIKE: &[u8] = br##"<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>
+<div type="document" subtype="historical-document" xml:id="d1"><head>1. A<note n="1" xml:id="d1fn1" type="source">Source: X.</note></head>
+<p>One. <note n="3" xml:id="d1fn3">Misnumbered.</note><date when="1973-02-30">never</date><persName ref="#nobody">X</persName></p>
+</div></body></text></TEI>"##;
+
+fn rules_only(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["validate"];
+    all.extend_from_slice(args);
+    teikit_in(dir, &all)
+}
+
+#[test]
+fn rules_are_listed_and_can_be_switched_off() {
+    let dir = dir_with(&[("doc.xml", TEI_LIKE)]);
+    let listed = teikit_in(dir.path(), &["rules"]);
+    let listing = String::from_utf8_lossy(&listed.stdout);
+    for id in [
+        "unique-id",
+        "pointer-resolves",
+        "iso-date",
+        "date-order",
+        "footnote-sequence",
+        "page-order",
+        "source-note",
+        "unused-declaration",
+    ] {
+        assert!(
+            listing.lines().any(|l| l.starts_with(id)),
+            "{id} listed:\n{listing}"
+        );
+    }
+    let out = rules_only(dir.path(), &["doc.xml"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    for rule in [
+        "footnote-sequence",
+        "note-spacing",
+        "iso-date",
+        "pointer-resolves",
+    ] {
+        assert!(err.contains(&format!("[{rule}]")), "{rule}: {err}");
+    }
+    let quiet = rules_only(
+        dir.path(),
+        &[
+            "--disable",
+            "footnote-sequence",
+            "--disable",
+            "iso-date",
+            "--disable",
+            "pointer-resolves",
+            "doc.xml",
+        ],
+    );
+    assert_eq!(
+        quiet.status.code(),
+        Some(0),
+        "only a warning is left: {}",
+        stderr(&quiet)
+    );
+    assert!(stderr(&quiet).contains("warning[note-spacing]"));
+    let unknown = rules_only(dir.path(), &["--disable", "no-such-rule", "doc.xml"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("unknown rule `no-such-rule`"));
+}
+
+#[test]
+fn json_sarif_and_github_reports_carry_the_same_facts() {
+    let dir = dir_with(&[("doc.xml", TEI_LIKE), ("ok.xml", b"<doc/>")]);
+    let json = rules_only(dir.path(), &["--format", "json", "doc.xml", "ok.xml"]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value =
+        serde_json::from_slice(&json.stdout).expect("one JSON document");
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["summary"]["files"], 2);
+    assert_eq!(report["summary"]["invalid"], 1);
+    let problems = report["files"][0]["problems"].as_array().unwrap();
+    let iso = problems
+        .iter()
+        .find(|p| p["rule"] == "iso-date")
+        .expect("iso-date problem");
+    assert_eq!(
+        (iso["line"].as_u64(), iso["severity"].as_str()),
+        (Some(3), Some("error"))
+    );
+    assert_eq!(iso["element"], "/TEI/text/body/div/p/date");
+    assert_eq!(report["files"][1]["valid"], true);
+
+    let sarif = rules_only(dir.path(), &["--format", "sarif", "doc.xml"]);
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "teikit");
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), problems.len(), "the same problems as JSON");
+    for result in results {
+        let rule = result["ruleId"].as_str().unwrap();
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(run["tool"]["driver"]["rules"][index]["id"], rule);
+        assert!(["error", "warning"].contains(&result["level"].as_str().unwrap()));
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(
+            region["startLine"].as_u64().unwrap() >= 1
+                && region["startColumn"].as_u64().unwrap() >= 1
+        );
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "doc.xml"
+        );
+    }
+
+    let github = rules_only(dir.path(), &["--format", "github", "doc.xml"]);
+    let lines: Vec<String> = String::from_utf8_lossy(&github.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), problems.len());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("::error file=doc.xml,line=3,")
+                && l.contains("title=teikit iso-date::")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("::warning file=doc.xml,") && l.contains("note-spacing")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn many_files_in_one_call_in_parallel_without_progress_in_ci() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.rng"), SCHEMA).unwrap();
+    let files = dir.path().join("many");
+    std::fs::create_dir(&files).unwrap();
+    for i in 0..1000 {
+        let body = if i % 250 == 7 {
+            "<doc><date>not a date</date></doc>".to_string()
+        } else {
+            format!(
+                "<doc xml:id=\"d{i}\"><date>1973-05-{:02}</date></doc>",
+                1 + i % 28
+            )
+        };
+        std::fs::write(files.join(format!("f{i:04}.xml")), body).unwrap();
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_teikit"))
+        .args(["validate", "--no-rules", "--schema", "s.rng", "many"])
+        .current_dir(dir.path())
+        .env("CI", "true")
+        .env("TEIKIT_CACHE_DIR", "off")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("validated 1000 file(s): 996 valid, 4 invalid"),
+        "{err}"
+    );
+    assert!(!err.contains('\r'), "no progress line in CI");
+    // Results come in the order of the files, whatever order the workers took them in.
+    let reported: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("--> "))
+        .collect();
+    let mut sorted = reported.clone();
+    sorted.sort();
+    assert_eq!(reported, sorted);
+    assert_eq!(reported.len(), 4);
 }

@@ -4,16 +4,17 @@
 //! convert, a document that breaks a rule, a stale output); 2 teikit could not run (unreadable
 //! files, bad arguments).
 
-mod report;
-
 use crate::convert::build::{build, BuildOptions, Outcome};
 use crate::convert::{convert_file, data_paths, ConvertError};
 use crate::diagnostic::Diagnostic;
 use crate::output::write_atomically;
 use crate::relaxng::Schema;
+use crate::report::human::print_diagnostic;
+use crate::report::{FileResult, Format};
+use crate::rules::{RuleSet, RULES};
 use crate::validation;
 use clap::{Parser, Subcommand};
-use report::print_diagnostic;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -57,6 +58,8 @@ enum Command {
         #[arg(long)]
         report_unknown: bool,
     },
+    /// List the validation rules: id, severity, what each requires.
+    Rules,
     /// Validate XML files against a RELAX NG schema and check them with the semantic rules
     /// (unique ids, resolvable pointers, ISO dates).
     ///
@@ -71,6 +74,12 @@ enum Command {
         /// Compile the schema even if a compiled copy is cached (see TEIKIT_CACHE_DIR).
         #[arg(long)]
         no_cache: bool,
+        /// Switch a rule off (repeatable); `teikit rules` lists them.
+        #[arg(long, value_name = "RULE")]
+        disable: Vec<String>,
+        /// Report format: human (standard error), json, github or sarif (standard output).
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
         /// Files or directories (searched for *.xml).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -102,18 +111,40 @@ pub fn run() -> ExitCode {
             check,
             report_unknown,
         } => run_build(sources, out, check, report_unknown),
+        Command::Rules => {
+            for rule in RULES {
+                println!("{:<20} {:<8} {}", rule.id, rule.severity, rule.summary);
+            }
+            ExitCode::SUCCESS
+        }
         Command::Validate {
             schema,
             no_rules,
             no_cache,
+            disable,
+            format,
             paths,
         } => {
+            let mut rules = RuleSet::all();
+            if no_rules {
+                for rule in RULES {
+                    if rule.id != crate::rules::SCHEMA && rule.id != crate::rules::WELL_FORMED {
+                        let _ = rules.disable(rule.id);
+                    }
+                }
+            }
+            for id in &disable {
+                if let Err(e) = rules.disable(id) {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            }
             let cache = if no_cache {
                 None
             } else {
                 crate::relaxng::cache::directory()
             };
-            run_validate(schema, !no_rules, cache, paths)
+            run_validate(schema, rules, cache, format, paths)
         }
     }
 }
@@ -255,8 +286,9 @@ fn xml_files(path: &PathBuf, into: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 fn run_validate(
     schema: Option<PathBuf>,
-    rules: bool,
+    rules: RuleSet,
     cache: Option<PathBuf>,
+    format: Format,
     paths: Vec<PathBuf>,
 ) -> ExitCode {
     let schema = match schema
@@ -281,27 +313,63 @@ fn run_validate(
         rules,
         ..Default::default()
     };
-    let outcomes = validation::check_files(schema.as_ref(), &files, &options, &|_| {});
-    let mut status = ExitCode::SUCCESS;
-    let mut invalid = 0;
-    for (file, outcome) in files.iter().zip(&outcomes) {
-        match outcome {
-            validation::Outcome::Unreadable(e) => {
-                eprintln!("{}: error: cannot read: {e}", file.display());
-                status = ExitCode::from(2);
-                invalid += 1;
-            }
-            validation::Outcome::Checked(problems) => {
-                if !outcome.is_valid() {
-                    invalid += 1;
-                    if status == ExitCode::SUCCESS {
-                        status = ExitCode::from(1);
-                    }
+    // A progress line on a terminal, for batches; never in CI logs or pipes.
+    let show_progress = files.len() > 1
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none()
+        && format == Format::Human;
+    let total = files.len();
+    let progress = |done: usize| {
+        if show_progress {
+            eprint!("\rvalidated {done}/{total}");
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let outcomes = validation::check_files(schema.as_ref(), &files, &options, &progress);
+    if show_progress {
+        eprint!("\r\x1b[K");
+    }
+    let unreadable: Vec<Option<String>> = outcomes
+        .iter()
+        .map(|o| match o {
+            validation::Outcome::Unreadable(e) => Some(e.to_string()),
+            validation::Outcome::Checked(_) => None,
+        })
+        .collect();
+    let results: Vec<FileResult> = files
+        .iter()
+        .zip(&outcomes)
+        .zip(&unreadable)
+        .map(|((path, outcome), why)| FileResult {
+            path,
+            problems: match outcome {
+                validation::Outcome::Checked(problems) => problems,
+                validation::Outcome::Unreadable(_) => &[],
+            },
+            unreadable: why.as_deref(),
+        })
+        .collect();
+    match format {
+        Format::Human => {
+            for result in &results {
+                if let Some(why) = result.unreadable {
+                    eprintln!("{}: error: cannot read: {why}", result.path.display());
                 }
-                print_all(problems);
+                print_all(result.problems);
             }
         }
+        Format::Json => println!("{}", crate::report::json(&results)),
+        Format::Sarif => println!("{}", crate::report::sarif(&results)),
+        Format::Github => print!("{}", crate::report::github(&results)),
     }
+    let invalid = outcomes.iter().filter(|o| !o.is_valid()).count();
+    let status = if unreadable.iter().any(Option::is_some) {
+        ExitCode::from(2)
+    } else if invalid > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
     eprintln!(
         "validated {} file(s): {} valid, {invalid} invalid",
         files.len(),

@@ -7,7 +7,7 @@
 
 use super::editorial::{DocumentData, VolumeData, VOLUME_FILE};
 use super::{convert, source::SourceText, ConvertError};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::output::{write_atomically, OutputError};
 use crate::rules::check_document;
 use std::collections::BTreeSet;
@@ -216,9 +216,13 @@ fn build_one(
     mentioned.extend(conversion.mentioned.iter().cloned());
     report.warnings.extend(conversion.warnings);
     report.unknown_names.extend(conversion.unknown_names);
-    let problems = check_document(output, &conversion.xml);
-    if !problems.is_empty() {
-        return Outcome::Invalid(problems);
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        check_document(output, &conversion.xml)
+            .into_iter()
+            .partition(|d| d.severity == Severity::Error);
+    report.warnings.extend(warnings);
+    if !errors.is_empty() {
+        return Outcome::Invalid(errors);
     }
     let existing = std::fs::read(output).ok();
     let same = existing.as_deref() == Some(conversion.xml.as_bytes());

@@ -138,6 +138,19 @@ pub fn convert(
         ));
     }
 
+    let has_source_note = layout
+        .notes
+        .first()
+        .is_some_and(|n| source.slice(&n.range).starts_with("Source:"));
+    if meta.subtype == "historical-document" && !has_source_note {
+        errors.push(Diagnostic::error(
+            source.location(layout.title.range.start),
+            format!(
+                "a historical document needs a source note: expected note 1 at the end to begin `Source:` (or set `subtype` in {} if this is not a historical document)",
+                document.path.display()
+            ),
+        ));
+    }
     let mut scanner = MarkerScanner::new(source, layout.notes.len() as u32);
     let title_pieces = scanner.scan(layout.title.range.clone());
     let blocks: Vec<ScannedBlock> = layout

@@ -1,21 +1,106 @@
-//! Semantic rules for TEI documents: what Schematron checks in TEI projects, done natively.
+//! Semantic rules for TEI documents: what TEI projects otherwise write in Schematron, done
+//! natively over the parsed document.
 //!
-//! **Takes** an XML document as text; **gives** every rule violation found, each with file,
-//! line and column. The rules so far:
+//! **Takes** a parsed document and the set of rules to run; **gives** every violation, each with
+//! file, line, column, element path and the id of the rule. Every rule has an id, a severity and
+//! a one-line explanation ([`RULES`], listed by `teikit rules`), and can be switched off per run
+//! ([`RuleSet::disable`]).
 //!
-//! | id | severity | rule |
-//! |---|---|---|
-//! | `well-formed` | error | the document is well-formed XML |
-//! | `unique-id` | error | every `xml:id` is unique |
-//! | `pointer-resolves` | error | every local pointer (`#id` in `@ref`, `@corresp`, `@target`, `@hand`, `@scribeRef`, `@copyOf`, …) names an `xml:id` of the document |
-//! | `iso-date` | error | `@when`, `@from`, `@to`, `@notBefore`, `@notAfter` hold ISO 8601 dates, and `from` ≤ `to`, `notBefore` ≤ `notAfter` |
-//!
-//! **Does not** check the schema: that is the RELAX NG validator's job.
+//! **Does not** check the schema: that is the RELAX NG validator's job (its problems carry the
+//! rule id `schema`).
 
-use crate::diagnostic::{Diagnostic, LineIndex, Location};
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+mod dates;
+mod documents;
+mod references;
+
+use crate::diagnostic::{Diagnostic, LineIndex, Location, Severity};
+use std::collections::BTreeSet;
 use std::path::Path;
+
+/// A rule: its id, how serious a violation is, and what it checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// The id used in messages and on the command line.
+    pub id: &'static str,
+    /// The severity of a violation.
+    pub severity: Severity,
+    /// What the rule requires, in one line.
+    pub summary: &'static str,
+}
+
+/// The id under which schema (RELAX NG) problems are reported.
+pub const SCHEMA: &str = "schema";
+/// The id under which documents that are not well-formed are reported.
+pub const WELL_FORMED: &str = "well-formed";
+
+/// Every rule, in the order `teikit rules` lists them.
+pub const RULES: &[Rule] = &[
+    Rule { id: WELL_FORMED, severity: Severity::Error, summary: "the document is well-formed XML, UTF-8, within the size and depth limits" },
+    Rule { id: SCHEMA, severity: Severity::Error, summary: "the document is valid against the RELAX NG schema" },
+    Rule { id: "unique-id", severity: Severity::Error, summary: "every xml:id is unique in the document" },
+    Rule { id: "pointer-resolves", severity: Severity::Error, summary: "every local pointer (#id in @ref, @corresp, @target, @hand, @scribeRef, @who, …) names an xml:id of the document" },
+    Rule { id: "iso-date", severity: Severity::Error, summary: "@when, @from, @to, @notBefore, @notAfter are ISO 8601 dates (YYYY, YYYY-MM, YYYY-MM-DD, or a date-time)" },
+    Rule { id: "date-order", severity: Severity::Error, summary: "@from is not after @to, and @notBefore is not after @notAfter" },
+    Rule { id: "footnote-sequence", severity: Severity::Error, summary: "the numbered notes of a document run 1, 2, 3 … and their ids are the document id + \"fn\" + the number" },
+    Rule { id: "note-spacing", severity: Severity::Warning, summary: "no whitespace stands before a footnote" },
+    Rule { id: "page-order", severity: Severity::Error, summary: "page breaks (pb/@n) are in order, each page once" },
+    Rule { id: "source-note", severity: Severity::Error, summary: "a historical document has a source note (note type=\"source\") beginning \"Source:\"" },
+    Rule { id: "unused-declaration", severity: Severity::Warning, summary: "declared hands, persons, places and organisations are referred to somewhere" },
+];
+
+/// Which rules run.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    disabled: BTreeSet<&'static str>,
+}
+
+impl RuleSet {
+    /// Every rule.
+    pub fn all() -> Self {
+        RuleSet::default()
+    }
+
+    /// Switches a rule off; an unknown id is an error naming the known ones.
+    ///
+    /// ```
+    /// let mut rules = teikit::rules::RuleSet::all();
+    /// rules.disable("note-spacing").unwrap();
+    /// assert!(!rules.enabled("note-spacing"));
+    /// assert!(rules.disable("no-such-rule").is_err());
+    /// ```
+    pub fn disable(&mut self, id: &str) -> Result<(), String> {
+        match RULES.iter().find(|r| r.id == id) {
+            Some(rule) => {
+                self.disabled.insert(rule.id);
+                Ok(())
+            }
+            None => Err(format!(
+                "unknown rule `{id}`; the rules are {}",
+                RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
+    /// Whether the rule `id` runs.
+    pub fn enabled(&self, id: &str) -> bool {
+        !self.disabled.contains(id)
+    }
+
+    /// Whether any rule beyond well-formedness and the schema runs.
+    pub fn any_semantic(&self) -> bool {
+        RULES
+            .iter()
+            .any(|r| r.id != WELL_FORMED && r.id != SCHEMA && self.enabled(r.id))
+    }
+}
+
+/// The severity of rule `id` (errors for unknown ids).
+pub fn severity_of(id: &str) -> Severity {
+    RULES
+        .iter()
+        .find(|r| r.id == id)
+        .map_or(Severity::Error, |r| r.severity)
+}
 
 /// Attributes whose values are pointers (whitespace-separated URIs).
 pub const POINTER_ATTRIBUTES: &[&str] = &[
@@ -46,102 +131,72 @@ pub const POINTER_ATTRIBUTES: &[&str] = &[
     "wit",
 ];
 
-const DATE_ATTRIBUTES: &[&str] = &["when", "from", "to", "notBefore", "notAfter"];
+/// What a rule sees and where it reports.
+pub(crate) struct Context<'a, 'd> {
+    path: &'a Path,
+    text: &'a str,
+    index: LineIndex,
+    /// The document.
+    pub doc: &'a roxmltree::Document<'d>,
+    out: Vec<Diagnostic>,
+}
 
-/// Elements whose `@from`/`@to` are not dates (page ranges, spans of a text).
-const NON_DATE_RANGES: &[&str] = &["biblScope", "citedRange", "locus", "span", "spanGrp"];
+impl<'a, 'd> Context<'a, 'd> {
+    /// Reports a violation of `rule` at byte `offset`, concerning `node`.
+    pub fn report(
+        &mut self,
+        rule: &'static str,
+        offset: usize,
+        node: roxmltree::Node,
+        message: String,
+    ) {
+        let (line, column) = self.index.line_column(self.text, offset);
+        let location = Location::new(self.path, line, column);
+        let diagnostic = match severity_of(rule) {
+            Severity::Error => Diagnostic::error(location, message),
+            Severity::Warning => Diagnostic::warning(location, message),
+        };
+        self.out.push(
+            diagnostic
+                .with_rule(rule)
+                .with_path(crate::relaxng::validate::element_path(node)),
+        );
+    }
 
-/// Checks `text` (the contents of `path`) against every rule.
-pub fn check_document(path: &Path, text: &str) -> Vec<Diagnostic> {
-    match crate::xml::parse(path, text, crate::xml::ReadLimits::default()) {
-        Ok(doc) => check_parsed(path, text, &doc),
-        Err(mut diagnostic) => {
-            diagnostic.message = format!("[well-formed] {}", diagnostic.message);
-            vec![diagnostic]
-        }
+    /// The 1-based line and column of `offset`.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        self.index.line_column(self.text, offset)
     }
 }
 
-/// Checks a document already parsed from `text`.
-pub fn check_parsed(path: &Path, text: &str, doc: &roxmltree::Document) -> Vec<Diagnostic> {
-    let index = LineIndex::new(text);
-    let locate = |offset: usize| {
-        let (line, column) = index.line_column(text, offset);
-        Location::new(path, line, column)
+/// Parses `text` (the contents of `path`) and checks it with every rule.
+pub fn check_document(path: &Path, text: &str) -> Vec<Diagnostic> {
+    match crate::xml::parse(path, text, crate::xml::ReadLimits::default()) {
+        Ok(doc) => check_parsed(path, text, &doc, &RuleSet::all()),
+        Err(diagnostic) => vec![diagnostic.with_rule(WELL_FORMED)],
+    }
+}
+
+/// Checks a document already parsed from `text` with the rules of `rules`.
+pub fn check_parsed(
+    path: &Path,
+    text: &str,
+    doc: &roxmltree::Document,
+    rules: &RuleSet,
+) -> Vec<Diagnostic> {
+    let mut cx = Context {
+        path,
+        text,
+        index: LineIndex::new(text),
+        doc,
+        out: Vec::new(),
     };
-    let mut diagnostics = Vec::new();
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    for node in doc.descendants().filter(|n| n.is_element()) {
-        if let Some(id) = node.attribute((roxmltree::NS_XML_URI, "id")) {
-            let offset = node.range().start;
-            match ids.entry(id) {
-                Entry::Occupied(first) => {
-                    let first = locate(*first.get());
-                    diagnostics.push(Diagnostic::error(
-                        locate(offset),
-                        format!(
-                            "[unique-id] duplicate xml:id `{id}`; first used at {}:{}",
-                            first.line, first.column
-                        ),
-                    ));
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(offset);
-                }
-            }
-        }
-    }
-    for node in doc.descendants().filter(|n| n.is_element()) {
-        let datable = !NON_DATE_RANGES.contains(&node.tag_name().name());
-        for attribute in node.attributes() {
-            if attribute.namespace().is_some() {
-                continue;
-            }
-            let name = attribute.name();
-            if POINTER_ATTRIBUTES.contains(&name) {
-                for token in attribute.value().split_whitespace() {
-                    if let Some(id) = token.strip_prefix('#') {
-                        if !ids.contains_key(id) {
-                            diagnostics.push(Diagnostic::error(
-                                locate(attribute.range().start),
-                                format!(
-                                    "[pointer-resolves] @{name} points to `#{id}` on <{}>, but no element has xml:id `{id}`",
-                                    node.tag_name().name()
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
-            if datable && DATE_ATTRIBUTES.contains(&name) && !is_iso_date(attribute.value()) {
-                diagnostics.push(Diagnostic::error(
-                    locate(attribute.range().start),
-                    format!(
-                        "[iso-date] @{name}=\"{}\" on <{}> is not an ISO 8601 date; expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with an optional offset",
-                        attribute.value(),
-                        node.tag_name().name()
-                    ),
-                ));
-            }
-        }
-        for (low, high) in [("from", "to"), ("notBefore", "notAfter")] {
-            if let (true, Some(a), Some(b)) = (datable, node.attribute(low), node.attribute(high)) {
-                // ISO dates of the same precision order as strings; compare the common precision.
-                let n = a.len().min(b.len()).min(10);
-                if is_iso_date(a) && is_iso_date(b) && a[..n] > b[..n] {
-                    diagnostics.push(Diagnostic::error(
-                        locate(node.range().start),
-                        format!(
-                            "[iso-date] @{low}=\"{a}\" is after @{high}=\"{b}\" on <{}>",
-                            node.tag_name().name()
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
-    diagnostics
+    references::check(&mut cx, rules);
+    dates::check(&mut cx, rules);
+    documents::check(&mut cx, rules);
+    let mut out = cx.out;
+    out.sort_by(|a, b| a.location.cmp(&b.location));
+    out
 }
 
 /// Whether `value` is an ISO 8601 year, year-month, date or date-time (as TEI's `@when` allows).
@@ -154,61 +209,14 @@ pub fn check_parsed(path: &Path, text: &str, doc: &roxmltree::Document) -> Vec<D
 /// assert!(!is_iso_date("May 1973"));
 /// ```
 pub fn is_iso_date(value: &str) -> bool {
-    let (date, time) = match value.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (value, None),
-    };
-    let parts: Vec<&str> = date.split('-').collect();
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let date_ok = match parts.as_slice() {
-        [y] => digits(y, 4),
-        [y, m] => digits(y, 4) && digits(m, 2) && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)),
-        [y, m, d] => {
-            digits(y, 4)
-                && digits(m, 2)
-                && digits(d, 2)
-                && crate::convert::CivilDate::new(
-                    y.parse().unwrap_or(0),
-                    m.parse().unwrap_or(0),
-                    d.parse().unwrap_or(0),
-                )
-                .is_some()
-        }
-        _ => false,
-    };
-    let time_ok = match time {
-        None => true,
-        Some(t) => {
-            if parts.len() != 3 {
-                return false;
-            }
-            let (clock, zone) = match t.find(['+', '-', 'Z']) {
-                Some(i) => (&t[..i], &t[i..]),
-                None => (t, ""),
-            };
-            let c: Vec<&str> = clock.split(':').collect();
-            let clock_ok = c.len() == 3
-                && c.iter().all(|p| digits(p, 2))
-                && c[0] < "24"
-                && c[1] < "60"
-                && c[2] < "61";
-            let zone_ok = zone.is_empty()
-                || zone == "Z"
-                || (zone.len() == 6
-                    && digits(&zone[1..3], 2)
-                    && &zone[3..4] == ":"
-                    && digits(&zone[4..], 2));
-            clock_ok && zone_ok
-        }
-    };
-    date_ok && time_ok
+    dates::is_iso_date(value)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn check(xml: &str) -> Vec<String> {
+    pub(crate) fn check(xml: &str) -> Vec<String> {
         check_document(Path::new("t.xml"), xml)
             .into_iter()
             .map(|d| d.to_string())
@@ -216,35 +224,15 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_ids_and_dangling_pointers() {
-        let found = check("<r xml:id=\"a\">\n<x xml:id=\"a\"/><y ref=\"#a #b\"/></r>");
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert!(
-            found[0].starts_with(
-                "t.xml:2:1: error: [unique-id] duplicate xml:id `a`; first used at 1:1"
-            ),
-            "{found:?}"
-        );
-        assert!(
-            found[1].contains("[pointer-resolves] @ref points to `#b` on <y>"),
-            "{found:?}"
-        );
-    }
-
-    #[test]
-    fn dates_and_order() {
-        let found = check(
-            "<r><date when=\"1973-02-30\"/><date from=\"1973-05-23\" to=\"1973-05-17\"/></r>",
-        );
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].contains("not an ISO 8601 date"));
-        assert!(found[1].contains("is after"));
-    }
-
-    #[test]
     fn not_well_formed() {
         let found = check("<r>\n  <a></b>\n</r>");
         assert!(found[0].starts_with("t.xml:2:"), "{found:?}");
-        assert!(found[0].contains("[well-formed]"));
+        assert!(found[0].contains("error[well-formed]"));
+    }
+
+    #[test]
+    fn every_rule_is_listed_once() {
+        let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+        assert_eq!(ids.len(), RULES.len());
     }
 }

@@ -9,17 +9,17 @@
 
 use crate::diagnostic::{Diagnostic, LineIndex, Location};
 use crate::relaxng::{Schema, Validator};
-use crate::rules::check_parsed;
+use crate::rules::{check_parsed, RuleSet, SCHEMA, WELL_FORMED};
 use crate::xml::{parse, ReadLimits};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// What to check.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
-    /// Run the semantic rules as well as the schema.
-    pub rules: bool,
+    /// The rules to run (the schema's problems are reported under the rule `schema`).
+    pub rules: RuleSet,
     /// Worker threads (at least 1).
     pub jobs: usize,
     /// Limits on each document.
@@ -29,7 +29,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            rules: true,
+            rules: RuleSet::all(),
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             limits: ReadLimits::default(),
         }
@@ -68,18 +68,23 @@ pub fn check_bytes(
             return vec![Diagnostic::error(
                 Location::new(path, line, column),
                 "invalid UTF-8; teikit reads UTF-8 XML (convert the file, e.g. with iconv)",
-            )];
+            )
+            .with_rule(WELL_FORMED)];
         }
     };
     let mut problems = match parse(path, &text, options.limits) {
-        Err(diagnostic) => vec![diagnostic],
+        Err(diagnostic) => vec![diagnostic.with_rule(WELL_FORMED)],
         Ok(doc) => {
             let mut found = match validator {
-                Some(v) => v.validate_document(path, &text, &doc),
-                None => Vec::new(),
+                Some(v) if options.rules.enabled(SCHEMA) => v
+                    .validate_document(path, &text, &doc)
+                    .into_iter()
+                    .map(|d| d.with_rule(SCHEMA))
+                    .collect(),
+                _ => Vec::new(),
             };
-            if options.rules {
-                found.extend(check_parsed(path, &text, &doc));
+            if options.rules.any_semantic() {
+                found.extend(check_parsed(path, &text, &doc, &options.rules));
             }
             found
         }

@@ -1,19 +1,19 @@
-//! Printing diagnostics the way compilers do: the message, the place, the source line and a
-//! marker under the column.
+//! The human format: diagnostics the way compilers print them, the message, the place, the
+//! source line and a marker under the column.
 
 use crate::diagnostic::Diagnostic;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-static SOURCES: Mutex<Option<HashMap<PathBuf, Option<String>>>> = Mutex::new(None);
+/// The last file read for its lines: diagnostics come file by file, so one is enough.
+static LAST_SOURCE: Mutex<Option<(PathBuf, Option<String>)>> = Mutex::new(None);
 
 fn source_line(path: &PathBuf, line: usize) -> Option<String> {
-    let mut cache = SOURCES.lock().ok()?;
-    let map = cache.get_or_insert_with(HashMap::new);
-    let text = map
-        .entry(path.clone())
-        .or_insert_with(|| std::fs::read_to_string(path).ok());
+    let mut last = LAST_SOURCE.lock().ok()?;
+    if last.as_ref().is_none_or(|(p, _)| p != path) {
+        *last = Some((path.clone(), std::fs::read_to_string(path).ok()));
+    }
+    let (_, text) = last.as_ref()?;
     text.as_ref()?
         .lines()
         .nth(line.checked_sub(1)?)
@@ -21,12 +21,28 @@ fn source_line(path: &PathBuf, line: usize) -> Option<String> {
 }
 
 /// Formats `diagnostic` with its source line, if the file can be read.
+///
+/// ```text
+/// error[schema]: element `date` not allowed here; expected element `p`
+///   --> memo.xml:12:7
+///   in /TEI/teiHeader/fileDesc/publicationStmt/date
+///    |
+/// 12 |       <date>1973</date>
+///    |       ^
+/// ```
 pub fn render(diagnostic: &Diagnostic) -> String {
     let loc = &diagnostic.location;
+    let rule = diagnostic
+        .rule
+        .map(|r| format!("[{r}]"))
+        .unwrap_or_default();
     let mut out = format!(
-        "{}: {}\n  --> {}",
-        diagnostic.severity, diagnostic.message, loc
+        "{}{rule}: {}\n  --> {loc}",
+        diagnostic.severity, diagnostic.message
     );
+    if let Some(path) = &diagnostic.path {
+        out.push_str(&format!("\n  in {path}"));
+    }
     if let Some(line) = source_line(&loc.file, loc.line) {
         // Show at most 100 characters around the column, so long paragraph lines stay readable.
         let chars: Vec<char> = line.chars().collect();
