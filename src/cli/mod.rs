@@ -65,7 +65,8 @@ enum Command {
     ///
     /// Exit status: 0 all valid, 1 some invalid, 2 could not run (unreadable file, broken schema).
     Validate {
-        /// The RELAX NG schema (XML syntax). Without it, only the semantic rules run.
+        /// The RELAX NG schema (XML syntax); by default the bundled TEI subset for documentary
+        /// editions (schema/teikit-documentary.rng).
         #[arg(long, value_name = "FILE.rng")]
         schema: Option<PathBuf>,
         /// Skip the semantic rules (schema validation only).
@@ -291,13 +292,13 @@ fn run_validate(
     format: Format,
     paths: Vec<PathBuf>,
 ) -> ExitCode {
-    let schema = match schema
-        .as_deref()
-        .map(|s| Schema::from_file_cached(s, cache.as_deref()))
-    {
-        None => None,
-        Some(Ok(s)) => Some(s),
-        Some(Err(e)) => {
+    let compiled = match schema.as_deref() {
+        Some(path) => Schema::from_file_cached(path, cache.as_deref()),
+        None => Schema::bundled(),
+    };
+    let schema = match compiled {
+        Ok(s) => Some(s),
+        Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }

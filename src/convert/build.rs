@@ -1,8 +1,8 @@
 //! Converting every source of a tree, and keeping the committed TEI in step with it.
 //!
 //! Sources live at `SOURCES/VOLUME/dN.txt` beside `SOURCES/VOLUME/volume.toml`; each becomes
-//! `OUT/VOLUME/dN.xml`. A build converts them all, checks each result with the semantic rules,
-//! and writes it atomically; with `check` it writes nothing and reports every output that is
+//! `OUT/VOLUME/dN.xml`. A build converts them all, checks each result with the semantic rules
+//! and the bundled schema (`schema/teikit-documentary.rng`), and writes it atomically; with `check` it writes nothing and reports every output that is
 //! missing or differs from a fresh conversion, so CI catches stale TEI.
 
 use super::editorial::{DocumentData, VolumeData, VOLUME_FILE};
@@ -91,6 +91,9 @@ pub enum BuildError {
     /// A volume's data is broken.
     #[error(transparent)]
     Volume(#[from] super::editorial::EditorialError),
+    /// The bundled schema does not compile (a teikit bug).
+    #[error("the bundled schema does not compile: {0}")]
+    Schema(crate::relaxng::SchemaError),
 }
 
 /// A volume directory and its sources.
@@ -148,6 +151,8 @@ pub fn discover(sources: &Path) -> Result<Vec<VolumeSources>, BuildError> {
 /// Converts (or checks) every source under `options.sources`.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut report = BuildReport::default();
+    let schema = crate::relaxng::Schema::bundled().map_err(BuildError::Schema)?;
+    let mut validator = schema.validator();
     for volume_sources in discover(&options.sources)? {
         let volume = VolumeData::load(&volume_sources.dir.join(VOLUME_FILE))?;
         let volume_name = volume_sources
@@ -168,6 +173,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                 &volume,
                 &output,
                 options.check,
+                &mut validator,
                 &mut report,
                 &mut mentioned,
             );
@@ -196,6 +202,7 @@ fn build_one(
     volume: &VolumeData,
     output: &Path,
     check: bool,
+    validator: &mut crate::relaxng::Validator,
     report: &mut BuildReport,
     mentioned: &mut BTreeSet<String>,
 ) -> Outcome {
@@ -221,6 +228,13 @@ fn build_one(
             .into_iter()
             .partition(|d| d.severity == Severity::Error);
     report.warnings.extend(warnings);
+    let mut errors = errors;
+    errors.extend(
+        validator
+            .validate(output, &conversion.xml)
+            .into_iter()
+            .map(|d| d.with_rule(crate::rules::SCHEMA)),
+    );
     if !errors.is_empty() {
         return Outcome::Invalid(errors);
     }

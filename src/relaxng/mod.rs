@@ -45,6 +45,13 @@ use datatype::XsdType;
 use pattern::Pat;
 use std::path::{Path, PathBuf};
 
+/// teikit's own TEI customization for documentary editions (`schema/teikit-documentary.rng`),
+/// shipped inside the binary: the default schema of `teikit validate` and `teikit build`.
+pub const BUNDLED_SCHEMA: &str = include_str!("../../schema/teikit-documentary.rng");
+
+/// The name under which the bundled schema appears in messages.
+pub const BUNDLED_SCHEMA_NAME: &str = "(bundled) teikit-documentary.rng";
+
 /// The largest schema file read.
 pub const MAX_SCHEMA_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -130,6 +137,11 @@ impl Schema {
         })
     }
 
+    /// The bundled TEI subset for documentary editions ([`BUNDLED_SCHEMA`]).
+    pub fn bundled() -> Result<Self, SchemaError> {
+        Self::from_str(BUNDLED_SCHEMA, Path::new(BUNDLED_SCHEMA_NAME))
+    }
+
     /// A validator for this schema. Keep it for a batch: what it learns about the schema's
     /// states is reused for every document.
     pub fn validator(&self) -> Validator<'_> {
@@ -139,6 +151,57 @@ impl Schema {
     /// Where the schema was read from.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Every element the schema allows (by local name), with the attributes each may carry
+    /// (`xml:` attributes prefixed so): the schema's vocabulary, for documentation and tests.
+    pub fn vocabulary(
+        &self,
+    ) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+        use syntax::NameClass;
+        let store = &self.compiled.store;
+        let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+            Default::default();
+        let name = |nc: &NameClass| match nc {
+            NameClass::Name(ns, local) if ns == "http://www.w3.org/XML/1998/namespace" => {
+                Some(format!("xml:{local}"))
+            }
+            NameClass::Name(_, local) => Some(local.clone()),
+            _ => None,
+        };
+        for &p in &store.patterns().to_vec() {
+            let Pat::Element(nc, content) = p else {
+                continue;
+            };
+            if !self.compiled.reachable.contains(&content) {
+                continue;
+            }
+            let Some(element) = name(&store.name_classes[nc as usize]) else {
+                continue;
+            };
+            let attributes = out.entry(element).or_default();
+            let mut stack = vec![store.contents[content as usize]];
+            let mut seen = std::collections::HashSet::new();
+            while let Some(q) = stack.pop() {
+                if !seen.insert(q) {
+                    continue;
+                }
+                match store.get(q) {
+                    Pat::Choice(a, b) | Pat::Group(a, b) | Pat::Interleave(a, b) => {
+                        stack.push(a);
+                        stack.push(b);
+                    }
+                    Pat::OneOrMore(a) => stack.push(a),
+                    Pat::Attribute(anc, _) => {
+                        if let Some(a) = name(&store.name_classes[anc as usize]) {
+                            attributes.insert(a);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
     }
 
     /// How many distinct patterns the compiled schema has.
