@@ -65,9 +65,9 @@ enum Command {
     ///
     /// Exit status: 0 all valid, 1 some invalid, 2 could not run (unreadable file, broken schema).
     Validate {
-        /// The RELAX NG schema (XML syntax); by default the bundled TEI subset for documentary
+        /// The RELAX NG schema, XML (.rng) or compact (.rnc) syntax; by default the bundled TEI subset for documentary
         /// editions (schema/teikit-documentary.rng).
-        #[arg(long, value_name = "FILE.rng")]
+        #[arg(long, value_name = "FILE.rng|FILE.rnc")]
         schema: Option<PathBuf>,
         /// Skip the semantic rules (schema validation only).
         #[arg(long)]

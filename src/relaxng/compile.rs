@@ -5,7 +5,7 @@
 
 use super::datatype::{Datatype, RegexCache};
 use super::pattern::{ContentId, DefId, Pat, PatId, Store, ValuePattern, EMPTY, NOT_ALLOWED, TEXT};
-use super::syntax::{parse_schema, Combine, GrammarItem, NameClass, Node, Pattern};
+use super::syntax::{Combine, GrammarItem, NameClass, Node, Pattern};
 use super::SchemaError;
 use crate::diagnostic::Location;
 use std::collections::{BTreeMap, HashMap};
@@ -115,7 +115,7 @@ impl Compiler {
         if !self.loaded.iter().any(|p| p == path) {
             self.loaded.push(path.to_path_buf());
         }
-        parse_schema(path, &text, ns)
+        super::parse_schema_text(path, &text, ns)
     }
 
     fn done_loading(&mut self) {

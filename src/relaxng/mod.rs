@@ -1,7 +1,8 @@
 //! A RELAX NG validator of our own: complete, following the specification (OASIS, 2001) and
 //! James Clark's derivative algorithm.
 //!
-//! **Takes** a schema in the XML syntax (`.rng`) and documents to validate. **Gives** a
+//! **Takes** a schema in the XML syntax (`.rng`) or the compact syntax (`.rnc`, read by
+//! [`compact`]) and documents to validate. **Gives** a
 //! compiled [`Schema`] (or a [`SchemaError`] with file, line and column), and for each document
 //! every problem found, with file, line, column, element path, and what was expected.
 //!
@@ -28,6 +29,7 @@
 //! ```
 
 pub mod cache;
+pub mod compact;
 pub mod compile;
 pub mod datatype;
 pub mod derive;
@@ -125,7 +127,7 @@ impl Schema {
     /// Compiles the schema `text`, as if read from `path` (relative `href`s resolve against it).
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, path: &Path) -> Result<Self, SchemaError> {
-        let root = syntax::parse_schema(path, text, "")?;
+        let root = parse_schema_text(path, text, "")?;
         let root_location = root.location.clone();
         let compiled = compile::compile(root, path, MAX_SCHEMA_BYTES)?;
         restrict::check(&compiled, &root_location)?;
@@ -207,6 +209,18 @@ impl Schema {
     /// How many distinct patterns the compiled schema has.
     pub fn pattern_count(&self) -> usize {
         self.compiled.store.len()
+    }
+}
+
+/// Parses a schema in the syntax its file name says: compact (`.rnc`) or XML (anything else).
+pub fn parse_schema_text(path: &Path, text: &str, ns: &str) -> Result<syntax::Node, SchemaError> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("rnc"))
+    {
+        compact::parse_compact(path, text, ns)
+    } else {
+        syntax::parse_schema(path, text, ns)
     }
 }
 
