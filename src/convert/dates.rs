@@ -178,7 +178,8 @@ pub struct DateContext {
     pub document_date: Option<CivilDate>,
 }
 
-const MONTHS: [&str; 12] = [
+/// The months' names, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

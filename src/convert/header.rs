@@ -496,22 +496,13 @@ pub fn set_date_value(element: &mut Element, value: &DateValue) {
 /// "1973-05-24" → "May 24, 1973"; ranges as "A – B"; other values as they are.
 pub fn human_date(value: &DateValue) -> String {
     fn one(iso: &str) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         match super::dates::CivilDate::parse(iso) {
-            Some(d) => format!("{} {}, {}", MONTHS[d.month as usize - 1], d.day, d.year),
+            Some(d) => format!(
+                "{} {}, {}",
+                super::dates::MONTHS[d.month as usize - 1],
+                d.day,
+                d.year
+            ),
             None => iso.to_string(),
         }
     }

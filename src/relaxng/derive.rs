@@ -234,27 +234,14 @@ impl Deriver {
     }
 
     /// Value patterns of attributes in `p` (outside elements) whose name class has `name`.
-    fn candidates(&mut self, p: PatId, name: NameId) -> std::rc::Rc<[PatId]> {
+    pub fn candidates(&mut self, p: PatId, name: NameId) -> std::rc::Rc<[PatId]> {
         if let Some(c) = self.candidates_memo.get(&(p, name)) {
             return c.clone();
         }
         let mut found: Vec<PatId> = Vec::new();
-        let mut stack = vec![p];
-        let mut seen = rustc_hash::FxHashSet::default();
-        while let Some(q) = stack.pop() {
-            if !seen.insert(q) {
-                continue;
-            }
-            match self.store.get(q) {
-                Pat::Choice(a, b) | Pat::Group(a, b) | Pat::Interleave(a, b) => {
-                    stack.push(a);
-                    stack.push(b);
-                }
-                Pat::OneOrMore(a) | Pat::After(a, _) => stack.push(a),
-                Pat::Attribute(nc, v) if self.contains(nc, name) && !found.contains(&v) => {
-                    found.push(v)
-                }
-                _ => {}
+        for (nc, v) in self.store.attributes_at(p) {
+            if self.contains(nc, name) && !found.contains(&v) {
+                found.push(v);
             }
         }
         found.sort_unstable();

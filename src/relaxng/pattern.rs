@@ -307,6 +307,29 @@ impl Store {
         (self.contents.len() - 1) as ContentId
     }
 
+    /// The attribute patterns `(name class, value)` that `p` allows now: those not inside an
+    /// element, nor in the continuation of an `After`.
+    pub fn attributes_at(&self, p: PatId) -> Vec<(NcId, PatId)> {
+        let mut out = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut stack = vec![p];
+        while let Some(q) = stack.pop() {
+            if !seen.insert(q) {
+                continue;
+            }
+            match self.get(q) {
+                Pat::Choice(a, b) | Pat::Group(a, b) | Pat::Interleave(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                Pat::OneOrMore(a) | Pat::After(a, _) => stack.push(a),
+                Pat::Attribute(nc, v) => out.push((nc, v)),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Whether `p` matches the empty sequence.
     pub fn nullable(&mut self, p: PatId) -> bool {
         if let Some(n) = self.nullable[p as usize] {

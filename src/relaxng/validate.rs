@@ -363,7 +363,7 @@ impl<'s> Validator<'s> {
                 .attribute(p, aname, attribute.value(), &resolve);
             if q == NOT_ALLOWED {
                 let shown = display_name(ans, attribute.name());
-                let accepting = self.attribute_patterns_for(p, aname);
+                let accepting = self.deriver.candidates(p, aname);
                 if accepting.is_empty() {
                     let expected = self.describe_attributes(p);
                     walk.report(
@@ -507,50 +507,13 @@ impl<'s> Validator<'s> {
         }
     }
 
-    /// Attribute patterns in `p` (outside elements) whose name class contains `name`.
-    fn attribute_patterns_for(&mut self, p: PatId, name: NameId) -> Vec<PatId> {
-        let mut out = Vec::new();
-        let mut seen = HashSet::new();
-        let mut stack = vec![p];
-        while let Some(q) = stack.pop() {
-            if !seen.insert(q) {
-                continue;
-            }
-            match self.deriver.store.get(q) {
-                Pat::Choice(a, b) | Pat::Group(a, b) | Pat::Interleave(a, b) => {
-                    stack.push(a);
-                    stack.push(b);
-                }
-                Pat::OneOrMore(a) | Pat::After(a, _) => stack.push(a),
-                Pat::Attribute(nc, v) if self.deriver.contains(nc, name) => out.push(v),
-                _ => {}
-            }
-        }
-        out
-    }
-
     fn describe_attributes(&mut self, p: PatId) -> String {
-        let mut names = BTreeSet::new();
-        let mut seen = HashSet::new();
-        let mut stack = vec![p];
-        while let Some(q) = stack.pop() {
-            if !seen.insert(q) {
-                continue;
-            }
-            match self.deriver.store.get(q) {
-                Pat::Choice(a, b) | Pat::Group(a, b) | Pat::Interleave(a, b) => {
-                    stack.push(a);
-                    stack.push(b);
-                }
-                Pat::OneOrMore(a) | Pat::After(a, _) => stack.push(a),
-                Pat::Attribute(nc, _) => {
-                    names.insert(describe_name_class(
-                        &self.deriver.store.name_classes[nc as usize],
-                    ));
-                }
-                _ => {}
-            }
-        }
+        let store = &self.deriver.store;
+        let names: BTreeSet<String> = store
+            .attributes_at(p)
+            .into_iter()
+            .map(|(nc, _)| describe_name_class(&store.name_classes[nc as usize]))
+            .collect();
         if names.is_empty() {
             "no attributes".to_string()
         } else {
