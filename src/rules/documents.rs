@@ -120,50 +120,53 @@ mod tests {
     #[test]
     fn footnotes_out_of_sequence_or_misnamed() {
         let found = check(&GOOD.replace(r#"n="2" xml:id="d1fn2""#, r#"n="3" xml:id="d1fn3""#));
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(
-            found[0]
-                .contains("error[footnote-sequence]: note numbered `3` where note 2 was expected"),
-            "{found:?}"
+        assert_eq!(
+            found,
+            ["t.xml:1:165: error[footnote-sequence]: note numbered `3` where note 2 was expected (in /TEI/text/body/div/p/note)"]
         );
         let found = check(&GOOD.replace(r#"xml:id="d1fn2""#, r#"xml:id="n2""#));
-        assert!(
-            found[0].contains("note 2 has xml:id `n2`; expected `d1fn2`"),
-            "{found:?}"
+        assert_eq!(
+            found,
+            ["t.xml:1:165: error[footnote-sequence]: note 2 has xml:id `n2`; expected `d1fn2` (document id + \"fn\" + number) (in /TEI/text/body/div/p/note)"]
         );
     }
 
     #[test]
     fn whitespace_before_a_note() {
         let found = check(&GOOD.replace("x.<note", "x. <note"));
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(
-            found[0].contains("warning[note-spacing]: whitespace before note 2"),
-            "{found:?}"
+        assert_eq!(
+            found,
+            ["t.xml:1:166: warning[note-spacing]: whitespace before note 2; a footnote follows its word or punctuation directly (in /TEI/text/body/div/p/note)"]
         );
     }
 
     #[test]
     fn pages_out_of_order_or_repeated() {
         let found = check(&GOOD.replace(r#"<pb n="3"/>"#, r#"<pb n="1"/>"#));
-        assert!(
-            found[0].contains("error[page-order]: page 1 comes before page 2"),
-            "{found:?}"
+        assert_eq!(
+            found,
+            ["t.xml:1:213: error[page-order]: page 1 comes before page 2 (at 1:201); pages must be in order, each once (in /TEI/text/body/div/p/pb[2])"]
         );
         let found = check(&GOOD.replace(r#"<pb n="3"/>"#, r#"<pb n="2"/>"#));
-        assert!(found[0].contains("page 2 repeats page 2"), "{found:?}");
+        assert_eq!(
+            found,
+            ["t.xml:1:213: error[page-order]: page 2 repeats page 2 (at 1:201); pages must be in order, each once (in /TEI/text/body/div/p/pb[2])"]
+        );
     }
 
     #[test]
     fn historical_document_needs_a_source_note() {
         let found = check(&GOOD.replace("Source: Files.", "Files."));
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].contains("error[source-note]"), "{found:?}");
-        assert!(check(
-            &GOOD
-                .replace("historical-document", "editorial-note")
-                .replace("Source: Files.", "Files.")
-        )
-        .is_empty());
+        assert_eq!(
+            found,
+            ["t.xml:1:18: error[source-note]: historical document without a source note; expected a <note type=\"source\"> beginning \"Source:\" (in /TEI/text/body/div)"]
+        );
+        let editorial = GOOD
+            .replace("historical-document", "editorial-note")
+            .replace("Source: Files.", "Files.");
+        assert!(
+            check(&editorial).is_empty(),
+            "only historical documents need one"
+        );
     }
 }
