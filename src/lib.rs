@@ -14,6 +14,7 @@
 pub mod cli;
 pub mod convert;
 pub mod diagnostic;
+pub mod diff;
 pub mod output;
 pub mod relaxng;
 pub mod report;

@@ -60,6 +60,28 @@ enum Command {
     },
     /// List the validation rules: id, severity, what each requires.
     Rules,
+    /// Compare two revisions of an XML (TEI) document as documents, not as lines.
+    ///
+    /// Exit status: 0 the same document, 1 different, 2 trouble (unreadable or not
+    /// well-formed input).
+    Diff {
+        /// The older revision.
+        old: PathBuf,
+        /// The newer revision.
+        new: PathBuf,
+        /// Report format: human (word-level, colored on a terminal unless NO_COLOR) or json.
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiffFormat,
+        /// Print only the summary line (counts of changes by kind).
+        #[arg(long)]
+        stat: bool,
+        /// Leave comments out of the comparison.
+        #[arg(long)]
+        ignore_comments: bool,
+        /// Leave processing instructions out of the comparison.
+        #[arg(long)]
+        ignore_processing_instructions: bool,
+    },
     /// Validate XML files against a RELAX NG schema and check them with the semantic rules
     /// (unique ids, resolvable pointers, ISO dates).
     ///
@@ -87,6 +109,15 @@ enum Command {
     },
 }
 
+/// The formats of `teikit diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    /// Readable, word-level.
+    Human,
+    /// JSON (schema in the `diff` module's render doc).
+    Json,
+}
+
 /// Runs the command line and returns the exit status.
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -112,6 +143,23 @@ pub fn run() -> ExitCode {
             check,
             report_unknown,
         } => run_build(sources, out, check, report_unknown),
+        Command::Diff {
+            old,
+            new,
+            format,
+            stat,
+            ignore_comments,
+            ignore_processing_instructions,
+        } => run_diff(
+            &old,
+            &new,
+            format,
+            stat,
+            crate::diff::Normalisation {
+                ignore_comments,
+                ignore_processing_instructions,
+            },
+        ),
         Command::Rules => {
             for rule in RULES {
                 println!("{:<20} {:<8} {}", rule.id, rule.severity, rule.summary);
@@ -266,6 +314,70 @@ fn run_build(sources: PathBuf, out: PathBuf, check: bool, report_unknown: bool) 
         report.outcomes.len()
     );
     status
+}
+
+fn run_diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    format: DiffFormat,
+    stat: bool,
+    normalisation: crate::diff::Normalisation,
+) -> ExitCode {
+    let read = |path: &std::path::Path| -> Result<String, ExitCode> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            eprintln!("{}: error: cannot read: {e}", path.display());
+            ExitCode::from(2)
+        })?;
+        String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+            let (line, column) =
+                crate::diagnostic::LineIndex::new(&prefix).line_column(&prefix, valid);
+            eprintln!(
+                "{}:{line}:{column}: error: invalid UTF-8; teikit reads UTF-8 XML",
+                path.display()
+            );
+            ExitCode::from(2)
+        })
+    };
+    let (old_text, new_text) = match (read(old), read(new)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let sides = (
+        crate::diff::Side::new(old, &old_text, normalisation),
+        crate::diff::Side::new(new, &new_text, normalisation),
+    );
+    let (old_side, new_side) = match sides {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(d), _) | (_, Err(d)) => {
+            print_diagnostic(&d.with_rule(crate::rules::WELL_FORMED));
+            return ExitCode::from(2);
+        }
+    };
+    let changes = crate::diff::diff(&old_side, &new_side);
+    let (old_name, new_name) = (old.display().to_string(), new.display().to_string());
+    if stat {
+        println!("{}", crate::diff::stat(&changes));
+    } else {
+        match format {
+            DiffFormat::Json => println!("{}", crate::diff::json(&changes, &old_name, &new_name)),
+            DiffFormat::Human => {
+                let color =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                print!(
+                    "{}",
+                    crate::diff::human(&changes, &old_name, &new_name, color)
+                );
+                eprintln!("{}", crate::diff::stat(&changes));
+            }
+        }
+    }
+    if changes.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn xml_files(path: &PathBuf, into: &mut Vec<PathBuf>) -> std::io::Result<()> {

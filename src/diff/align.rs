@@ -1,0 +1,357 @@
+//! Pairing the nodes of two trees and collecting what differs.
+
+use super::model::{Kind, Tree};
+use super::{context, element_path, Change, ChangeKind, Side};
+use similar::{capture_diff_slices, Algorithm, DiffOp};
+use std::hash::{Hash, Hasher};
+
+pub(super) struct Differ<'a, 't> {
+    old: &'a Side<'t>,
+    new: &'a Side<'t>,
+    changes: Vec<Change>,
+    /// Old nodes not paired with anything, to be found again elsewhere (moves).
+    deleted: Vec<usize>,
+    /// New nodes not paired with anything.
+    inserted: Vec<usize>,
+}
+
+fn describe(tree: &Tree, node: usize) -> String {
+    let n = &tree.nodes[node];
+    match &n.kind {
+        Kind::Element { name, .. } => {
+            let mut s = format!("<{name}");
+            if let Some(id) = n.id() {
+                s.push_str(&format!(" xml:id=\"{id}\""));
+            } else if let Some(number) = n.attribute("n") {
+                s.push_str(&format!(" n=\"{number}\""));
+            }
+            s.push('>');
+            let text = text_of(tree, node);
+            if !text.is_empty() {
+                let short: String = text.chars().take(60).collect();
+                let more = if text.chars().count() > 60 { "…" } else { "" };
+                s.push_str(&format!(" “{}{more}”", short.trim()));
+            }
+            s
+        }
+        Kind::Text(t) => format!("text “{}”", t.trim()),
+        Kind::Comment(c) => format!("comment “{c}”"),
+        Kind::Pi(target, _) => format!("processing instruction <?{target}?>"),
+    }
+}
+
+fn text_of(tree: &Tree, node: usize) -> String {
+    let mut out = String::new();
+    let mut stack = vec![node];
+    while let Some(i) = stack.pop() {
+        if let Kind::Text(t) = &tree.nodes[i].kind {
+            out.push_str(t);
+        }
+        stack.extend(tree.nodes[i].children.iter().rev());
+    }
+    out
+}
+
+/// The key under which children are paired between the anchors: kind, name and `xml:id`.
+fn coarse_key(tree: &Tree, node: usize) -> u64 {
+    let n = &tree.nodes[node];
+    let mut h = rustc_hash::FxHasher::default();
+    match &n.kind {
+        Kind::Element { ns, name, .. } => {
+            ns.hash(&mut h);
+            name.hash(&mut h);
+            n.id().hash(&mut h);
+        }
+        Kind::Text(_) => "#text".hash(&mut h),
+        Kind::Comment(_) => "#comment".hash(&mut h),
+        Kind::Pi(target, _) => target.hash(&mut h),
+    }
+    h.finish()
+}
+
+fn attribute_name(ns: &str, name: &str) -> String {
+    match ns {
+        "" => name.to_string(),
+        "http://www.w3.org/XML/1998/namespace" => format!("xml:{name}"),
+        other => format!("{{{other}}}{name}"),
+    }
+}
+
+impl<'a, 't> Differ<'a, 't> {
+    pub(super) fn new(old: &'a Side<'t>, new: &'a Side<'t>) -> Self {
+        Differ {
+            old,
+            new,
+            changes: Vec::new(),
+            deleted: Vec::new(),
+            inserted: Vec::new(),
+        }
+    }
+
+    pub(super) fn run(mut self) -> Vec<Change> {
+        let (o, n) = (&self.old.tree, &self.new.tree);
+        if o.nodes.is_empty() || n.nodes.is_empty() {
+            return self.changes;
+        }
+        if coarse_key(o, 0) == coarse_key(n, 0) || o.nodes[0].name() == n.nodes[0].name() {
+            self.compare(0, 0);
+        } else {
+            self.deleted.push(0);
+            self.inserted.push(0);
+        }
+        // Comparing moved elements may find more to resolve.
+        while !self.deleted.is_empty() || !self.inserted.is_empty() {
+            self.resolve_moves();
+        }
+        self.changes
+    }
+
+    fn change(&mut self, kind: ChangeKind, old: Option<usize>, new: Option<usize>) {
+        let (context, path) = match (new, old) {
+            (Some(n), _) => (context(&self.new.tree, n), element_path(&self.new.tree, n)),
+            (None, Some(o)) => (context(&self.old.tree, o), element_path(&self.old.tree, o)),
+            (None, None) => (String::new(), String::new()),
+        };
+        self.changes.push(Change {
+            kind,
+            context,
+            path,
+            old: old.map(|o| self.old.position(o)),
+            new: new.map(|n| self.new.position(n)),
+        });
+    }
+
+    /// Compares two paired nodes (same kind and name) in depth.
+    fn compare(&mut self, o: usize, n: usize) {
+        let (old_node, new_node) = (&self.old.tree.nodes[o], &self.new.tree.nodes[n]);
+        if old_node.hash == new_node.hash {
+            return;
+        }
+        match (&old_node.kind, &new_node.kind) {
+            (Kind::Element { attributes: a, .. }, Kind::Element { attributes: b, .. }) => {
+                let mut names: Vec<&(String, String)> = a.keys().chain(b.keys()).collect();
+                names.sort();
+                names.dedup();
+                let changed: Vec<ChangeKind> = names
+                    .into_iter()
+                    .filter(|k| a.get(*k) != b.get(*k))
+                    .map(|k| ChangeKind::Attribute {
+                        name: attribute_name(&k.0, &k.1),
+                        old: a.get(k).cloned(),
+                        new: b.get(k).cloned(),
+                    })
+                    .collect();
+                for kind in changed {
+                    self.change(kind, Some(o), Some(n));
+                }
+                let (oc, nc) = (old_node.children.clone(), new_node.children.clone());
+                self.align(&oc, &nc);
+            }
+            (Kind::Text(a), Kind::Text(b)) | (Kind::Comment(a), Kind::Comment(b)) => {
+                // Located by the element that holds the text.
+                let (old, new) = (a.clone(), b.clone());
+                let parent = new_node.parent.unwrap_or(n);
+                self.change(ChangeKind::Text { old, new }, Some(o), Some(n));
+                let last = self.changes.len() - 1;
+                self.changes[last].context = context(&self.new.tree, parent);
+                self.changes[last].path = element_path(&self.new.tree, parent);
+            }
+            _ => {
+                self.deleted.push(o);
+                self.inserted.push(n);
+            }
+        }
+    }
+
+    /// Pairs two lists of children.
+    fn align(&mut self, old: &[usize], new: &[usize]) {
+        let (ot, nt) = (&self.old.tree, &self.new.tree);
+        let old_hashes: Vec<u64> = old.iter().map(|i| ot.nodes[*i].hash).collect();
+        let new_hashes: Vec<u64> = new.iter().map(|i| nt.nodes[*i].hash).collect();
+        // 1. Identical subtrees in order anchor everything.
+        let mut old_paired = vec![false; old.len()];
+        let mut new_paired = vec![false; new.len()];
+        let mut anchors: Vec<(usize, usize)> = Vec::new();
+        for op in capture_diff_slices(Algorithm::Myers, &old_hashes, &new_hashes) {
+            if let DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } = op
+            {
+                for k in 0..len {
+                    old_paired[old_index + k] = true;
+                    new_paired[new_index + k] = true;
+                    anchors.push((old_index + k, new_index + k));
+                }
+            }
+        }
+        // 2. An identical subtree elsewhere among the children moved.
+        for (j, &nh) in new_hashes.iter().enumerate() {
+            if new_paired[j] || !matches!(nt.nodes[new[j]].kind, Kind::Element { .. }) {
+                continue;
+            }
+            if let Some(i) = (0..old.len()).find(|i| !old_paired[*i] && old_hashes[*i] == nh) {
+                old_paired[i] = true;
+                new_paired[j] = true;
+                let what = describe(nt, new[j]);
+                let from = context(ot, old[i]);
+                self.change(ChangeKind::Moved { what, from }, Some(old[i]), Some(new[j]));
+            }
+        }
+        // 3. Between anchors, pair by kind, name and id, and compare in depth.
+        let mut bounds = anchors.clone();
+        bounds.push((old.len(), new.len()));
+        let (mut oi, mut ni) = (0, 0);
+        for (oe, ne) in bounds {
+            let old_gap: Vec<usize> = (oi..oe).filter(|i| !old_paired[*i]).collect();
+            let new_gap: Vec<usize> = (ni..ne).filter(|j| !new_paired[*j]).collect();
+            self.align_gap(old, new, &old_gap, &new_gap);
+            oi = oe + 1;
+            ni = ne + 1;
+        }
+    }
+
+    fn align_gap(&mut self, old: &[usize], new: &[usize], old_gap: &[usize], new_gap: &[usize]) {
+        let (ot, nt) = (&self.old.tree, &self.new.tree);
+        // An element inserted into (or taken out of) a run of text splits (or joins) text nodes
+        // without changing the text: then only the elements count.
+        let gap_text = |tree: &Tree, list: &[usize], gap: &[usize]| -> String {
+            let joined: String = gap
+                .iter()
+                .filter_map(|k| match &tree.nodes[list[*k]].kind {
+                    Kind::Text(t) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect();
+            joined.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let is_text = |tree: &Tree, list: &[usize], k: &usize| {
+            matches!(tree.nodes[list[*k]].kind, Kind::Text(_))
+        };
+        let (old_gap, new_gap): (Vec<usize>, Vec<usize>) =
+            if gap_text(ot, old, old_gap) == gap_text(nt, new, new_gap) {
+                (
+                    old_gap
+                        .iter()
+                        .copied()
+                        .filter(|k| !is_text(ot, old, k))
+                        .collect(),
+                    new_gap
+                        .iter()
+                        .copied()
+                        .filter(|k| !is_text(nt, new, k))
+                        .collect(),
+                )
+            } else {
+                (old_gap.to_vec(), new_gap.to_vec())
+            };
+        let (old_gap, new_gap) = (&old_gap[..], &new_gap[..]);
+        let old_keys: Vec<u64> = old_gap.iter().map(|i| coarse_key(ot, old[*i])).collect();
+        let new_keys: Vec<u64> = new_gap.iter().map(|j| coarse_key(nt, new[*j])).collect();
+        let mut old_left = Vec::new();
+        let mut new_left = Vec::new();
+        for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
+            match op {
+                DiffOp::Equal {
+                    old_index,
+                    new_index,
+                    len,
+                } => {
+                    for k in 0..len {
+                        self.compare(old[old_gap[old_index + k]], new[new_gap[new_index + k]]);
+                    }
+                }
+                DiffOp::Delete {
+                    old_index, old_len, ..
+                } => old_left.extend((old_index..old_index + old_len).map(|k| old[old_gap[k]])),
+                DiffOp::Insert {
+                    new_index, new_len, ..
+                } => new_left.extend((new_index..new_index + new_len).map(|k| new[new_gap[k]])),
+                DiffOp::Replace {
+                    old_index,
+                    old_len,
+                    new_index,
+                    new_len,
+                } => {
+                    old_left.extend((old_index..old_index + old_len).map(|k| old[old_gap[k]]));
+                    new_left.extend((new_index..new_index + new_len).map(|k| new[new_gap[k]]));
+                }
+            }
+        }
+        // Renamed: same content, other name.
+        let mut renamed_new = vec![false; new_left.len()];
+        for &o in &old_left {
+            let rename = new_left.iter().enumerate().position(|(k, n)| {
+                !renamed_new[k]
+                    && matches!(nt.nodes[*n].kind, Kind::Element { .. })
+                    && matches!(ot.nodes[o].kind, Kind::Element { .. })
+                    && nt.nodes[*n].content_hash == ot.nodes[o].content_hash
+            });
+            match rename {
+                Some(k) => {
+                    renamed_new[k] = true;
+                    let kind = ChangeKind::Renamed {
+                        old: ot.nodes[o].name().to_string(),
+                        new: nt.nodes[new_left[k]].name().to_string(),
+                    };
+                    self.change(kind, Some(o), Some(new_left[k]));
+                }
+                None => self.deleted.push(o),
+            }
+        }
+        for (k, n) in new_left.into_iter().enumerate() {
+            if !renamed_new[k] {
+                self.inserted.push(n);
+            }
+        }
+    }
+
+    /// Deleted and inserted elements that are the same element (same `xml:id`, or identical)
+    /// moved; the rest are reported as deleted and inserted.
+    fn resolve_moves(&mut self) {
+        let (ot, nt) = (&self.old.tree, &self.new.tree);
+        let deleted = std::mem::take(&mut self.deleted);
+        let mut inserted = std::mem::take(&mut self.inserted);
+        let mut moved_pairs = Vec::new();
+        let mut still_deleted = Vec::new();
+        for o in deleted {
+            let same = inserted.iter().position(|n| {
+                let (a, b) = (&ot.nodes[o], &nt.nodes[*n]);
+                matches!(a.kind, Kind::Element { .. })
+                    && a.name() == b.name()
+                    && (a.hash == b.hash || (a.id().is_some() && a.id() == b.id()))
+            });
+            match same {
+                Some(k) => moved_pairs.push((o, inserted.remove(k))),
+                None => still_deleted.push(o),
+            }
+        }
+        for (o, n) in moved_pairs {
+            let what = describe(nt, n);
+            let from = context(ot, o);
+            self.change(ChangeKind::Moved { what, from }, Some(o), Some(n));
+            self.compare(o, n);
+        }
+        // Whitespace that only separated elements is no text of its own.
+        let blank = |tree: &Tree, i: usize| matches!(&tree.nodes[i].kind, Kind::Text(t) if t.trim().is_empty());
+        for o in still_deleted.into_iter().filter(|o| !blank(ot, *o)) {
+            let what = describe(ot, o);
+            let parent = ot.nodes[o].parent;
+            self.change(ChangeKind::Deleted { what }, Some(o), None);
+            if let Some(p) = parent {
+                let last = self.changes.len() - 1;
+                self.changes[last].context = context(ot, p);
+            }
+        }
+        for n in inserted.into_iter().filter(|n| !blank(nt, *n)) {
+            let what = describe(nt, n);
+            let parent = nt.nodes[n].parent;
+            self.change(ChangeKind::Inserted { what }, None, Some(n));
+            if let Some(p) = parent {
+                let last = self.changes.len() - 1;
+                self.changes[last].context = context(nt, p);
+            }
+        }
+    }
+}

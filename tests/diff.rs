@@ -1,0 +1,248 @@
+//! `teikit diff`: cosmetic revisions report nothing; known edits are reported exactly, each
+//! once, at the right place.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use teikit::diff::{diff, ChangeKind, Normalisation, Side};
+
+fn memo() -> String {
+    std::fs::read_to_string(root().join("tei/frus1969-76v10/d59.xml")).unwrap()
+}
+
+fn changes(old: &str, new: &str) -> Vec<teikit::diff::Change> {
+    let a = Side::new(Path::new("old.xml"), old, Normalisation::default()).unwrap();
+    let b = Side::new(Path::new("new.xml"), new, Normalisation::default()).unwrap();
+    diff(&a, &b)
+}
+
+/// Re-indents every line, reflows one paragraph, reorders attributes, swaps empty-element
+/// syntax and writes a character as a reference.
+fn cosmetic(xml: &str) -> String {
+    let mut out: String = xml.lines().map(|l| format!("    {l}\n")).collect();
+    out = out.trim_start().to_string();
+    out = out.replace(
+        "I concluded six days of negotiations",
+        "I concluded six\n        days of    negotiations",
+    );
+    out = out.replace(
+        r#"<pb n="287" xml:id="pg_287"/>"#,
+        r#"<pb xml:id="pg_287"   n="287" ></pb>"#,
+    );
+    out = out.replace("communiqué", "communiqu&#233;");
+    // Another prefix for the same namespace on the root.
+    out = out.replace(
+        r#"<TEI xmlns="http://www.tei-c.org/ns/1.0""#,
+        r#"<tei:TEI xmlns:tei="http://www.tei-c.org/ns/1.0" xmlns="http://www.tei-c.org/ns/1.0""#,
+    );
+    out = out.replace("</TEI>", "</tei:TEI>");
+    out
+}
+
+#[test]
+fn cosmetic_revisions_report_nothing() {
+    let original = memo();
+    let revised = cosmetic(&original);
+    assert_ne!(original, revised);
+    assert_eq!(changes(&original, &revised), Vec::new());
+    let out = {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.xml"), &original).unwrap();
+        std::fs::write(dir.path().join("b.xml"), &revised).unwrap();
+        teikit_in(dir.path(), &["diff", "a.xml", "b.xml"])
+    };
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn known_edits_are_reported_exactly_once_where_they_are() {
+    let original = memo();
+    let edited = original
+        // A word in the first paragraph of the body.
+        .replacen(
+            "We have agreed to meet again",
+            "We have agreed to convene again",
+            1,
+        )
+        // An attribute.
+        .replacen(r#"when="1973-06-09""#, r#"when="1973-06-10""#, 1)
+        // A page break deleted.
+        .replacen(r#" <pb n="288" xml:id="pg_288"/> movement"#, " movement", 1)
+        // A note inserted.
+        .replacen(
+            "at the latest;",
+            r#"at the latest;<note n="4" xml:id="d59fn4">A new note.</note>"#,
+            1,
+        )
+        // An element renamed.
+        .replacen(
+            r#"<label type="run-in">Our Objectives</label>"#,
+            r#"<hi type="run-in">Our Objectives</hi>"#,
+            1,
+        );
+    let found = changes(&original, &edited);
+    let summary: Vec<(String, String)> = found
+        .iter()
+        .map(|c| {
+            let kind = match &c.kind {
+                ChangeKind::Text { old, new } => format!("text {} → {}", old.len(), new.len()),
+                ChangeKind::Attribute { name, old, new } => {
+                    format!("attribute {name} {old:?} → {new:?}")
+                }
+                ChangeKind::Inserted { what } => format!("inserted {what}"),
+                ChangeKind::Deleted { what } => format!("deleted {what}"),
+                ChangeKind::Moved { what, .. } => format!("moved {what}"),
+                ChangeKind::Renamed { old, new } => format!("renamed {old} → {new}"),
+            };
+            (c.context.clone(), kind)
+        })
+        .collect();
+    assert_eq!(found.len(), 5, "{summary:#?}");
+    assert!(
+        summary
+            .iter()
+            .any(|(c, k)| c == "div d59 › p 1" && k.starts_with("text")),
+        "{summary:#?}"
+    );
+    let text = found.iter().find_map(|c| match &c.kind {
+        ChangeKind::Text { old, new } => Some((old.clone(), new.clone())),
+        _ => None,
+    });
+    let (old, new) = text.unwrap();
+    assert!(old.contains("agreed to meet again") && new.contains("agreed to convene again"));
+    assert!(
+        summary.contains(&(
+            "div d59 › p 7 › date 1".into(),
+            r#"attribute when Some("1973-06-09") → Some("1973-06-10")"#.into()
+        )),
+        "{summary:#?}"
+    );
+    assert!(
+        summary
+            .iter()
+            .any(|(c, k)| c == "div d59 › p 7" && k == r#"deleted <pb xml:id="pg_288">"#),
+        "{summary:#?}"
+    );
+    assert!(
+        summary.iter().any(|(c, k)| c == "div d59 › p 9"
+            && k.starts_with(r#"inserted <note xml:id="d59fn4"> “A new note.”"#)),
+        "{summary:#?}"
+    );
+    assert!(
+        summary.iter().any(|(_, k)| k == "renamed label → hi"),
+        "{summary:#?}"
+    );
+    // Located in both files.
+    let attribute = found
+        .iter()
+        .find(|c| matches!(c.kind, ChangeKind::Attribute { .. }))
+        .unwrap();
+    assert!(attribute.old.is_some() && attribute.new.is_some());
+    assert_eq!(attribute.path, "/TEI/text/body/div/p[7]/date");
+
+    // Cosmetic changes on top change nothing in the report.
+    assert_eq!(changes(&original, &cosmetic(&edited)).len(), 5);
+}
+
+#[test]
+fn a_moved_paragraph_is_one_move() {
+    let original = memo();
+    let start = original
+        .find("<p>With respect to Americans missing")
+        .unwrap();
+    let end = original[start..].find("</p>").unwrap() + start + 4;
+    let paragraph = original[start..end].to_string();
+    let without = format!("{}{}", &original[..start], &original[end..]);
+    let anchor = without
+        .find("<p><label type=\"run-in\">Summary of Results")
+        .unwrap();
+    let moved = format!(
+        "{}{}\n{}",
+        &without[..anchor],
+        paragraph,
+        &without[anchor..]
+    );
+    let found = changes(&original, &moved);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    match &found[0].kind {
+        ChangeKind::Moved { what, from } => {
+            assert!(
+                what.starts_with("<p> “With respect to Americans missing"),
+                "{what}"
+            );
+            // The tenth paragraph of the document division before the move.
+            assert_eq!(from, "div d59 › p 10");
+        }
+        other => panic!("expected a move, got {other:?}"),
+    }
+    assert_eq!(found[0].context, "div d59 › p 1");
+}
+
+#[test]
+fn exit_codes_formats_and_trouble() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = memo();
+    std::fs::write(dir.path().join("a.xml"), &original).unwrap();
+    std::fs::write(
+        dir.path().join("b.xml"),
+        original.replacen("six days", "seven days", 2),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("broken.xml"), "<TEI>\n  <text>\n</TEI>").unwrap();
+    let same = teikit_in(dir.path(), &["diff", "a.xml", "a.xml"]);
+    assert_eq!(same.status.code(), Some(0));
+    let human = teikit_in(dir.path(), &["diff", "a.xml", "b.xml"]);
+    assert_eq!(human.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&human.stdout);
+    assert!(report.contains("[-six-]{+seven+}"), "{report}");
+    assert!(!report.contains('\x1b'), "no colors when not a terminal");
+    let stat = teikit_in(dir.path(), &["diff", "--stat", "a.xml", "b.xml"]);
+    assert_eq!(
+        String::from_utf8_lossy(&stat.stdout).trim(),
+        "2 changes: 2 text"
+    );
+    let json = teikit_in(dir.path(), &["diff", "--format", "json", "a.xml", "b.xml"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["version"], 1);
+    assert_eq!(value["summary"]["text"], 2);
+    assert_eq!(value["changes"][0]["kind"], "text");
+    assert!(value["changes"][0]["old"]["line"].as_u64().unwrap() > 1);
+    let trouble = teikit_in(dir.path(), &["diff", "a.xml", "broken.xml"]);
+    assert_eq!(trouble.status.code(), Some(2));
+    assert!(
+        stderr(&trouble).contains("--> broken.xml:3:"),
+        "{}",
+        stderr(&trouble)
+    );
+    let missing = teikit_in(dir.path(), &["diff", "a.xml", "nope.xml"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn the_frus_history_monograph_with_a_handful_of_edits() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let original =
+        std::fs::read_to_string(reference.join("corpus/valid-or-invalid/frus-history.xml"))
+            .unwrap();
+    let reflowed = cosmetic(&original);
+    assert_eq!(
+        changes(&original, &reflowed),
+        Vec::new(),
+        "reflow and re-indent are no change"
+    );
+    let first_p = original.find("<p>").unwrap();
+    let edited = format!(
+        "{}<p>Inserted paragraph.</p>{}",
+        &original[..first_p],
+        &original[first_p..]
+    );
+    let found = changes(&original, &edited);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        matches!(&found[0].kind, ChangeKind::Inserted { what } if what.contains("Inserted paragraph"))
+    );
+}
