@@ -15,34 +15,17 @@ It prints a Markdown table for the README.
 import glob
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_common import measure, run  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REFERENCE = os.environ.get("TEIKIT_REFERENCE", os.path.join(ROOT, "..", "shared", "reference"))
 SCHEMA = os.path.join(REFERENCE, "tei", "tei_all.rng")
 CORPUS = os.path.join(REFERENCE, "corpus", "valid-or-invalid")
-
-
-def run(cmd):
-    """Wall seconds and peak resident memory (MB) of one run.
-
-    Memory comes from GNU time, which starts the command from a small process: a child forked
-    from this Python process would count Python's own memory before the exec.
-    """
-    start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - start
-    kilobytes = int(proc.stderr.strip().splitlines()[-1])
-    return elapsed, kilobytes / 1024.0
-
-
-def measure(cmd, runs):
-    results = [run(cmd) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
 def main():
