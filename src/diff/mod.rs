@@ -6,7 +6,7 @@
 //! both files. What does not change the document is never reported: attribute order, namespace
 //! prefixes, empty-element syntax, character references, insignificant whitespace ([`model`]).
 //!
-//! How children are paired ([`align`]): identical subtrees first (a longest common subsequence of
+//! How children are paired (the `align` module): identical subtrees first (a longest common subsequence of
 //! subtree hashes), so unchanged material anchors everything else; an identical subtree found
 //! elsewhere among the children is a move, not a deletion and an insertion; between the anchors,
 //! elements of the same name (and `xml:id`) are paired and compared in depth; what remains is

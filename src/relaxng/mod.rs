@@ -9,7 +9,7 @@
 //! The stages, each its own module: [`syntax`] reads the XML syntax and checks it (section 3,
 //! the per-file parts of section 4); [`compile`] resolves grammars, includes and external
 //! references into interned [`pattern`]s and expands references (section 4); [`restrict`]
-//! rejects incorrect schemas (section 7); [`derive`] computes memoised derivatives; [`validate`]
+//! rejects incorrect schemas (section 7); [`derive`](mod@derive) computes memoised derivatives; [`validate`]
 //! walks documents, recovers after errors and words the messages. [`datatype`] holds the
 //! built-in and XML Schema datatype libraries.
 //!

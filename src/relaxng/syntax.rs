@@ -7,7 +7,7 @@
 //! classes (4.8) and QNames are resolved (4.10). Every element is checked against the syntax of
 //! section 3, so a misspelt or misplaced construct is an error with its location.
 //!
-//! `externalRef` and `include` are left as references to files: [`super::load`] follows them.
+//! `externalRef` and `include` are left as references to files: [`super::compile`] follows them.
 
 use super::SchemaError;
 use crate::diagnostic::{LineIndex, Location};

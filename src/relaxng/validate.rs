@@ -68,7 +68,7 @@ impl Walk<'_> {
     }
 }
 
-/// "/TEI/text/body/div[2]/p[4]": names, with positions where siblings share the name.
+/// `/TEI/text/body/div[2]/p[4]`: names, with positions where siblings share the name.
 pub fn element_path(node: roxmltree::Node) -> String {
     let mut parts: Vec<String> = node
         .ancestors()
