@@ -246,3 +246,50 @@ fn the_frus_history_monograph_with_a_handful_of_edits() {
         matches!(&found[0].kind, ChangeKind::Inserted { what } if what.contains("Inserted paragraph"))
     );
 }
+
+#[test]
+fn the_summary_can_be_recorded_in_the_new_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = memo();
+    let revised = original.replacen("six days", "seven days", 2);
+    std::fs::write(dir.path().join("a.xml"), &original).unwrap();
+    std::fs::write(dir.path().join("b.xml"), &revised).unwrap();
+    let out = teikit_in(
+        dir.path(),
+        &[
+            "diff",
+            "--record",
+            "--who",
+            "#teikit",
+            "--when",
+            "2026-11-28",
+            "a.xml",
+            "b.xml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let recorded = std::fs::read_to_string(dir.path().join("b.xml")).unwrap();
+    assert!(
+        recorded
+            .contains(r##"<change when="2026-11-28" who="#teikit">2 changes: 2 text</change>"##),
+        "{recorded}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.xml")).unwrap(),
+        original,
+        "the old file is untouched"
+    );
+    // Only the entry was added; the rest of the file is as it was.
+    let without: String = recorded
+        .lines()
+        .filter(|l| !l.contains("revisionDesc") && !l.contains("<change "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(without, revised);
+    // The recorded file is still valid against the bundled schema and the rules.
+    let valid = teikit_in(dir.path(), &["validate", "b.xml"]);
+    assert!(valid.status.success(), "{}", stderr(&valid));
+    // --record needs --who and --when.
+    let incomplete = teikit_in(dir.path(), &["diff", "--record", "a.xml", "b.xml"]);
+    assert_eq!(incomplete.status.code(), Some(2));
+}

@@ -81,6 +81,16 @@ enum Command {
         /// Leave processing instructions out of the comparison.
         #[arg(long)]
         ignore_processing_instructions: bool,
+        /// Record the summary of the changes as a `change` in NEW's revisionDesc (needs --who
+        /// and --when); NEW is rewritten atomically, otherwise byte for byte as it was.
+        #[arg(long, requires_all = ["who", "when"])]
+        record: bool,
+        /// With --record: who made the revision, as a pointer (`#ed1`).
+        #[arg(long, value_name = "POINTER")]
+        who: Option<String>,
+        /// With --record: when, an ISO 8601 date.
+        #[arg(long, value_name = "DATE")]
+        when: Option<String>,
     },
     /// Validate XML files against a RELAX NG schema and check them with the semantic rules
     /// (unique ids, resolvable pointers, ISO dates).
@@ -150,6 +160,9 @@ pub fn run() -> ExitCode {
             stat,
             ignore_comments,
             ignore_processing_instructions,
+            record,
+            who,
+            when,
         } => run_diff(
             &old,
             &new,
@@ -159,6 +172,7 @@ pub fn run() -> ExitCode {
                 ignore_comments,
                 ignore_processing_instructions,
             },
+            record.then_some((who.unwrap_or_default(), when.unwrap_or_default())),
         ),
         Command::Rules => {
             for rule in RULES {
@@ -322,6 +336,7 @@ fn run_diff(
     format: DiffFormat,
     stat: bool,
     normalisation: crate::diff::Normalisation,
+    record: Option<(String, String)>,
 ) -> ExitCode {
     let read = |path: &std::path::Path| -> Result<String, ExitCode> {
         let bytes = std::fs::read(path).map_err(|e| {
@@ -372,6 +387,23 @@ fn run_diff(
                 eprintln!("{}", crate::diff::stat(&changes));
             }
         }
+    }
+    if let (Some((who, when)), false) = (&record, changes.is_empty()) {
+        let summary = crate::diff::stat(&changes);
+        let entry = crate::diff::record::Record {
+            who,
+            when,
+            summary: &summary,
+        };
+        let written = crate::diff::record::add_change(new, &new_text, &entry)
+            .map_err(|d| print_diagnostic(&d))
+            .and_then(|text| {
+                write_atomically(new, text.as_bytes(), &[old]).map_err(|e| eprintln!("error: {e}"))
+            });
+        if written.is_err() {
+            return ExitCode::from(2);
+        }
+        eprintln!("recorded in {}: {summary}", new.display());
     }
     if changes.is_empty() {
         ExitCode::SUCCESS

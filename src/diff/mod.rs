@@ -13,11 +13,13 @@
 //! inserted or deleted, or renamed where only the name differs. Elements that left their parent
 //! are found again by `xml:id` or content and reported as moved.
 //!
-//! **Does not** yet: write the summary into the new file's `revisionDesc`, or compare
-//! "everything but the reading text" (both planned).
+//! [`record`] writes the summary of a comparison into the new file's `revisionDesc`.
+//!
+//! **Does not** yet compare "everything but the reading text" (planned).
 
 mod align;
 pub mod model;
+pub mod record;
 mod render;
 
 pub use model::{Normalisation, Tree};
