@@ -293,3 +293,47 @@ fn the_summary_can_be_recorded_in_the_new_revision() {
     let incomplete = teikit_in(dir.path(), &["diff", "--record", "a.xml", "b.xml"]);
     assert_eq!(incomplete.status.code(), Some(2));
 }
+
+#[test]
+fn reading_text_only_ignores_markup_and_reports_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = memo();
+    // Markup changes only: a name untagged, an attribute changed.
+    let retagged = original
+        .replacen(
+            r##"<persName ref="#p_BLI_1">Brezhnev</persName>"##,
+            "Brezhnev",
+            1,
+        )
+        .replacen(r#"when="1973-06-09""#, r#"when="1973-06-10""#, 1);
+    std::fs::write(dir.path().join("a.xml"), &original).unwrap();
+    std::fs::write(dir.path().join("b.xml"), &retagged).unwrap();
+    let markup_only = teikit_in(dir.path(), &["diff", "--text-only", "a.xml", "b.xml"]);
+    assert_eq!(
+        markup_only.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&markup_only.stdout)
+    );
+    assert!(
+        teikit_in(dir.path(), &["diff", "a.xml", "b.xml"])
+            .status
+            .code()
+            == Some(1),
+        "markup changes count without --text-only"
+    );
+    // A word changed is reported, located in its paragraph.
+    std::fs::write(
+        dir.path().join("c.xml"),
+        retagged.replacen("Realistically", "Frankly", 1),
+    )
+    .unwrap();
+    let words = teikit_in(dir.path(), &["diff", "--text-only", "a.xml", "c.xml"]);
+    assert_eq!(words.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&words.stdout);
+    assert!(
+        report.contains("[-Realistically,-]{+Frankly,+}"),
+        "{report}"
+    );
+    assert!(report.contains("@@ div d59 › p 11"), "{report}");
+}

@@ -81,6 +81,9 @@ enum Command {
         /// Leave processing instructions out of the comparison.
         #[arg(long)]
         ignore_processing_instructions: bool,
+        /// Compare the reading text only, word by word, ignoring all markup.
+        #[arg(long)]
+        text_only: bool,
         /// Record the summary of the changes as a `change` in NEW's revisionDesc (needs --who
         /// and --when); NEW is rewritten atomically, otherwise byte for byte as it was.
         #[arg(long, requires_all = ["who", "when"])]
@@ -160,6 +163,7 @@ pub fn run() -> ExitCode {
             stat,
             ignore_comments,
             ignore_processing_instructions,
+            text_only,
             record,
             who,
             when,
@@ -172,6 +176,7 @@ pub fn run() -> ExitCode {
                 ignore_comments,
                 ignore_processing_instructions,
             },
+            text_only,
             record.then_some((who.unwrap_or_default(), when.unwrap_or_default())),
         ),
         Command::Rules => {
@@ -336,6 +341,7 @@ fn run_diff(
     format: DiffFormat,
     stat: bool,
     normalisation: crate::diff::Normalisation,
+    text_only: bool,
     record: Option<(String, String)>,
 ) -> ExitCode {
     let read = |path: &std::path::Path| -> Result<String, ExitCode> {
@@ -370,7 +376,11 @@ fn run_diff(
             return ExitCode::from(2);
         }
     };
-    let changes = crate::diff::diff(&old_side, &new_side);
+    let changes = if text_only {
+        crate::diff::diff_reading_text(&old_side, &new_side)
+    } else {
+        crate::diff::diff(&old_side, &new_side)
+    };
     let (old_name, new_name) = (old.display().to_string(), new.display().to_string());
     if stat {
         println!("{}", crate::diff::stat(&changes));
