@@ -415,6 +415,9 @@ fn run_diff(
         }
         eprintln!("recorded in {}: {summary}", new.display());
     }
+    // The process ends here: freeing both trees node by node would only delay the exit.
+    std::mem::forget(old_side);
+    std::mem::forget(new_side);
     if changes.is_empty() {
         ExitCode::SUCCESS
     } else {

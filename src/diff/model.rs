@@ -122,12 +122,14 @@ impl Tree {
     /// The compared form of a parsed document.
     pub fn from_document(doc: &roxmltree::Document, options: Normalisation) -> Tree {
         let mut tree = Tree { nodes: Vec::new() };
-        // Our index of each source element, and whether it preserves whitespace and holds text.
-        let mut elements: rustc_hash::FxHashMap<roxmltree::NodeId, (usize, bool, bool)> =
-            Default::default();
+        // Our index of each source element, and whether it preserves whitespace and holds text,
+        // by the source node's id.
+        let mut elements: Vec<Option<(usize, bool, bool)>> = Vec::new();
         // roxmltree walks in document order and merges adjacent text, without recursion.
         for source in doc.root_element().descendants() {
-            let parent = source.parent().and_then(|p| elements.get(&p.id()).copied());
+            let parent = source
+                .parent()
+                .and_then(|p| elements.get(p.id().get_usize()).copied().flatten());
             let (parent_index, preserve_parent, parent_has_text) = match parent {
                 Some(p) => (Some(p.0), p.1, p.2),
                 None => (None, false, false),
@@ -160,7 +162,11 @@ impl Tree {
                     attributes,
                 };
                 let index = tree.push(kind, parent_index, source.range().start);
-                elements.insert(source.id(), (index, preserve, has_text));
+                let slot = source.id().get_usize();
+                if elements.len() <= slot {
+                    elements.resize(slot + 1, None);
+                }
+                elements[slot] = Some((index, preserve, has_text));
             } else if parent_index.is_none() {
                 continue;
             } else if source.is_text() {
