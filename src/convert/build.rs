@@ -7,7 +7,7 @@
 
 use super::editorial::{DocumentData, VolumeData, VOLUME_FILE};
 use super::{convert, source::SourceText, ConvertError};
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::output::{write_atomically, OutputError};
 use crate::rules::check_document;
 use std::collections::BTreeSet;
@@ -266,9 +266,4 @@ fn build_one(
         },
         Err(e) => Outcome::Unwritable(e),
     }
-}
-
-/// Where a message about a whole file points.
-pub fn file_location(path: &Path) -> Location {
-    Location::file_start(path)
 }

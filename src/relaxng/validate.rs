@@ -21,7 +21,6 @@ pub struct Validator<'s> {
     schema: &'s Schema,
     deriver: Deriver,
     id_names: HashMap<NameId, XsdType>,
-    id_checked: HashSet<NameId>,
     /// Every element pattern by name, for checking the contents of misplaced elements; built at
     /// the first such error.
     by_name: Option<HashMap<NameId, PatId>>,
@@ -126,7 +125,6 @@ impl<'s> Validator<'s> {
             schema,
             deriver,
             id_names,
-            id_checked: HashSet::new(),
             by_name: None,
             limits: ReadLimits::default(),
         }
@@ -480,7 +478,6 @@ impl<'s> Validator<'s> {
         let Some(kind) = self.id_names.get(&name).copied() else {
             return;
         };
-        self.id_checked.insert(name);
         match kind {
             XsdType::Id => {
                 let id = value.trim().to_string();

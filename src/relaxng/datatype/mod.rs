@@ -201,11 +201,6 @@ impl Datatype {
         &self.name
     }
 
-    /// Whether the validity of a value depends on the namespaces in scope (QName, NOTATION).
-    pub fn is_context_dependent(&self) -> bool {
-        matches!(self.kind, Kind::Xsd(XsdType::QName | XsdType::Notation))
-    }
-
     /// Whether values of this type are IDs (for DTD-compatibility ID checks).
     pub fn id_type(&self) -> Option<XsdType> {
         match self.kind {
