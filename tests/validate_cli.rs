@@ -337,3 +337,31 @@ fn many_files_in_one_call_in_parallel_without_progress_in_ci() {
     assert_eq!(reported, sorted);
     assert_eq!(reported.len(), 4);
 }
+
+#[test]
+fn byte_order_marks_utf16_and_nul_bytes() {
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "<doc><date>1973-05-24</date></doc>"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let dir = dir_with(&[
+        ("bom.xml", b"\xEF\xBB\xBF<doc/>"),
+        ("utf16.xml", &utf16),
+        ("nul.xml", b"<doc>a\x00b</doc>"),
+        ("odd.xml", b"\xFF\xFE<\x00d"),
+    ]);
+    assert_eq!(validate(dir.path(), &["bom.xml", "utf16.xml"]).0, Some(0));
+    let (code, err) = validate(dir.path(), &["nul.xml"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("--> nul.xml:1:7") && err.contains("non-XML character"),
+        "{err}"
+    );
+    let (code, err) = validate(dir.path(), &["odd.xml"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("invalid UTF-16"), "{err}");
+}

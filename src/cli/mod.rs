@@ -344,27 +344,30 @@ fn run_diff(
     text_only: bool,
     record: Option<(String, String)>,
 ) -> ExitCode {
-    let read = |path: &std::path::Path| -> Result<String, ExitCode> {
+    // The text, and whether the file is UTF-8 (so that --record may write it back as it is).
+    let read = |path: &std::path::Path| -> Result<(String, bool), ExitCode> {
         let bytes = std::fs::read(path).map_err(|e| {
             eprintln!("{}: error: cannot read: {e}", path.display());
             ExitCode::from(2)
         })?;
-        String::from_utf8(bytes).map_err(|e| {
-            let valid = e.utf8_error().valid_up_to();
-            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-            let (line, column) =
-                crate::diagnostic::LineIndex::new(&prefix).line_column(&prefix, valid);
-            eprintln!(
-                "{}:{line}:{column}: error: invalid UTF-8; teikit reads UTF-8 XML",
-                path.display()
-            );
+        let utf16 = matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF]));
+        let text = crate::xml::decode(path, bytes).map_err(|d| {
+            print_diagnostic(&d.with_rule(crate::rules::WELL_FORMED));
             ExitCode::from(2)
-        })
+        })?;
+        Ok((text, !utf16))
     };
-    let (old_text, new_text) = match (read(old), read(new)) {
+    let ((old_text, _), (new_text, new_is_utf8)) = match (read(old), read(new)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    if record.is_some() && !new_is_utf8 {
+        eprintln!(
+            "{}: error: --record writes UTF-8 files only; convert the file first",
+            new.display()
+        );
+        return ExitCode::from(2);
+    }
     let sides = (
         crate::diff::Side::new(old, &old_text, normalisation),
         crate::diff::Side::new(new, &new_text, normalisation),

@@ -7,10 +7,10 @@
 //! for all the files it checks; files are handed out largest first so the cores finish
 //! together.
 
-use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::diagnostic::Diagnostic;
 use crate::relaxng::{Schema, Validator};
 use crate::rules::{check_parsed, RuleSet, SCHEMA, WELL_FORMED};
-use crate::xml::{parse, ReadLimits};
+use crate::xml::{decode, parse, ReadLimits};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -59,18 +59,9 @@ pub fn check_bytes(
     bytes: Vec<u8>,
     options: &Options,
 ) -> Vec<Diagnostic> {
-    let text = match String::from_utf8(bytes) {
+    let text = match decode(path, bytes) {
         Ok(t) => t,
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-            let (line, column) = LineIndex::new(&prefix).line_column(&prefix, valid);
-            return vec![Diagnostic::error(
-                Location::new(path, line, column),
-                "invalid UTF-8; teikit reads UTF-8 XML (convert the file, e.g. with iconv)",
-            )
-            .with_rule(WELL_FORMED)];
-        }
+        Err(diagnostic) => return vec![diagnostic.with_rule(WELL_FORMED)],
     };
     let mut problems = match parse(path, &text, options.limits) {
         Err(diagnostic) => vec![diagnostic.with_rule(WELL_FORMED)],

@@ -12,7 +12,7 @@ mod read;
 mod tree;
 mod write;
 
-pub use read::{parse, ReadLimits};
+pub use read::{decode, parse, ReadLimits};
 pub use tree::{Element, Node};
 pub use write::to_xml_string;
 

@@ -26,6 +26,53 @@ impl Default for ReadLimits {
     }
 }
 
+/// Decodes the bytes of an XML file: UTF-8 (with or without a byte-order mark) or UTF-16 with a
+/// byte-order mark; anything else is a located error.
+///
+/// ```
+/// use teikit::xml::decode;
+/// let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("<a/>".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+/// assert_eq!(decode(std::path::Path::new("a.xml"), utf16).unwrap(), "<a/>");
+/// assert!(decode(std::path::Path::new("b.xml"), vec![b'<', 0xFF]).is_err());
+/// ```
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let utf16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some(false),
+        Some([0xFE, 0xFF]) => Some(true),
+        _ => None,
+    };
+    if let Some(big_endian) = utf16 {
+        let units = bytes[2..].chunks(2).map(|pair| match (pair, big_endian) {
+            ([a, b], true) => u16::from_be_bytes([*a, *b]),
+            ([a, b], false) => u16::from_le_bytes([*a, *b]),
+            _ => 0xFFFF,
+        });
+        let mut text = String::with_capacity(bytes.len() / 2);
+        for unit in char::decode_utf16(units) {
+            match unit {
+                Ok(c) if c != '\u{FFFF}' => text.push(c),
+                _ => {
+                    let (line, column) = LineIndex::new(&text).line_column(&text, text.len());
+                    return Err(Diagnostic::error(
+                        Location::new(path, line, column),
+                        "invalid UTF-16 (an unpaired surrogate or an odd byte at the end)",
+                    ));
+                }
+            }
+        }
+        return Ok(text);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let (line, column) = LineIndex::new(&prefix).line_column(&prefix, valid);
+        Diagnostic::error(
+            Location::new(path, line, column),
+            "invalid UTF-8; teikit reads UTF-8 XML, or UTF-16 with a byte-order mark (convert the file, e.g. with iconv)",
+        )
+    })
+}
+
 /// Parses `text` (read from `path`) within `limits`; problems come as one located error.
 ///
 /// ```
