@@ -365,3 +365,16 @@ fn byte_order_marks_utf16_and_nul_bytes() {
     assert_eq!(code, Some(1));
     assert!(err.contains("invalid UTF-16"), "{err}");
 }
+
+#[test]
+fn limits_are_configurable() {
+    let nested = "<doc>".repeat(50) + &"</doc>".repeat(50);
+    let dir = dir_with(&[("nested.xml", nested.as_bytes())]);
+    assert_eq!(validate(dir.path(), &["nested.xml"]).0, Some(0));
+    let (code, err) = validate(dir.path(), &["--max-depth", "20", "nested.xml"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("nested deeper than 20 levels"), "{err}");
+    let (code, err) = validate(dir.path(), &["--max-size", "100", "nested.xml"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("larger than the 100 byte limit"), "{err}");
+}

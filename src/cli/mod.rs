@@ -13,6 +13,7 @@ use crate::report::human::print_diagnostic;
 use crate::report::{FileResult, Format};
 use crate::rules::{RuleSet, RULES};
 use crate::validation;
+use crate::xml::ReadLimits;
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -116,6 +117,12 @@ enum Command {
         /// Report format: human (standard error), json, github or sarif (standard output).
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Refuse documents nested deeper than this many elements.
+        #[arg(long, value_name = "N", default_value_t = ReadLimits::default().max_depth)]
+        max_depth: usize,
+        /// Refuse documents larger than this many bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = ReadLimits::default().max_bytes)]
+        max_size: usize,
         /// Files or directories (searched for *.xml).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -191,8 +198,14 @@ pub fn run() -> ExitCode {
             no_cache,
             disable,
             format,
+            max_depth,
+            max_size,
             paths,
         } => {
+            let limits = ReadLimits {
+                max_depth,
+                max_bytes: max_size,
+            };
             let mut rules = RuleSet::all();
             if no_rules {
                 for rule in RULES {
@@ -212,7 +225,7 @@ pub fn run() -> ExitCode {
             } else {
                 crate::relaxng::cache::directory()
             };
-            run_validate(schema, rules, cache, format, paths)
+            run_validate(schema, rules, limits, cache, format, paths)
         }
     }
 }
@@ -448,6 +461,7 @@ fn xml_files(path: &PathBuf, into: &mut Vec<PathBuf>) -> std::io::Result<()> {
 fn run_validate(
     schema: Option<PathBuf>,
     rules: RuleSet,
+    limits: ReadLimits,
     cache: Option<PathBuf>,
     format: Format,
     paths: Vec<PathBuf>,
@@ -472,6 +486,7 @@ fn run_validate(
     }
     let options = validation::Options {
         rules,
+        limits,
         ..Default::default()
     };
     // A progress line on a terminal, for batches; never in CI logs or pipes.
