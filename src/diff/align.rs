@@ -129,16 +129,27 @@ impl<'a, 't> Differ<'a, 't> {
         }
         match (&old_node.kind, &new_node.kind) {
             (Kind::Element { attributes: a, .. }, Kind::Element { attributes: b, .. }) => {
-                let mut names: Vec<&(String, String)> = a.keys().chain(b.keys()).collect();
+                let value = |list: &[(std::rc::Rc<str>, std::rc::Rc<str>, String)],
+                             ns: &str,
+                             name: &str| {
+                    list.iter()
+                        .find(|(n, l, _)| &**n == ns && &**l == name)
+                        .map(|(_, _, v)| v.clone())
+                };
+                let mut names: Vec<(&str, &str)> = a
+                    .iter()
+                    .chain(b.iter())
+                    .map(|(n, l, _)| (&**n, &**l))
+                    .collect();
                 names.sort();
                 names.dedup();
                 let changed: Vec<ChangeKind> = names
                     .into_iter()
-                    .filter(|k| a.get(*k) != b.get(*k))
-                    .map(|k| ChangeKind::Attribute {
-                        name: attribute_name(&k.0, &k.1),
-                        old: a.get(k).cloned(),
-                        new: b.get(k).cloned(),
+                    .filter(|(ns, name)| value(a, ns, name) != value(b, ns, name))
+                    .map(|(ns, name)| ChangeKind::Attribute {
+                        name: attribute_name(ns, name),
+                        old: value(a, ns, name),
+                        new: value(b, ns, name),
                     })
                     .collect();
                 for kind in changed {

@@ -1,13 +1,13 @@
 //! The document as the differ compares it: what changes the document, and nothing else.
 //!
 //! Attribute order, namespace prefixes, empty-element syntax, character references and
-//! insignificant whitespace leave no trace here: attributes are a sorted map of expanded names;
+//! insignificant whitespace leave no trace here: attributes are sorted by expanded name;
 //! text has runs of whitespace collapsed to one space (except under `xml:space="preserve"`), and
 //! whitespace-only text between elements is dropped where the parent holds no other text.
 
 use rustc_hash::FxHasher;
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 /// Which markup besides elements and text counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -21,14 +21,14 @@ pub struct Normalisation {
 /// What a node is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
-    /// An element: namespace URI, local name, attributes by (namespace, name).
+    /// An element: namespace URI, local name, attributes as (namespace, name, value).
     Element {
-        /// Namespace URI ("" for none).
-        ns: String,
-        /// Local name.
-        name: String,
-        /// Attributes, sorted.
-        attributes: BTreeMap<(String, String), String>,
+        /// Namespace URI ("" for none), shared by every element that has it.
+        ns: Rc<str>,
+        /// Local name, shared likewise.
+        name: Rc<str>,
+        /// Attributes, sorted by namespace and name.
+        attributes: Vec<(Rc<str>, Rc<str>, String)>,
     },
     /// Text, normalised.
     Text(String),
@@ -63,27 +63,24 @@ pub struct Tree {
 }
 
 impl Node {
-    /// The `xml:id` of an element.
-    pub fn id(&self) -> Option<&str> {
+    fn attribute_ns(&self, ns: &str, name: &str) -> Option<&str> {
         match &self.kind {
             Kind::Element { attributes, .. } => attributes
-                .get(&(
-                    "http://www.w3.org/XML/1998/namespace".to_string(),
-                    "id".to_string(),
-                ))
-                .map(String::as_str),
+                .iter()
+                .find(|(n, l, _)| &**n == ns && &**l == name)
+                .map(|(_, _, v)| v.as_str()),
             _ => None,
         }
     }
 
+    /// The `xml:id` of an element.
+    pub fn id(&self) -> Option<&str> {
+        self.attribute_ns("http://www.w3.org/XML/1998/namespace", "id")
+    }
+
     /// The value of an attribute in no namespace.
     pub fn attribute(&self, name: &str) -> Option<&str> {
-        match &self.kind {
-            Kind::Element { attributes, .. } => attributes
-                .get(&(String::new(), name.to_string()))
-                .map(String::as_str),
-            _ => None,
-        }
+        self.attribute_ns("", name)
     }
 
     /// The element's local name, or `#text`, `#comment`, `#pi`.
@@ -125,6 +122,16 @@ impl Tree {
         // Our index of each source element, and whether it preserves whitespace and holds text,
         // by the source node's id.
         let mut elements: Vec<Option<(usize, bool, bool)>> = Vec::new();
+        // Names and namespaces are few and repeated: each is stored once.
+        let mut names: rustc_hash::FxHashMap<Box<str>, Rc<str>> = Default::default();
+        let mut intern = |s: &str| -> Rc<str> {
+            if let Some(name) = names.get(s) {
+                return name.clone();
+            }
+            let name: Rc<str> = s.into();
+            names.insert(s.into(), name.clone());
+            name
+        };
         // roxmltree walks in document order and merges adjacent text, without recursion.
         for source in doc.root_element().descendants() {
             let parent = source
@@ -144,21 +151,20 @@ impl Tree {
                 let has_text = source
                     .children()
                     .any(|c| c.is_text() && !c.text().unwrap_or("").trim().is_empty());
-                let attributes = source
+                let mut attributes: Vec<(Rc<str>, Rc<str>, String)> = source
                     .attributes()
                     .map(|a| {
                         (
-                            (
-                                a.namespace().unwrap_or("").to_string(),
-                                a.name().to_string(),
-                            ),
+                            intern(a.namespace().unwrap_or("")),
+                            intern(a.name()),
                             a.value().to_string(),
                         )
                     })
                     .collect();
+                attributes.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
                 let kind = Kind::Element {
-                    ns: source.tag_name().namespace().unwrap_or("").to_string(),
-                    name: source.tag_name().name().to_string(),
+                    ns: intern(source.tag_name().namespace().unwrap_or("")),
+                    name: intern(source.tag_name().name()),
                     attributes,
                 };
                 let index = tree.push(kind, parent_index, source.range().start);
