@@ -337,3 +337,80 @@ fn reading_text_only_ignores_markup_and_reports_words() {
     );
     assert!(report.contains("@@ div d59 › p 11"), "{report}");
 }
+
+#[test]
+fn edits_of_every_kind_in_the_frus_history_monograph() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let original =
+        std::fs::read_to_string(reference.join("corpus/valid-or-invalid/frus-history.xml"))
+            .unwrap();
+    let chapter = original.find(r#"xml:id="chapter-1""#).unwrap();
+    let (head, body) = original.split_at(chapter);
+    let edit = |from: &str, to: &str| -> String {
+        assert!(body.contains(from), "{from}");
+        format!("{head}{}", body.replacen(from, to, 1))
+    };
+    let kind = |c: &teikit::diff::Change| match &c.kind {
+        ChangeKind::Text { .. } => "text",
+        ChangeKind::Attribute { .. } => "attribute",
+        ChangeKind::Inserted { .. } => "inserted",
+        ChangeKind::Deleted { .. } => "deleted",
+        ChangeKind::Moved { .. } => "moved",
+        ChangeKind::Renamed { .. } => "renamed",
+    };
+    let single = |revised: &str| -> (String, String) {
+        let found = changes(&original, revised);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        (kind(&found[0]).to_string(), found[0].context.clone())
+    };
+    assert_eq!(
+        single(&edit(
+            "which began publication in 1861,",
+            "which started publication in 1861,"
+        )),
+        ("text".into(), "div chapter-1 › p 1".into())
+    );
+    assert_eq!(
+        single(&edit(
+            r#"<note place="foot" n="1""#,
+            r#"<note place="end" n="1""#
+        )),
+        ("attribute".into(), "note chapter-1fn1".into())
+    );
+    assert_eq!(
+        single(&edit(
+            "<byline>William B. McAllister and Aaron W. Marrs</byline>",
+            "<docAuthor>William B. McAllister and Aaron W. Marrs</docAuthor>"
+        )),
+        ("renamed".into(), "div chapter-1 › docAuthor 1".into())
+    );
+    assert_eq!(
+        single(&edit(
+            "<byline>William B. McAllister and Aaron W. Marrs</byline>",
+            ""
+        )),
+        ("deleted".into(), "div chapter-1".into())
+    );
+    let inserted = edit(
+        "which began publication in 1861,",
+        r#"which began publication in 1861,<note place="foot" n="99" xml:id="chapter-1fn99">New.</note>"#,
+    );
+    assert_eq!(
+        single(&inserted),
+        ("inserted".into(), "div chapter-1 › p 1".into())
+    );
+    // The second paragraph of the chapter moved after the fourth.
+    let paragraphs: Vec<usize> = body.match_indices("<p>").map(|(i, _)| i).take(5).collect();
+    let second = &body[paragraphs[1]..paragraphs[2]];
+    let moved_body = format!(
+        "{}{}{}{}",
+        &body[..paragraphs[1]],
+        &body[paragraphs[2]..paragraphs[4]],
+        second,
+        &body[paragraphs[4]..]
+    );
+    let (kind_moved, _) = single(&format!("{head}{moved_body}"));
+    assert_eq!(kind_moved, "moved");
+}
