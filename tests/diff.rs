@@ -352,18 +352,10 @@ fn edits_of_every_kind_in_the_frus_history_monograph() {
         assert!(body.contains(from), "{from}");
         format!("{head}{}", body.replacen(from, to, 1))
     };
-    let kind = |c: &teikit::diff::Change| match &c.kind {
-        ChangeKind::Text { .. } => "text",
-        ChangeKind::Attribute { .. } => "attribute",
-        ChangeKind::Inserted { .. } => "inserted",
-        ChangeKind::Deleted { .. } => "deleted",
-        ChangeKind::Moved { .. } => "moved",
-        ChangeKind::Renamed { .. } => "renamed",
-    };
     let single = |revised: &str| -> (String, String) {
         let found = changes(&original, revised);
         assert_eq!(found.len(), 1, "{found:#?}");
-        (kind(&found[0]).to_string(), found[0].context.clone())
+        (found[0].kind.name().to_string(), found[0].context.clone())
     };
     assert_eq!(
         single(&edit(

@@ -82,6 +82,21 @@ pub enum ChangeKind {
     },
 }
 
+impl ChangeKind {
+    /// The kind's name in reports: `text`, `attribute`, `inserted`, `deleted`, `moved`,
+    /// `renamed`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ChangeKind::Text { .. } => "text",
+            ChangeKind::Attribute { .. } => "attribute",
+            ChangeKind::Inserted { .. } => "inserted",
+            ChangeKind::Deleted { .. } => "deleted",
+            ChangeKind::Moved { .. } => "moved",
+            ChangeKind::Renamed { .. } => "renamed",
+        }
+    }
+}
+
 /// One change, located.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {

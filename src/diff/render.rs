@@ -21,17 +21,6 @@ use super::{Change, ChangeKind, Position};
 use serde_json::{json, Value};
 use similar::{ChangeTag, TextDiff};
 
-fn kind_name(kind: &ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::Text { .. } => "text",
-        ChangeKind::Attribute { .. } => "attribute",
-        ChangeKind::Inserted { .. } => "inserted",
-        ChangeKind::Deleted { .. } => "deleted",
-        ChangeKind::Moved { .. } => "moved",
-        ChangeKind::Renamed { .. } => "renamed",
-    }
-}
-
 /// "3 changes: 1 text, 1 attribute, 1 moved" (kinds with none left out); "no changes".
 pub fn stat(changes: &[Change]) -> String {
     if changes.is_empty() {
@@ -48,7 +37,7 @@ pub fn stat(changes: &[Change]) -> String {
     let counts: Vec<String> = kinds
         .iter()
         .filter_map(|k| {
-            let n = changes.iter().filter(|c| kind_name(&c.kind) == *k).count();
+            let n = changes.iter().filter(|c| c.kind.name() == *k).count();
             (n > 0).then(|| format!("{n} {k}"))
         })
         .collect();
@@ -142,7 +131,7 @@ pub fn json(changes: &[Change], old: &str, new: &str) -> Value {
         .iter()
         .map(|c| {
             let mut item = json!({
-                "kind": kind_name(&c.kind),
+                "kind": c.kind.name(),
                 "context": c.context,
                 "path": c.path,
                 "old": pos(c.old),
@@ -173,7 +162,7 @@ pub fn json(changes: &[Change], old: &str, new: &str) -> Value {
             item
         })
         .collect();
-    let count = |k: &str| changes.iter().filter(|c| kind_name(&c.kind) == k).count();
+    let count = |k: &str| changes.iter().filter(|c| c.kind.name() == k).count();
     json!({
         "version": 1,
         "old": old,
