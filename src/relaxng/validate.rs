@@ -88,6 +88,15 @@ pub fn element_path(node: roxmltree::Node) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// Resolves the prefixes of QName values (`xsd:QName`, `QName` values) against the namespaces
+/// in scope at `node`; the empty prefix means the default namespace.
+fn prefix_resolver<'a>(node: roxmltree::Node<'a, '_>) -> impl Fn(&str) -> Option<String> + 'a {
+    move |prefix: &str| {
+        node.lookup_namespace_uri((!prefix.is_empty()).then_some(prefix))
+            .map(str::to_string)
+    }
+}
+
 fn children<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> Vec<Child<'a, 'i>> {
     let mut out = Vec::new();
     let mut text: Option<(std::borrow::Cow<'a, str>, usize)> = None;
@@ -219,14 +228,7 @@ impl<'s> Validator<'s> {
                 frame.next = frame.children.len().max(1);
                 let inside = frame.inside;
                 let node = frame.node;
-                let resolve = |prefix: &str| {
-                    node.lookup_namespace_uri(if prefix.is_empty() {
-                        None
-                    } else {
-                        Some(prefix)
-                    })
-                    .map(str::to_string)
-                };
+                let resolve = prefix_resolver(node);
                 let derived = self.deriver.text(inside, &text, &resolve);
                 let derived = if is_whitespace(&text) {
                     self.deriver.store.choice(inside, derived)
@@ -259,14 +261,7 @@ impl<'s> Validator<'s> {
                             continue;
                         }
                         let (node, inside, offset) = (frame.node, frame.inside, *offset);
-                        let resolve = |prefix: &str| {
-                            node.lookup_namespace_uri(if prefix.is_empty() {
-                                None
-                            } else {
-                                Some(prefix)
-                            })
-                            .map(str::to_string)
-                        };
+                        let resolve = prefix_resolver(node);
                         let text = text.clone();
                         let derived = self.deriver.text(inside, &text, &resolve);
                         if derived == NOT_ALLOWED {
@@ -348,14 +343,7 @@ impl<'s> Validator<'s> {
             if p == NOT_ALLOWED {
                 continue;
             }
-            let resolve = |prefix: &str| {
-                node.lookup_namespace_uri(if prefix.is_empty() {
-                    None
-                } else {
-                    Some(prefix)
-                })
-                .map(str::to_string)
-            };
+            let resolve = prefix_resolver(node);
             let q = self
                 .deriver
                 .attribute(p, aname, attribute.value(), &resolve);
