@@ -14,7 +14,7 @@
 use super::compile::Compiled;
 use super::datatype::{Datatype, RegexCache, XsdType};
 use super::pattern::{Pat, Store, ValuePattern};
-use super::syntax::NameClass;
+use super::syntax::{resolve_prefix, NameClass};
 use super::Schema;
 use crate::diagnostic::Location;
 use std::hash::Hasher;
@@ -355,13 +355,7 @@ fn read_schema(r: &mut Reader, path: &Path, files: Vec<PathBuf>) -> Option<Schem
         for _ in 0..r.u32()? {
             namespaces.push((r.string()?, r.string()?));
         }
-        let resolve = |prefix: &str| {
-            namespaces
-                .iter()
-                .rev()
-                .find(|(p, _)| p == prefix)
-                .map(|(_, u)| u.clone())
-        };
+        let resolve = |prefix: &str| resolve_prefix(&namespaces, prefix);
         let value = datatypes.get(datatype as usize)?.value(&text, &resolve)?;
         values.push(ValuePattern {
             datatype,

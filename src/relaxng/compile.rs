@@ -5,7 +5,7 @@
 
 use super::datatype::{Datatype, RegexCache};
 use super::pattern::{ContentId, DefId, Pat, PatId, Store, ValuePattern, EMPTY, NOT_ALLOWED, TEXT};
-use super::syntax::{Combine, GrammarItem, NameClass, Node, Pattern};
+use super::syntax::{resolve_prefix, Combine, GrammarItem, NameClass, Node, Pattern};
 use super::SchemaError;
 use crate::diagnostic::Location;
 use std::collections::{BTreeMap, HashMap};
@@ -227,14 +227,7 @@ impl Compiler {
             Pattern::Value(dt, text, namespaces) => {
                 let datatype = Datatype::compile(&dt.library, &dt.name, &[], &mut self.regexes)
                     .map_err(|m| error(loc, m))?;
-                let resolve = |prefix: &str| {
-                    namespaces
-                        .iter()
-                        .rev()
-                        .find(|(p, _)| p == prefix)
-                        .map(|(_, u)| u.clone())
-                        .or_else(|| prefix.is_empty().then(String::new))
-                };
+                let resolve = |prefix: &str| resolve_prefix(&namespaces, prefix);
                 let value = datatype.value(&text, &resolve).ok_or_else(|| {
                     error(
                         loc,

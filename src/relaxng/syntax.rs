@@ -21,6 +21,25 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// In-scope namespace declarations of a schema element (prefix → URI), for QNames in values.
 pub type NsContext = Arc<Vec<(String, String)>>;
 
+/// Resolves `prefix` in a value pattern's namespace context; the innermost declaration wins,
+/// and the empty prefix with no declaration means no namespace.
+///
+/// ```
+/// use teikit::relaxng::syntax::resolve_prefix;
+/// let context = vec![("x".to_string(), "urn:a".to_string()), ("x".to_string(), "urn:b".to_string())];
+/// assert_eq!(resolve_prefix(&context, "x").as_deref(), Some("urn:b"));
+/// assert_eq!(resolve_prefix(&context, "").as_deref(), Some(""));
+/// assert_eq!(resolve_prefix(&context, "y"), None);
+/// ```
+pub fn resolve_prefix(namespaces: &[(String, String)], prefix: &str) -> Option<String> {
+    namespaces
+        .iter()
+        .rev()
+        .find(|(p, _)| p == prefix)
+        .map(|(_, u)| u.clone())
+        .or_else(|| prefix.is_empty().then(String::new))
+}
+
 /// A name class.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NameClass {
