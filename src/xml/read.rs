@@ -137,38 +137,12 @@ fn depth_exceeded(text: &str, max: usize) -> Option<usize> {
             i = skip_to(at + 2, b"?>");
         } else if rest.starts_with(b"<!") {
             // A declaration, with an internal subset in brackets.
-            let mut j = at + 2;
-            let mut brackets = 0i32;
-            let mut quote = None;
-            while j < bytes.len() {
-                match (quote, bytes[j]) {
-                    (Some(q), c) if c == q => quote = None,
-                    (Some(_), _) => {}
-                    (None, b'"' | b'\'') => quote = Some(bytes[j]),
-                    (None, b'[') => brackets += 1,
-                    (None, b']') => brackets -= 1,
-                    (None, b'>') if brackets <= 0 => break,
-                    _ => {}
-                }
-                j += 1;
-            }
-            i = j + 1;
+            i = markup_close(bytes, at + 2, true) + 1;
         } else if rest.starts_with(b"</") {
             depth = depth.saturating_sub(1);
             i = at + 2;
         } else {
-            let mut j = at + 1;
-            let mut quote = None;
-            while j < bytes.len() {
-                match (quote, bytes[j]) {
-                    (Some(q), c) if c == q => quote = None,
-                    (Some(_), _) => {}
-                    (None, b'"' | b'\'') => quote = Some(bytes[j]),
-                    (None, b'>') => break,
-                    _ => {}
-                }
-                j += 1;
-            }
+            let j = markup_close(bytes, at + 1, false);
             if bytes.get(j.wrapping_sub(1)) != Some(&b'/') {
                 depth += 1;
                 if depth > max {
@@ -182,6 +156,26 @@ fn depth_exceeded(text: &str, max: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// The index of the `>` that closes markup whose body starts at `from`, skipping quoted
+/// literals and, for a declaration (`brackets_nest`), its bracketed internal subset;
+/// `bytes.len()` when the markup is never closed.
+fn markup_close(bytes: &[u8], from: usize, brackets_nest: bool) -> usize {
+    let mut brackets = 0i32;
+    let mut quote = None;
+    for (j, &c) in bytes.iter().enumerate().skip(from) {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'[') if brackets_nest => brackets += 1,
+            (None, b']') if brackets_nest => brackets -= 1,
+            (None, b'>') if brackets <= 0 => return j,
+            _ => {}
+        }
+    }
+    bytes.len()
 }
 
 #[cfg(test)]
