@@ -46,18 +46,30 @@ pub fn convert(source: &str) -> String {
 /// The reference data directory (`../shared/reference`, or `$TEIKIT_REFERENCE`). `None` when it
 /// is missing outside CI; in CI a missing directory fails the test.
 pub fn reference_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("TEIKIT_REFERENCE")
+    shared_dir("reference", "TEIKIT_REFERENCE")
+}
+
+/// The sources as received (`../shared/sources`, or `$TEIKIT_SHARED_SOURCES`), under the same
+/// rule as [`reference_dir`].
+pub fn shared_sources_dir() -> Option<PathBuf> {
+    shared_dir("sources", "TEIKIT_SHARED_SOURCES")
+}
+
+/// `$variable` if set, else `../shared/<name>`; `None` when missing outside CI, a failed test
+/// when missing in CI.
+fn shared_dir(name: &str, variable: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os(variable)
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/reference"));
+        .unwrap_or_else(|| root().join("../shared").join(name));
     if dir.is_dir() {
         Some(dir)
     } else if std::env::var_os("CI").is_some() {
         panic!(
-            "reference data missing at {} (set TEIKIT_REFERENCE); required in CI",
+            "shared {name} missing at {} (set {variable}); required in CI",
             dir.display()
         );
     } else {
-        eprintln!("skipping: no reference data at {}", dir.display());
+        eprintln!("skipping: no shared {name} at {}", dir.display());
         None
     }
 }
