@@ -146,6 +146,12 @@ fn editorial_note_without_notes_and_with_a_page_break_inside_a_word() {
         before.ends_with("very impor") && after.starts_with("tant in both"),
         "{before:?} | {after:?}"
     );
+    // The page turns inside the word, and the break says so; the others fall between words.
+    assert_eq!(pb4.attribute("break"), Some("no"));
+    assert!(elements(&doc, "pb")
+        .iter()
+        .filter(|p| p.attribute("n") != Some("4"))
+        .all(|p| p.attribute("break").is_none()));
     let pages: Vec<&str> = elements(&doc, "pb")
         .iter()
         .map(|p| p.attribute("n").unwrap())

@@ -72,6 +72,8 @@ pub struct Findings {
     pub repairs: Vec<Repair>,
     /// Page numbers, in order.
     pub pages: Vec<String>,
+    /// How many of those pages turn inside a word (`break="no"`).
+    pub pages_inside_words: usize,
     /// Notes moved to their reference points.
     pub notes: usize,
     /// The archival source of the source note, with the note's id.
@@ -130,11 +132,37 @@ impl<'a> TextEncoder<'a> {
                     nodes.extend(self.encode_opening_text(range.clone()));
                 }
                 Piece::Text(range) => nodes.extend(self.encode_text(range.clone(), Vec::new())),
-                Piece::Page { number, .. } => nodes.push(Node::Element(self.page_break(number))),
+                Piece::Page { number, .. } => {
+                    let mut pb = self.page_break(number);
+                    if self.splits_word(pieces, i) {
+                        pb = pb.with_attribute("break", "no");
+                        self.findings.pages_inside_words += 1;
+                    }
+                    nodes.push(Node::Element(pb));
+                }
                 Piece::NoteRef { number, .. } => nodes.push(Node::Element(self.note(*number))),
             }
         }
         nodes
+    }
+
+    /// Whether the page marker at `pieces[at]` stands inside a word ("impor[Page 4]tant"): a
+    /// letter or digit touches it on both sides. The page break then says `break="no"`, so
+    /// that a reader of the TEI joins the word again.
+    fn splits_word(&self, pieces: &[Piece], at: usize) -> bool {
+        let touches = |piece: Option<&Piece>, last: bool| match piece {
+            Some(Piece::Text(range)) => {
+                let text = self.source.slice(range);
+                let c = if last {
+                    text.chars().next_back()
+                } else {
+                    text.chars().next()
+                };
+                c.is_some_and(char::is_alphanumeric)
+            }
+            _ => false,
+        };
+        at > 0 && touches(pieces.get(at - 1), true) && touches(pieces.get(at + 1), false)
     }
 
     /// Whether a range of the source is only whitespace.

@@ -299,8 +299,12 @@ fn encoding_desc(input: &HeaderInput) -> Element {
 
     let mut normalization = Vec::new();
     if !f.pages.is_empty() {
+        let inside_words = match f.pages_inside_words {
+            0 => String::new(),
+            n => format!("; {n} of them inside a word, marked break=\"no\""),
+        };
         normalization.push(format!(
-            "The page markers “[Page N]” of the source are page breaks (pb) where the page turns: {}.",
+            "The page markers “[Page N]” of the source are page breaks (pb) where the page turns: {}{inside_words}.",
             plural(f.pages.len(), "marker", "markers")
         ));
     }
