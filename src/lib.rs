@@ -5,6 +5,8 @@
 //! - [`rules`]: semantic checks of TEI documents (ids, pointers, dates);
 //! - [`validation`]: both over many files, in parallel;
 //! - [`xml`]: the small tree the converter writes with;
+//! - [`diff`]: two revisions compared as documents;
+//! - [`publish`]: the XSLT reading edition, run by a Saxon found on the machine;
 //! - [`output`]: atomic writes that never lose an editor's file;
 //! - [`diagnostic`]: locations and messages shared by all of them;
 //! - [`cli`]: the `teikit` command line over these libraries.
@@ -16,6 +18,7 @@ pub mod convert;
 pub mod diagnostic;
 pub mod diff;
 pub mod output;
+pub mod publish;
 pub mod relaxng;
 pub mod report;
 pub mod rules;

@@ -16,7 +16,7 @@ use crate::validation;
 use crate::xml::ReadLimits;
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A toolchain for scholarly TEI P5 XML.
@@ -58,6 +58,14 @@ enum Command {
         /// Also list capitalised words that no register covers.
         #[arg(long)]
         report_unknown: bool,
+        /// Also write the reading edition, OUT/VOLUME/dN.html, with the XSLT 3.0 stylesheet and
+        /// a Saxon found on this machine (see TEIKIT_SAXON).
+        #[arg(long, conflicts_with = "check")]
+        html: bool,
+        /// The stylesheet for --html (default: xslt/tei-to-html.xsl when present, else
+        /// teikit's own copy).
+        #[arg(long, requires = "html", value_name = "XSL")]
+        stylesheet: Option<PathBuf>,
     },
     /// List the validation rules: id, severity, what each requires.
     Rules,
@@ -162,7 +170,17 @@ pub fn run() -> ExitCode {
             out,
             check,
             report_unknown,
-        } => run_build(sources, out, check, report_unknown),
+            html,
+            stylesheet,
+        } => run_build(
+            BuildOptions {
+                sources,
+                out,
+                check,
+            },
+            report_unknown,
+            html.then_some(stylesheet),
+        ),
         Command::Diff {
             old,
             new,
@@ -276,12 +294,31 @@ fn run_convert(source: PathBuf, output: Option<PathBuf>, report_unknown: bool) -
     ExitCode::SUCCESS
 }
 
-fn run_build(sources: PathBuf, out: PathBuf, check: bool, report_unknown: bool) -> ExitCode {
-    let report = match build(&BuildOptions {
-        sources,
-        out,
-        check,
-    }) {
+fn publisher(
+    stylesheet: Option<&Path>,
+) -> Result<(crate::publish::Saxon, crate::publish::HtmlStylesheet), crate::publish::PublishError> {
+    Ok((
+        crate::publish::Saxon::find()?,
+        crate::publish::HtmlStylesheet::locate(stylesheet)?,
+    ))
+}
+
+/// `html`: write the reading edition too, with this stylesheet (or the default one).
+fn run_build(
+    options: BuildOptions,
+    report_unknown: bool,
+    html: Option<Option<PathBuf>>,
+) -> ExitCode {
+    let check = options.check;
+    // Find the processor before converting anything, so that a missing Saxon costs nothing.
+    let publisher = match html.map(|sheet| publisher(sheet.as_deref())).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = match build(&options) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -297,6 +334,16 @@ fn run_build(sources: PathBuf, out: PathBuf, check: bool, report_unknown: bool) 
                 if *w {
                     written += 1;
                     eprintln!("wrote {}", output.display());
+                }
+                if let Some((saxon, sheet)) = &publisher {
+                    let page = output.with_extension("html");
+                    match crate::publish::write_html(saxon, sheet, output, &page) {
+                        Ok(()) => eprintln!("wrote {}", page.display()),
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            status = ExitCode::from(2);
+                        }
+                    }
                 }
             }
             Outcome::Stale { output, missing } => {

@@ -1,0 +1,349 @@
+//! Publishing: the stylesheets of `xslt/` run by a Saxon found on this machine.
+//!
+//! The stylesheets are XSLT 3.0, which no Rust crate runs; teikit calls the processor the TEI
+//! world uses instead of reimplementing it. [`Saxon::find`] looks, in this order, for
+//!
+//! 1. `TEIKIT_SAXON`: a Saxon jar (`…/saxon-he-12.jar`, run with `java -jar`) or a command that
+//!    takes Saxon's `-s: -xsl: -o:` arguments;
+//! 2. a `saxon` command on the `PATH` (Homebrew's and many distributions' wrapper);
+//! 3. Debian's Saxon-HE jar (`apt-get install libsaxonhe-java`), run with the `java` on the PATH;
+//! 4. SaxonC-HE in the Python on the PATH (`pip install saxonche`).
+//!
+//! The stylesheet is `xslt/tei-to-html.xsl` of the working directory when there is one (so a
+//! publisher's edits are used); otherwise teikit's own copy, built into the binary, is written
+//! to a temporary directory with its CSS and used from there.
+//!
+//! Outputs are written like every other output of teikit: to a temporary file, then renamed.
+
+use crate::output::{write_atomically, OutputError};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The HTML stylesheet as shipped, for when no `xslt/` directory is at hand.
+const BUNDLED_HTML_XSL: &str = include_str!("../../xslt/tei-to-html.xsl");
+/// Its CSS, which the stylesheet embeds from beside itself.
+const BUNDLED_HTML_CSS: &str = include_str!("../../xslt/tei-to-html.css");
+/// Where a checkout keeps the stylesheet a publisher may have adapted.
+pub const DEFAULT_HTML_STYLESHEET: &str = "xslt/tei-to-html.xsl";
+
+/// Why publishing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// No XSLT 3.0 processor is installed.
+    #[error(
+        "no XSLT 3.0 processor found: install Saxon-HE (`apt-get install libsaxonhe-java`, with \
+         a Java runtime) or SaxonC-HE (`pip install saxonche`), or name one with \
+         TEIKIT_SAXON=/path/to/saxon-he.jar"
+    )]
+    NoProcessor,
+    /// `TEIKIT_SAXON` names nothing that exists.
+    #[error("TEIKIT_SAXON names {0}, which does not exist")]
+    NamedProcessorMissing(PathBuf),
+    /// The stylesheet given does not exist.
+    #[error("{0}: no such stylesheet")]
+    StylesheetMissing(PathBuf),
+    /// The processor could not be started.
+    #[error("cannot run {processor}: {source}")]
+    Spawn {
+        /// The processor, as described to the user.
+        processor: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The transformation failed; Saxon's own message says where.
+    #[error("{input}: {processor} failed:\n{message}")]
+    Transform {
+        /// The TEI being transformed.
+        input: PathBuf,
+        /// The processor.
+        processor: String,
+        /// What the processor printed.
+        message: String,
+    },
+    /// A temporary file could not be made or read.
+    #[error("cannot prepare the transformation: {0}")]
+    Scratch(std::io::Error),
+    /// The output could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// How a Saxon is started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Launcher {
+    /// A command taking `-s: -xsl: -o:` and `name=value` parameters.
+    Command(PathBuf),
+    /// `java -jar JAR`, with the same arguments.
+    Jar { java: PathBuf, jar: PathBuf },
+    /// SaxonC-HE through a Python interpreter.
+    SaxonC { python: PathBuf },
+}
+
+/// An XSLT 3.0 processor found on this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saxon {
+    launcher: Launcher,
+}
+
+/// Debian's and Fedora's places for the Saxon-HE jar.
+const SYSTEM_JARS: &[&str] = &[
+    "/usr/share/java/Saxon-HE.jar",
+    "/usr/share/java/saxon9he.jar",
+    "/usr/share/java/saxon/saxon-he.jar",
+];
+
+/// SaxonC-HE, driven from Python: arguments are the stylesheet, the input, the output and
+/// `name=value` parameters. Errors go to standard error and a non-zero exit.
+const SAXONC_DRIVER: &str = r#"
+import sys
+from saxonche import PySaxonProcessor
+xsl, source, out, params = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+with PySaxonProcessor(license=False) as proc:
+    try:
+        exe = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=xsl)
+        for p in params:
+            name, _, value = p.partition("=")
+            exe.set_parameter(name, proc.make_string_value(value))
+        exe.transform_to_file(source_file=source, output_file=out)
+    except Exception as e:
+        sys.stderr.write(str(e).strip() + "\n")
+        sys.exit(1)
+"#;
+
+impl Saxon {
+    /// Finds a processor as the module documentation describes, or says how to install one.
+    pub fn find() -> Result<Saxon, PublishError> {
+        if let Some(named) = std::env::var_os("TEIKIT_SAXON").filter(|v| !v.is_empty()) {
+            let named = PathBuf::from(named);
+            // A bare name is a command on the PATH; anything else a file.
+            let found = if named.components().count() == 1 {
+                on_path(&named.to_string_lossy())
+            } else {
+                Some(named.clone()).filter(|p| p.is_file())
+            };
+            return found
+                .map(Saxon::named)
+                .ok_or(PublishError::NamedProcessorMissing(named));
+        }
+        if let Some(saxon) = on_path("saxon") {
+            return Ok(Saxon {
+                launcher: Launcher::Command(saxon),
+            });
+        }
+        if let Some(java) = on_path("java") {
+            if let Some(jar) = SYSTEM_JARS.iter().map(PathBuf::from).find(|j| j.is_file()) {
+                return Ok(Saxon {
+                    launcher: Launcher::Jar { java, jar },
+                });
+            }
+        }
+        if let Some(python) = on_path("python3") {
+            let has_saxonc = Command::new(&python)
+                .args(["-c", "import saxonche"])
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if has_saxonc {
+                return Ok(Saxon::with_saxonc(python));
+            }
+        }
+        Err(PublishError::NoProcessor)
+    }
+
+    /// A Saxon jar, run by the `java` on the PATH.
+    pub fn with_jar(jar: PathBuf) -> Saxon {
+        Saxon {
+            launcher: Launcher::Jar {
+                java: on_path("java").unwrap_or_else(|| PathBuf::from("java")),
+                jar,
+            },
+        }
+    }
+
+    /// SaxonC-HE, in the `saxonche` package of this Python interpreter.
+    pub fn with_saxonc(python: PathBuf) -> Saxon {
+        Saxon {
+            launcher: Launcher::SaxonC { python },
+        }
+    }
+
+    /// The processor `TEIKIT_SAXON` names: a jar, or a command.
+    fn named(path: PathBuf) -> Saxon {
+        if path.extension().is_some_and(|e| e == "jar") {
+            Saxon::with_jar(path)
+        } else {
+            Saxon {
+                launcher: Launcher::Command(path),
+            }
+        }
+    }
+
+    /// What the processor is, for messages.
+    pub fn describe(&self) -> String {
+        match &self.launcher {
+            Launcher::Command(c) => c.display().to_string(),
+            Launcher::Jar { jar, .. } => format!("Saxon ({})", jar.display()),
+            Launcher::SaxonC { .. } => "SaxonC-HE (Python saxonche)".to_string(),
+        }
+    }
+
+    /// Runs `stylesheet` on `input` and returns the result.
+    pub fn transform(
+        &self,
+        stylesheet: &Path,
+        input: &Path,
+        params: &[(&str, &str)],
+    ) -> Result<Vec<u8>, PublishError> {
+        let scratch = tempfile::tempdir().map_err(PublishError::Scratch)?;
+        let out = scratch.path().join("out");
+        let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut command = match &self.launcher {
+            Launcher::Command(c) => {
+                let mut command = Command::new(c);
+                command.args(saxon_args(stylesheet, input, &out, &params));
+                command
+            }
+            Launcher::Jar { java, jar } => {
+                let mut command = Command::new(java);
+                command
+                    .arg("-jar")
+                    .arg(jar)
+                    .args(saxon_args(stylesheet, input, &out, &params));
+                command
+            }
+            Launcher::SaxonC { python } => {
+                let mut command = Command::new(python);
+                command
+                    .args(["-c", SAXONC_DRIVER])
+                    .arg(stylesheet)
+                    .arg(input)
+                    .arg(&out)
+                    .args(&params);
+                command
+            }
+        };
+        let result = command.output().map_err(|source| PublishError::Spawn {
+            processor: self.describe(),
+            source,
+        })?;
+        if !result.status.success() {
+            return Err(PublishError::Transform {
+                input: input.to_path_buf(),
+                processor: self.describe(),
+                message: String::from_utf8_lossy(&result.stderr).trim().to_string(),
+            });
+        }
+        std::fs::read(&out).map_err(PublishError::Scratch)
+    }
+}
+
+fn saxon_args(stylesheet: &Path, input: &Path, out: &Path, params: &[String]) -> Vec<OsString> {
+    let mut args: Vec<OsString> = [("-s:", input), ("-xsl:", stylesheet), ("-o:", out)]
+        .into_iter()
+        .map(|(flag, path)| {
+            let mut arg = OsString::from(flag);
+            arg.push(path.as_os_str());
+            arg
+        })
+        .collect();
+    args.extend(params.iter().map(OsString::from));
+    args
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The HTML stylesheet to use: `DEFAULT_HTML_STYLESHEET` when the working directory has it,
+/// else the bundled copy, written out for the processor (kept alive by the returned guard).
+pub struct HtmlStylesheet {
+    path: PathBuf,
+    _bundled: Option<tempfile::TempDir>,
+}
+
+impl HtmlStylesheet {
+    /// `explicit` if given, else the checkout's, else the bundled one.
+    pub fn locate(explicit: Option<&Path>) -> Result<HtmlStylesheet, PublishError> {
+        if let Some(path) = explicit {
+            if !path.is_file() {
+                return Err(PublishError::StylesheetMissing(path.to_path_buf()));
+            }
+            return Ok(HtmlStylesheet {
+                path: path.to_path_buf(),
+                _bundled: None,
+            });
+        }
+        let local = PathBuf::from(DEFAULT_HTML_STYLESHEET);
+        if local.is_file() {
+            return Ok(HtmlStylesheet {
+                path: local,
+                _bundled: None,
+            });
+        }
+        let dir = tempfile::tempdir().map_err(PublishError::Scratch)?;
+        let path = dir.path().join("tei-to-html.xsl");
+        std::fs::write(&path, BUNDLED_HTML_XSL).map_err(PublishError::Scratch)?;
+        std::fs::write(dir.path().join("tei-to-html.css"), BUNDLED_HTML_CSS)
+            .map_err(PublishError::Scratch)?;
+        Ok(HtmlStylesheet {
+            path,
+            _bundled: Some(dir),
+        })
+    }
+
+    /// Where the stylesheet is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Writes the reading edition of `tei` to `html` (atomically; never over the TEI).
+pub fn write_html(
+    saxon: &Saxon,
+    stylesheet: &HtmlStylesheet,
+    tei: &Path,
+    html: &Path,
+) -> Result<(), PublishError> {
+    let page = saxon.transform(stylesheet.path(), tei, &[])?;
+    write_atomically(html, &page, &[tei])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_jar_named_by_the_environment_runs_with_java_and_anything_else_as_a_command() {
+        let jar = Saxon::named(PathBuf::from("/opt/saxon/saxon-he-12.5.jar"));
+        assert!(
+            matches!(jar.launcher, Launcher::Jar { ref jar, .. } if jar.ends_with("saxon-he-12.5.jar"))
+        );
+        let command = Saxon::named(PathBuf::from("/usr/local/bin/saxon"));
+        assert_eq!(
+            command.launcher,
+            Launcher::Command(PathBuf::from("/usr/local/bin/saxon"))
+        );
+    }
+
+    #[test]
+    fn saxon_arguments_carry_paths_and_parameters() {
+        let args = saxon_args(
+            Path::new("x.xsl"),
+            Path::new("in.xml"),
+            Path::new("out.html"),
+            &["lang=fr".to_string()],
+        );
+        assert_eq!(args, ["-s:in.xml", "-xsl:x.xsl", "-o:out.html", "lang=fr"]);
+    }
+
+    #[test]
+    fn without_a_checkout_the_bundled_stylesheet_is_written_with_its_css() {
+        let sheet = HtmlStylesheet::locate(None).unwrap();
+        assert!(sheet.path().is_file());
+        assert!(sheet.path().with_file_name("tei-to-html.css").is_file());
+    }
+}
