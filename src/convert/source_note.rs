@@ -134,9 +134,9 @@ pub fn analyse_note(text: &str, is_source: bool) -> NoteAnalysis {
             let start = offset + lead;
             let end = citation_end(text, start);
             analysis.archival = Some(parse_citation(text, start..end));
-            rest_start = (end + 1).min(text.len());
+            rest_start = after_char_at(text, end);
             if let Some(class) = parse_classification(text, rest_start) {
-                rest_start = (class.range.end + 1).min(text.len());
+                rest_start = after_char_at(text, class.range.end);
                 analysis.classification = Some(class);
             }
         }
@@ -250,10 +250,18 @@ fn parse_classification(text: &str, start: usize) -> Option<Classification> {
         .iter()
         .all(|h| h.split_whitespace().count() <= 6 && h.starts_with(char::is_uppercase));
     plausible.then(|| Classification {
-        range: start..(end + 1).min(text.len()),
+        range: start..after_char_at(text, end),
         level: level.to_string(),
         handling,
     })
+}
+
+/// The offset just past the character at `at` (the end of `text` if there is none): the
+/// delimiter after a citation or classification may be any character, not only one byte.
+fn after_char_at(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(text.len(), |c| at + c.len_utf8())
 }
 
 /// Sentence ranges of `text` from `start`: ends at ". " or ".” " outside quotation marks.
