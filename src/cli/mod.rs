@@ -131,6 +131,12 @@ enum Command {
         /// Refuse documents larger than this many bytes.
         #[arg(long, value_name = "BYTES", default_value_t = ReadLimits::default().max_bytes)]
         max_size: usize,
+        /// Refuse documents with an element carrying more than this many attributes.
+        #[arg(long, value_name = "N", default_value_t = ReadLimits::default().max_attributes)]
+        max_attributes: usize,
+        /// Refuse documents whose entity references expand to more than this many bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = ReadLimits::default().max_entity_expansion)]
+        max_entity_expansion: u64,
         /// Files or directories (searched for *.xml).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -218,11 +224,15 @@ pub fn run() -> ExitCode {
             format,
             max_depth,
             max_size,
+            max_attributes,
+            max_entity_expansion,
             paths,
         } => {
             let limits = ReadLimits {
                 max_depth,
                 max_bytes: max_size,
+                max_attributes,
+                max_entity_expansion,
             };
             let mut rules = RuleSet::all();
             if no_rules {

@@ -1,9 +1,13 @@
 //! Reading XML documents safely: roxmltree behind limits it does not enforce itself.
 //!
 //! roxmltree refuses external entities (it never reads or fetches them) and detects entity
-//! expansion bombs; it does recurse once per level of element nesting, so a hostile document
-//! nested a hundred thousand deep would exhaust the stack. [`parse`] measures the nesting first
-//! with a flat scan and refuses documents deeper than [`ReadLimits::max_depth`].
+//! reference loops. It does not bound the rest: it recurses once per level of element nesting
+//! (a document nested a hundred thousand deep exhausts the stack), checks duplicate attributes
+//! pairwise (ten million attributes on one element take hours), and expands every entity
+//! reference in full (one 50 kB entity referenced 50 000 times is 2.5 GB of text: the
+//! "quadratic blow-up"). [`parse`] therefore scans the markup first, flat and in linear time,
+//! and refuses a document beyond any of the [`ReadLimits`], naming the limit and where it was
+//! passed.
 
 use crate::diagnostic::{Diagnostic, LineIndex, Location};
 use std::path::Path;
@@ -15,6 +19,10 @@ pub struct ReadLimits {
     pub max_bytes: usize,
     /// The deepest element nesting.
     pub max_depth: usize,
+    /// The most attributes on one element.
+    pub max_attributes: usize,
+    /// The most text that entity references may expand to, in bytes, over the whole document.
+    pub max_entity_expansion: u64,
 }
 
 impl Default for ReadLimits {
@@ -22,6 +30,8 @@ impl Default for ReadLimits {
         ReadLimits {
             max_bytes: 512 * 1024 * 1024,
             max_depth: 4096,
+            max_attributes: 10_000,
+            max_entity_expansion: 16 * 1024 * 1024,
         }
     }
 }
@@ -95,11 +105,11 @@ pub fn parse<'t>(
             ),
         ));
     }
-    if let Some(offset) = depth_exceeded(text, limits.max_depth) {
+    if let Some((offset, message)) = prescan(text, &limits) {
         let (line, column) = LineIndex::new(text).line_column(text, offset);
         return Err(Diagnostic::error(
             Location::new(path, line, column),
-            format!("elements nested deeper than {} levels; refusing the document (the limit is configurable)", limits.max_depth),
+            format!("{message}; refusing the document (the limit is configurable)"),
         ));
     }
     let options = roxmltree::ParsingOptions {
@@ -115,10 +125,12 @@ pub fn parse<'t>(
     })
 }
 
-/// The offset of the first start tag deeper than `max`, by a flat scan of the markup.
-fn depth_exceeded(text: &str, max: usize) -> Option<usize> {
+/// The first place where `text` passes one of `limits` (depth, attributes, entity expansion),
+/// with what was passed, by one flat scan of the markup.
+fn prescan(text: &str, limits: &ReadLimits) -> Option<(usize, String)> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
+    let mut entities = EntityTable::default();
     let mut i = 0;
     let skip_to = |from: usize, end: &[u8]| -> usize {
         bytes[from..]
@@ -126,8 +138,40 @@ fn depth_exceeded(text: &str, max: usize) -> Option<usize> {
             .position(|w| w == end)
             .map_or(bytes.len(), |p| from + p + end.len())
     };
+    let mut expanded = 0u64;
+    let mut count_references = |from: usize, to: usize, entities: &EntityTable| {
+        if entities.is_empty() {
+            return None;
+        }
+        let mut at = from;
+        while let Some(p) = bytes[at..to].iter().position(|b| *b == b'&') {
+            let start = at + p;
+            let end = bytes[start..to]
+                .iter()
+                .position(|b| *b == b';')
+                .map_or(to, |e| start + e);
+            if let Some(size) = entities.expanded_size(&text[start + 1..end]) {
+                expanded = expanded.saturating_add(size);
+                if expanded > limits.max_entity_expansion {
+                    return Some((
+                        start,
+                        format!(
+                            "entity references expand to more than {} bytes of text",
+                            limits.max_entity_expansion
+                        ),
+                    ));
+                }
+            }
+            at = end.max(start + 1);
+        }
+        None
+    };
+    let mut content_from = 0;
     while let Some(p) = bytes[i..].iter().position(|b| *b == b'<') {
         let at = i + p;
+        if let Some(found) = count_references(content_from, at, &entities) {
+            return Some(found);
+        }
         let rest = &bytes[at..];
         if rest.starts_with(b"<!--") {
             i = skip_to(at + 4, b"-->");
@@ -137,7 +181,11 @@ fn depth_exceeded(text: &str, max: usize) -> Option<usize> {
             i = skip_to(at + 2, b"?>");
         } else if rest.starts_with(b"<!") {
             // A declaration, with an internal subset in brackets.
-            i = markup_close(bytes, at + 2, true) + 1;
+            let close = markup_close(bytes, at + 2, true);
+            if rest.starts_with(b"<!DOCTYPE") {
+                entities = EntityTable::declared_in(&text[at..close.min(text.len())]);
+            }
+            i = close + 1;
         } else if rest.starts_with(b"</") {
             depth = depth.saturating_sub(1);
             i = at + 2;
@@ -145,17 +193,135 @@ fn depth_exceeded(text: &str, max: usize) -> Option<usize> {
             let j = markup_close(bytes, at + 1, false);
             if bytes.get(j.wrapping_sub(1)) != Some(&b'/') {
                 depth += 1;
-                if depth > max {
-                    return Some(at);
+                if depth > limits.max_depth {
+                    return Some((
+                        at,
+                        format!("elements nested deeper than {} levels", limits.max_depth),
+                    ));
                 }
+            }
+            let end = j.min(bytes.len());
+            let attributes = count_attributes(&bytes[at..end], limits.max_attributes);
+            if attributes > limits.max_attributes {
+                return Some((
+                    at,
+                    format!(
+                        "an element with more than {} attributes",
+                        limits.max_attributes
+                    ),
+                ));
+            }
+            // Attribute values may hold references too.
+            if let Some(found) = count_references(at, end, &entities) {
+                return Some(found);
             }
             i = j + 1;
         }
+        content_from = i.min(bytes.len());
         if i >= bytes.len() {
             break;
         }
     }
-    None
+    count_references(content_from, bytes.len(), &entities)
+}
+
+/// The attributes of a start tag (its `=` signs outside quoted values), counted up to
+/// `max + 1`.
+fn count_attributes(tag: &[u8], max: usize) -> usize {
+    let mut count = 0;
+    let mut quote = None;
+    for &c in tag {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'=') => {
+                count += 1;
+                if count > max {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    count
+}
+
+/// The internal general entities of a DOCTYPE, with the size of text each expands to.
+#[derive(Default)]
+struct EntityTable {
+    /// Name → literal value (references in it not yet expanded).
+    values: std::collections::HashMap<String, String>,
+    /// Name → expanded size, filled on demand; `u64::MAX` for an entity that refers to itself.
+    sizes: std::cell::RefCell<std::collections::HashMap<String, u64>>,
+}
+
+impl EntityTable {
+    fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Reads `<!ENTITY name "value">` declarations; parameter entities and external entities
+    /// (never read) expand to nothing here.
+    fn declared_in(doctype: &str) -> EntityTable {
+        let mut table = EntityTable::default();
+        let mut rest = doctype;
+        while let Some(p) = rest.find("<!ENTITY") {
+            rest = &rest[p + "<!ENTITY".len()..];
+            let body = rest.trim_start();
+            if body.starts_with('%') {
+                continue;
+            }
+            let name_end = body.find(|c: char| c.is_whitespace()).unwrap_or(body.len());
+            let name = &body[..name_end];
+            let after = body[name_end..].trim_start();
+            let Some(quote) = after.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            if let Some(close) = after[1..].find(quote) {
+                // The first declaration of a name is binding (XML 1.0 §4.2).
+                table
+                    .values
+                    .entry(name.to_string())
+                    .or_insert_with(|| after[1..1 + close].to_string());
+            }
+        }
+        table
+    }
+
+    /// The size of text `&name;` expands to, or `None` if `name` is not declared here.
+    fn expanded_size(&self, name: &str) -> Option<u64> {
+        self.size_within(name, 0)
+    }
+
+    fn size_within(&self, name: &str, depth: usize) -> Option<u64> {
+        let value = self.values.get(name)?;
+        if let Some(size) = self.sizes.borrow().get(name) {
+            return Some(*size);
+        }
+        // Deeper than any honest document nests its entities: treat as unbounded (roxmltree
+        // reports the loop itself).
+        if depth > 64 {
+            return Some(u64::MAX);
+        }
+        let mut size = 0u64;
+        let mut rest = value.as_str();
+        while let Some(p) = rest.find('&') {
+            size = size.saturating_add(p as u64);
+            let Some(end) = rest[p..].find(';') else {
+                break;
+            };
+            let reference = &rest[p + 1..p + end];
+            size = size.saturating_add(
+                self.size_within(reference, depth + 1)
+                    .unwrap_or(end as u64 + 1),
+            );
+            rest = &rest[p + end + 1..];
+        }
+        size = size.saturating_add(rest.len() as u64);
+        self.sizes.borrow_mut().insert(name.to_string(), size);
+        Some(size)
+    }
 }
 
 /// The index of the `>` that closes markup whose body starts at `from`, skipping quoted
@@ -182,12 +348,45 @@ fn markup_close(bytes: &[u8], from: usize, brackets_nest: bool) -> usize {
 mod tests {
     use super::*;
 
+    fn limits(max_depth: usize, max_attributes: usize, max_entity_expansion: u64) -> ReadLimits {
+        ReadLimits {
+            max_depth,
+            max_attributes,
+            max_entity_expansion,
+            ..ReadLimits::default()
+        }
+    }
+
+    fn offset(text: &str, limits: ReadLimits) -> Option<usize> {
+        prescan(text, &limits).map(|(at, _)| at)
+    }
+
     #[test]
     fn counts_only_open_elements() {
         let text = "<a><!-- <b> --><![CDATA[<c>]]><?pi <d>?><e x='>'/><f>text</f></a>";
-        assert_eq!(depth_exceeded(text, 2), None);
-        assert_eq!(depth_exceeded("<a><b><c/></b></a>", 1), Some(3));
+        assert_eq!(offset(text, limits(2, 10, 10)), None);
+        assert_eq!(offset("<a><b><c/></b></a>", limits(1, 10, 10)), Some(3));
         let doctype = "<!DOCTYPE a [<!ENTITY e '<b>'>]><a/>";
-        assert_eq!(depth_exceeded(doctype, 1), None);
+        assert_eq!(offset(doctype, limits(1, 10, 10)), None);
+    }
+
+    #[test]
+    fn counts_attributes_outside_quoted_values() {
+        let text = "<a x='1=2' y=\"=\"><b z='1'/></a>";
+        assert_eq!(offset(text, limits(9, 2, 10)), None);
+        assert_eq!(offset(text, limits(9, 1, 10)), Some(0));
+    }
+
+    #[test]
+    fn measures_what_entity_references_expand_to_nested_and_in_attributes() {
+        let doc = "<!DOCTYPE a [<!ENTITY b 'xyz'><!ENTITY c '&b;&b;-'>]><a t='&c;'>&c;&amp;</a>";
+        // &c; is 7 bytes; twice is 14.
+        assert_eq!(offset(doc, limits(9, 9, 14)), None);
+        let (at, message) = prescan(doc, &limits(9, 9, 13)).unwrap();
+        assert_eq!(&doc[at..at + 3], "&c;");
+        assert!(message.contains("more than 13 bytes"), "{message}");
+        // An entity that refers to itself is unbounded, and refused before roxmltree sees it.
+        let looping = "<!DOCTYPE a [<!ENTITY e '&e;'>]><a>&e;</a>";
+        assert!(offset(looping, ReadLimits::default()).is_some());
     }
 }
