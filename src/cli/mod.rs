@@ -498,23 +498,6 @@ fn run_diff(
     }
 }
 
-fn xml_files(path: &PathBuf, into: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
-            .map(|e| e.map(|e| e.path()))
-            .collect::<Result<_, _>>()?;
-        entries.sort();
-        for entry in entries {
-            if entry.is_dir() || entry.extension().is_some_and(|e| e == "xml") {
-                xml_files(&entry, into)?;
-            }
-        }
-    } else {
-        into.push(path.clone());
-    }
-    Ok(())
-}
-
 fn run_validate(
     schema: Option<PathBuf>,
     rules: RuleSet,
@@ -534,13 +517,13 @@ fn run_validate(
             return ExitCode::from(2);
         }
     };
-    let mut files = Vec::new();
-    for path in &paths {
-        if let Err(e) = xml_files(path, &mut files) {
+    let files = match validation::xml_files(&paths) {
+        Ok(files) => files,
+        Err((path, e)) => {
             eprintln!("{}: error: cannot read: {e}", path.display());
             return ExitCode::from(2);
         }
-    }
+    };
     let options = validation::Options {
         rules,
         limits,

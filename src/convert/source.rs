@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, LineIndex, Location};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// A source document's text, validated as UTF-8 (a leading byte-order mark is dropped).
+/// A source document's text, decoded and checked to hold only characters XML allows.
 #[derive(Debug, Clone)]
 pub struct SourceText {
     path: PathBuf,
@@ -12,28 +12,61 @@ pub struct SourceText {
     index: LineIndex,
 }
 
+/// Whether XML 1.0 allows `c` in a document (§2.2; surrogates cannot occur in a `str`).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let (line, column) = LineIndex::new(&prefix).line_column(&prefix, valid);
+        Diagnostic::error(
+            Location::new(path, line, column),
+            format!(
+                "invalid UTF-8 (byte 0x{:02X} at offset {valid}); the source must be UTF-8 text",
+                e.as_bytes()[valid]
+            ),
+        )
+    })
+}
+
 impl SourceText {
-    /// Decodes `bytes` read from `path`. Invalid UTF-8 is an error located at the first bad byte.
+    /// Decodes `bytes` read from `path`: UTF-8 (a leading byte-order mark is dropped), or UTF-16
+    /// with a byte-order mark. Invalid UTF-8 is an error located at the first bad byte; so is a
+    /// character that XML cannot hold (a control character such as NUL), since the TEI written
+    /// from it would not be well-formed.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use teikit::convert::source::SourceText;
+    /// let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("59. A".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    /// assert_eq!(SourceText::decode(Path::new("d.txt"), utf16).unwrap().text(), "59. A");
+    /// let err = SourceText::decode(Path::new("d.txt"), b"59. A\nsix\0days".to_vec()).unwrap_err();
+    /// assert_eq!((err.location.line, err.location.column), (2, 4));
+    /// ```
     pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
-        let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => rest.to_vec(),
-            None => bytes,
+        let text = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            crate::xml::decode(path, bytes)?
+        } else {
+            decode_utf8(path, bytes)?
         };
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(SourceText::new(path, text)),
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-                let (line, column) = LineIndex::new(&prefix).line_column(&prefix, valid);
-                Err(Diagnostic::error(
-                    Location::new(path, line, column),
-                    format!(
-                        "invalid UTF-8 (byte 0x{:02X} at offset {valid}); the source must be UTF-8 text",
-                        e.as_bytes()[valid]
-                    ),
-                ))
-            }
+        if let Some((offset, c)) = text.char_indices().find(|(_, c)| !is_xml_char(*c)) {
+            let (line, column) = LineIndex::new(&text).line_column(&text, offset);
+            return Err(Diagnostic::error(
+                Location::new(path, line, column),
+                format!(
+                    "a character XML cannot hold (U+{:04X}); remove it from the source",
+                    u32::from(c)
+                ),
+            ));
         }
+        Ok(SourceText::new(path, text))
     }
 
     /// A source from text already in memory.
