@@ -406,3 +406,66 @@ fn edits_of_every_kind_in_the_frus_history_monograph() {
     let (kind_moved, _) = single(&format!("{head}{moved_body}"));
     assert_eq!(kind_moved, "moved");
 }
+
+#[test]
+fn two_directories_are_compared_file_by_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    std::fs::create_dir_all(old.join("v1")).unwrap();
+    std::fs::create_dir_all(new.join("v1")).unwrap();
+    std::fs::write(old.join("v1/same.xml"), "<p n='1' xml:id='a'>Paris</p>").unwrap();
+    std::fs::write(new.join("v1/same.xml"), "<p xml:id=\"a\" n=\"1\">Paris</p>").unwrap();
+    std::fs::write(old.join("v1/edited.xml"), "<p>Paris in May</p>").unwrap();
+    std::fs::write(new.join("v1/edited.xml"), "<p>Paris in June</p>").unwrap();
+    std::fs::write(old.join("gone.xml"), "<p/>").unwrap();
+    std::fs::write(new.join("added.xml"), "<p/>").unwrap();
+    let run = |args: &[&str]| common::teikit_in(dir.path(), args);
+
+    let out = run(&["diff", "old", "new"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("only in old: gone.xml"), "{report}");
+    assert!(report.contains("only in new: added.xml"), "{report}");
+    assert!(report.contains("[-May-]{+June+}"), "{report}");
+    assert!(!report.contains("same.xml"), "{report}");
+    assert!(common::stderr(&out).contains(
+        "4 file(s): 1 the same, 1 changed, 1 only in old, 1 only in new, 0 not comparable"
+    ));
+
+    let out = run(&["diff", "--format", "json", "old", "new"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 4);
+    assert_eq!(json["summary"]["changed"], 1);
+    assert_eq!(files[0]["new"], "new/added.xml");
+    assert!(files[0]["old"].is_null());
+    assert_eq!(files[2]["changes"][0]["new_text"], "Paris in June");
+
+    // Trouble in one pair is exit 2, with the file named; the others are still compared.
+    std::fs::write(new.join("v1/same.xml"), "<p>unclosed").unwrap();
+    let out = run(&["diff", "old", "new"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("new/v1/same.xml:1:1"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("[-May-]{+June+}"));
+
+    for args in [
+        &["diff", "old", "new/added.xml"][..],
+        &[
+            "diff",
+            "--record",
+            "--who",
+            "#me",
+            "--when",
+            "2026-11-28",
+            "old",
+            "new",
+        ],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}

@@ -69,14 +69,15 @@ enum Command {
     },
     /// List the validation rules: id, severity, what each requires.
     Rules,
-    /// Compare two revisions of an XML (TEI) document as documents, not as lines.
+    /// Compare two revisions of an XML (TEI) document as documents, not as lines; or two
+    /// directories of them, every *.xml by its relative path, on every core.
     ///
-    /// Exit status: 0 the same document, 1 different, 2 trouble (unreadable or not
+    /// Exit status: 0 the same document(s), 1 different, 2 trouble (unreadable or not
     /// well-formed input).
     Diff {
-        /// The older revision.
+        /// The older revision (a file, or a directory).
         old: PathBuf,
-        /// The newer revision.
+        /// The newer revision (a file, or a directory).
         new: PathBuf,
         /// Report format: human (word-level, colored on a terminal unless NO_COLOR) or json.
         #[arg(long, value_enum, default_value = "human")]
@@ -198,18 +199,48 @@ pub fn run() -> ExitCode {
             record,
             who,
             when,
-        } => run_diff(
-            &old,
-            &new,
-            format,
-            stat,
-            crate::diff::Normalisation {
+        } => {
+            let normalisation = crate::diff::Normalisation {
                 ignore_comments,
                 ignore_processing_instructions,
-            },
-            text_only,
-            record.then_some((who.unwrap_or_default(), when.unwrap_or_default())),
-        ),
+            };
+            match (old.is_dir(), new.is_dir()) {
+                (true, true) if record => {
+                    eprintln!(
+                        "error: --record writes into one file; it cannot be used with directories"
+                    );
+                    ExitCode::from(2)
+                }
+                (true, true) => run_diff_trees(
+                    &old,
+                    &new,
+                    format,
+                    stat,
+                    crate::diff::batch::Options {
+                        normalisation,
+                        text_only,
+                        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+                    },
+                ),
+                (false, false) => run_diff(
+                    &old,
+                    &new,
+                    format,
+                    stat,
+                    normalisation,
+                    text_only,
+                    record.then_some((who.unwrap_or_default(), when.unwrap_or_default())),
+                ),
+                _ => {
+                    eprintln!(
+                        "error: compare two files or two directories, not a file with a directory ({} and {})",
+                        old.display(),
+                        new.display()
+                    );
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Rules => {
             for rule in RULES {
                 println!("{:<20} {:<8} {}", rule.id, rule.severity, rule.summary);
@@ -403,6 +434,104 @@ fn run_build(
         report.outcomes.len()
     );
     status
+}
+
+/// `teikit diff OLD_DIR NEW_DIR`: every document of both trees, by relative path.
+fn run_diff_trees(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    format: DiffFormat,
+    stat: bool,
+    options: crate::diff::batch::Options,
+) -> ExitCode {
+    use crate::diff::batch::Outcome;
+    let reports = match crate::diff::batch::compare_trees(old, new, options) {
+        Ok(r) => r,
+        Err((path, e)) => {
+            eprintln!("{}: error: cannot read: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let (mut same, mut changed, mut only_old, mut only_new, mut trouble) = (0, 0, 0, 0, 0);
+    let mut files_json = Vec::new();
+    for report in &reports {
+        let (old_name, new_name) = (
+            report.old.display().to_string(),
+            report.new.display().to_string(),
+        );
+        match &report.outcome {
+            Outcome::Compared(changes) if changes.is_empty() => same += 1,
+            Outcome::Compared(changes) => {
+                changed += 1;
+                if stat {
+                    println!(
+                        "{}: {}",
+                        report.relative.display(),
+                        crate::diff::stat(changes)
+                    );
+                } else if matches!(format, DiffFormat::Human) {
+                    print!(
+                        "{}",
+                        crate::diff::human(changes, &old_name, &new_name, color)
+                    );
+                }
+            }
+            Outcome::OnlyOld => {
+                only_old += 1;
+                if !matches!(format, DiffFormat::Json) || stat {
+                    println!("only in {}: {}", old.display(), report.relative.display());
+                }
+            }
+            Outcome::OnlyNew => {
+                only_new += 1;
+                if !matches!(format, DiffFormat::Json) || stat {
+                    println!("only in {}: {}", new.display(), report.relative.display());
+                }
+            }
+            Outcome::Trouble(d) => {
+                trouble += 1;
+                print_diagnostic(&d.clone().with_rule(crate::rules::WELL_FORMED));
+            }
+        }
+        if matches!(format, DiffFormat::Json) && !stat {
+            files_json.push(match &report.outcome {
+                Outcome::Compared(changes) => crate::diff::json(changes, &old_name, &new_name),
+                Outcome::OnlyOld => serde_json::json!({"old": old_name, "new": null}),
+                Outcome::OnlyNew => serde_json::json!({"old": null, "new": new_name}),
+                Outcome::Trouble(d) => serde_json::json!({
+                    "old": old_name, "new": new_name, "error": d.to_string()
+                }),
+            });
+        }
+    }
+    let summary = format!(
+        "{} file(s): {same} the same, {changed} changed, {only_old} only in {}, {only_new} only in {}, {trouble} not comparable",
+        reports.len(),
+        old.display(),
+        new.display()
+    );
+    if matches!(format, DiffFormat::Json) && !stat {
+        println!(
+            "{}",
+            serde_json::json!({
+                "version": 1,
+                "old": old.display().to_string(),
+                "new": new.display().to_string(),
+                "files": files_json,
+                "summary": {"files": reports.len(), "same": same, "changed": changed,
+                            "only_old": only_old, "only_new": only_new, "not_comparable": trouble},
+            })
+        );
+    }
+    eprintln!("{summary}");
+    if trouble > 0 {
+        ExitCode::from(2)
+    } else if changed + only_old + only_new > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn run_diff(

@@ -13,10 +13,12 @@
 //! inserted or deleted, or renamed where only the name differs. Elements that left their parent
 //! are found again by `xml:id` or content and reported as moved.
 //!
+//! [`batch`] compares two directories of documents, pair by pair, on every core.
 //! [`record`] writes the summary of a comparison into the new file's `revisionDesc`;
 //! [`diff_reading_text`] compares the reading text alone, ignoring all markup.
 
 mod align;
+pub mod batch;
 pub mod model;
 pub mod record;
 mod render;

@@ -1,0 +1,154 @@
+//! Comparing two trees of documents at once: `teikit diff OLD_DIR NEW_DIR`.
+//!
+//! **Takes** two directories; **gives** for every `*.xml` under either, by its path relative
+//! to its directory, the changes between its two revisions, or that it exists on one side
+//! only, or why it could not be compared. Pairs are compared on every core; each worker holds
+//! one pair at a time and keeps only the changes, so memory stays within the number of
+//! workers times the largest pair, plus the reports.
+
+use super::{diff, diff_reading_text, Change, Normalisation, Side};
+use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// What became of one document.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Both revisions were compared: the changes (none when the same).
+    Compared(Vec<Change>),
+    /// Only the old tree has it.
+    OnlyOld,
+    /// Only the new tree has it.
+    OnlyNew,
+    /// A revision could not be read or is not well-formed.
+    Trouble(Diagnostic),
+}
+
+/// One document of the two trees.
+#[derive(Debug)]
+pub struct FileReport {
+    /// Its path relative to the directories.
+    pub relative: PathBuf,
+    /// Its path in the old tree (whether or not it exists there).
+    pub old: PathBuf,
+    /// Its path in the new tree (whether or not it exists there).
+    pub new: PathBuf,
+    /// What became of it.
+    pub outcome: Outcome,
+}
+
+/// How to compare.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// What counts as a change.
+    pub normalisation: Normalisation,
+    /// Compare the reading text only.
+    pub text_only: bool,
+    /// Worker threads (at least 1).
+    pub jobs: usize,
+}
+
+/// Compares every document under `old_dir` with its namesake under `new_dir`; the reports come
+/// sorted by relative path. A directory that cannot be listed is an error naming it.
+///
+/// ```
+/// let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+/// std::fs::write(a.path().join("d1.xml"), "<p>Paris in May</p>").unwrap();
+/// std::fs::write(b.path().join("d1.xml"), "<p>Paris  in\n June</p>").unwrap();
+/// std::fs::write(b.path().join("d2.xml"), "<p/>").unwrap();
+/// let options = teikit::diff::batch::Options { normalisation: Default::default(), text_only: false, jobs: 2 };
+/// let reports = teikit::diff::batch::compare_trees(a.path(), b.path(), options).unwrap();
+/// assert_eq!(reports.len(), 2);
+/// assert!(matches!(&reports[0].outcome, teikit::diff::batch::Outcome::Compared(c) if c.len() == 1));
+/// assert!(matches!(reports[1].outcome, teikit::diff::batch::Outcome::OnlyNew));
+/// ```
+pub fn compare_trees(
+    old_dir: &Path,
+    new_dir: &Path,
+    options: Options,
+) -> Result<Vec<FileReport>, (PathBuf, std::io::Error)> {
+    let relative = |dir: &Path| -> Result<Vec<PathBuf>, (PathBuf, std::io::Error)> {
+        Ok(crate::validation::xml_files(&[dir.to_path_buf()])?
+            .into_iter()
+            .filter_map(|f| f.strip_prefix(dir).ok().map(Path::to_path_buf))
+            .collect())
+    };
+    // Which sides each relative path is on: (old, new).
+    let mut sides: BTreeMap<PathBuf, (bool, bool)> = BTreeMap::new();
+    for path in relative(old_dir)? {
+        sides.entry(path).or_default().0 = true;
+    }
+    for path in relative(new_dir)? {
+        sides.entry(path).or_default().1 = true;
+    }
+    let work: Vec<(PathBuf, bool, bool)> = sides
+        .into_iter()
+        .map(|(path, (old, new))| (path, old, new))
+        .collect();
+    let results: Vec<Mutex<Option<Outcome>>> = work.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let jobs = options.jobs.clamp(1, work.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((path, in_old, in_new)) = work.get(i) else {
+                    break;
+                };
+                let outcome = match (in_old, in_new) {
+                    (true, false) => Outcome::OnlyOld,
+                    (false, true) => Outcome::OnlyNew,
+                    _ => compare_files(&old_dir.join(path), &new_dir.join(path), options),
+                };
+                if let Ok(mut slot) = results[i].lock() {
+                    *slot = Some(outcome);
+                }
+            });
+        }
+    });
+    Ok(work
+        .into_iter()
+        .zip(results)
+        .map(|((relative, _, _), result)| {
+            let outcome = result.into_inner().ok().flatten().unwrap_or_else(|| {
+                Outcome::Trouble(Diagnostic::error(
+                    crate::diagnostic::Location::file_start(&relative),
+                    "a worker stopped before comparing this file",
+                ))
+            });
+            FileReport {
+                old: old_dir.join(&relative),
+                new: new_dir.join(&relative),
+                relative,
+                outcome,
+            }
+        })
+        .collect())
+}
+
+/// Compares one pair of files.
+pub fn compare_files(old: &Path, new: &Path, options: Options) -> Outcome {
+    let read = |path: &Path| -> Result<String, Diagnostic> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Diagnostic::error(
+                crate::diagnostic::Location::file_start(path),
+                format!("cannot read: {e}"),
+            )
+        })?;
+        crate::xml::decode(path, bytes)
+    };
+    let texts = read(old).and_then(|o| Ok((o, read(new)?)));
+    let (old_text, new_text) = match texts {
+        Ok(t) => t,
+        Err(d) => return Outcome::Trouble(d),
+    };
+    let sides = Side::new(old, &old_text, options.normalisation)
+        .and_then(|o| Ok((o, Side::new(new, &new_text, options.normalisation)?)));
+    match sides {
+        Ok((o, n)) if options.text_only => Outcome::Compared(diff_reading_text(&o, &n)),
+        Ok((o, n)) => Outcome::Compared(diff(&o, &n)),
+        Err(d) => Outcome::Trouble(d),
+    }
+}
