@@ -567,13 +567,10 @@ fn run_diff(
         );
         return ExitCode::from(2);
     }
-    let sides = (
-        crate::diff::Side::new(old, &old_text, normalisation),
-        crate::diff::Side::new(new, &new_text, normalisation),
-    );
+    let sides = crate::diff::Side::pair((old, &old_text), (new, &new_text), normalisation);
     let (old_side, new_side) = match sides {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(d), _) | (_, Err(d)) => {
+        Ok(sides) => sides,
+        Err(d) => {
             print_diagnostic(&d.with_rule(crate::rules::WELL_FORMED));
             return ExitCode::from(2);
         }

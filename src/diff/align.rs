@@ -129,7 +129,7 @@ impl<'a, 't> Differ<'a, 't> {
         }
         match (&old_node.kind, &new_node.kind) {
             (Kind::Element { attributes: a, .. }, Kind::Element { attributes: b, .. }) => {
-                let value = |list: &[(std::rc::Rc<str>, std::rc::Rc<str>, String)],
+                let value = |list: &[(std::sync::Arc<str>, std::sync::Arc<str>, String)],
                              ns: &str,
                              name: &str| {
                     list.iter()

@@ -122,7 +122,8 @@ pub struct Side<'t> {
     pub text: &'t str,
     /// The compared tree.
     pub tree: Tree,
-    index: LineIndex,
+    /// Built on the first change located: most comparisons locate few or none.
+    index: std::cell::OnceCell<LineIndex>,
 }
 
 impl<'t> Side<'t> {
@@ -137,13 +138,34 @@ impl<'t> Side<'t> {
             path: path.to_path_buf(),
             text,
             tree: Tree::from_document(&doc, normalisation),
-            index: LineIndex::new(text),
+            index: std::cell::OnceCell::new(),
         })
+    }
+
+    /// Both sides of a comparison, parsed at the same time on two threads (parsing is nearly
+    /// all of the work of a comparison).
+    pub fn pair(
+        old: (&Path, &'t str),
+        new: (&Path, &'t str),
+        normalisation: Normalisation,
+    ) -> Result<(Side<'t>, Side<'t>), Diagnostic> {
+        let (old_side, new_side) = std::thread::scope(|scope| {
+            let new_side = scope.spawn(|| Side::new(new.0, new.1, normalisation));
+            let old_side = Side::new(old.0, old.1, normalisation);
+            (old_side, new_side.join())
+        });
+        match new_side {
+            Ok(new_side) => Ok((old_side?, new_side?)),
+            // The parser does not panic on any input the fuzzers found; if it ever does, the
+            // panic is the parser's bug and is passed on as such.
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
 
     fn position(&self, node: usize) -> Position {
         let (line, column) = self
             .index
+            .get_or_init(|| LineIndex::new(self.text))
             .line_column(self.text, self.tree.nodes[node].offset);
         Position { line, column }
     }

@@ -167,7 +167,8 @@ fn prescan(text: &str, limits: &ReadLimits) -> Option<(usize, String)> {
         None
     };
     let mut content_from = 0;
-    while let Some(p) = bytes[i..].iter().position(|b| *b == b'<') {
+    // str::find uses memchr: most of a document is text between tags.
+    while let Some(p) = text[i..].find('<') {
         let at = i + p;
         if let Some(found) = count_references(content_from, at, &entities) {
             return Some(found);
