@@ -7,19 +7,8 @@ use std::path::Path;
 use std::sync::LazyLock;
 use teikit::relaxng::Schema;
 
-const SMALL: &str = r#"
-default namespace = "urn:fuzz"
-datatypes xsd = "http://www.w3.org/2001/XMLSchema-datatypes"
-start = element doc { attribute id { xsd:ID }?, (item* & note?), any? }
-item = element item {
-  attribute n { xsd:positiveInteger { maxInclusive = "99" } }?,
-  attribute when { xsd:date | xsd:gYearMonth }?,
-  attribute refs { list { xsd:IDREF+ } }?,
-  mixed { element hi { text }* }
-}
-note = element note { xsd:string { pattern = "[A-Z][a-z]*( [a-z]+)*\.?" } }
-any = element * - (item | note) { attribute * { text }*, (text | any)* }
-"#;
+/// Kept beside the regression tests, which validate the crashes found here with it.
+const SMALL: &str = include_str!("../../tests/fixtures/fuzz/small.rnc");
 
 static SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
     Schema::from_str(SMALL, Path::new("small.rnc")).expect("the small schema compiles")

@@ -495,11 +495,14 @@ fn split_timezone(s: &str) -> (&str, &str) {
     if let Some(stripped) = s.strip_suffix('Z') {
         return (stripped, "Z");
     }
-    if s.len() >= 6 {
-        let cut = s.len() - 6;
-        let tail = &s[cut..];
-        if (tail.starts_with('+') || tail.starts_with('-')) && tail.as_bytes()[3] == b':' {
-            return (&s[..cut], tail);
+    // A zone is six ASCII bytes; `get` is None where the cut would split a character.
+    let cut = s.len().saturating_sub(6);
+    if let (Some(head), Some(tail)) = (s.get(..cut), s.get(cut..)) {
+        if tail.len() == 6
+            && (tail.starts_with('+') || tail.starts_with('-'))
+            && tail.as_bytes()[3] == b':'
+        {
+            return (head, tail);
         }
     }
     (s, "")
