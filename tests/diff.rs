@@ -469,3 +469,50 @@ fn two_directories_are_compared_file_by_file() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+/// Colors on a terminal (a pseudo-terminal from util-linux `script`), none with NO_COLOR or
+/// into a pipe.
+#[test]
+fn colors_on_a_terminal_and_never_with_no_color_or_in_a_pipe() {
+    if !tool_available("script") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.xml"), "<p>Paris in May</p>").unwrap();
+    std::fs::write(dir.path().join("b.xml"), "<p>Paris in June</p>").unwrap();
+    let on_terminal = |no_color: bool| {
+        let mut command = std::process::Command::new("script");
+        command
+            .args([
+                "-qec",
+                &format!("{} diff a.xml b.xml", env!("CARGO_BIN_EXE_teikit")),
+                "/dev/null",
+            ])
+            .current_dir(dir.path())
+            .env_remove("NO_COLOR");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let colored = on_terminal(false);
+    assert!(
+        colored.contains("\x1b[31m[-May-]\x1b[0m\x1b[32m{+June+}\x1b[0m"),
+        "{colored:?}"
+    );
+    assert!(colored.contains("\x1b[1m@@ p 1\x1b[0m"), "{colored:?}");
+    let plain = on_terminal(true);
+    assert!(
+        !plain.contains('\x1b') && plain.contains("[-May-]{+June+}"),
+        "{plain:?}"
+    );
+    let piped = std::process::Command::new(env!("CARGO_BIN_EXE_teikit"))
+        .args(["diff", "a.xml", "b.xml"])
+        .current_dir(dir.path())
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(piped.stdout).unwrap().contains('\x1b'));
+}
