@@ -38,6 +38,21 @@ impl Location {
     pub fn file_start(file: &Path) -> Self {
         Location::new(file, 1, 1)
     }
+
+    /// Where in `file` its bytes stop being UTF-8, for a decoding error.
+    ///
+    /// ```
+    /// use teikit::diagnostic::Location;
+    /// let error = String::from_utf8(b"ab\ncd\xFF".to_vec()).unwrap_err();
+    /// let at = Location::of_utf8_error(std::path::Path::new("x.txt"), &error);
+    /// assert_eq!((at.line, at.column), (2, 3));
+    /// ```
+    pub fn of_utf8_error(file: &Path, error: &std::string::FromUtf8Error) -> Self {
+        let valid = error.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]);
+        let (line, column) = LineIndex::new(&prefix).line_column(&prefix, valid);
+        Location::new(file, line, column)
+    }
 }
 
 impl fmt::Display for Location {

@@ -26,6 +26,17 @@ fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, Duration) {
     (out.status.code(), stderr(&out), start.elapsed())
 }
 
+/// Copies files of the memo's source folder (text, editorial data) into `dir`.
+fn copy_memo_sources(dir: &Path, names: &[&str]) {
+    for name in names {
+        std::fs::copy(
+            root().join("sources/frus1969-76v10").join(name),
+            dir.join(name),
+        )
+        .unwrap();
+    }
+}
+
 /// A schema that allows any element and attribute, so that only the reading is tested.
 const ANYTHING: &str = "start = any\nany = element * { attribute * { text }*, (text | any)* }\n";
 
@@ -243,13 +254,7 @@ fn encodings_byte_order_marks_and_nul_bytes_in_diff_and_convert() {
     // The converter: the memo as UTF-16 converts to the same TEI as the memo as UTF-8 with a
     // byte-order mark; a NUL is refused where it stands, and nothing is written.
     let memo = std::fs::read_to_string(root().join("sources/frus1969-76v10/d59.txt")).unwrap();
-    for data in ["volume.toml", "d59.toml"] {
-        std::fs::copy(
-            root().join("sources/frus1969-76v10").join(data),
-            dir.path().join(data),
-        )
-        .unwrap();
-    }
+    copy_memo_sources(dir.path(), &["volume.toml", "d59.toml"]);
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(memo.as_bytes());
     write(dir.path(), "d59.txt", &bom);
@@ -325,13 +330,7 @@ fn a_schema_that_includes_itself_through_another_is_refused() {
 #[test]
 fn a_conversion_killed_midway_leaves_the_old_output_or_the_new_one() {
     let dir = tempfile::tempdir().unwrap();
-    for data in ["volume.toml", "d59.toml", "d59.txt"] {
-        std::fs::copy(
-            root().join("sources/frus1969-76v10").join(data),
-            dir.path().join(data),
-        )
-        .unwrap();
-    }
+    copy_memo_sources(dir.path(), &["volume.toml", "d59.toml", "d59.txt"]);
     let new = std::fs::read(root().join("tei/frus1969-76v10/d59.xml")).unwrap();
     let out = dir.path().join("d59.xml");
     let old = b"<old>an editor's earlier output</old>".to_vec();
@@ -373,13 +372,7 @@ fn a_conversion_killed_midway_leaves_the_old_output_or_the_new_one() {
 #[test]
 fn an_output_that_cannot_be_written_is_a_clear_error_and_nothing_else_changes() {
     let dir = tempfile::tempdir().unwrap();
-    for data in ["volume.toml", "d59.toml", "d59.txt"] {
-        std::fs::copy(
-            root().join("sources/frus1969-76v10").join(data),
-            dir.path().join(data),
-        )
-        .unwrap();
-    }
+    copy_memo_sources(dir.path(), &["volume.toml", "d59.toml", "d59.txt"]);
     write(dir.path(), "file", b"a file, not a directory");
     let (code, err, _) = run(dir.path(), &["convert", "d59.txt", "-o", "file/d59.xml"]);
     assert_eq!(code, Some(2), "{err}");

@@ -24,10 +24,8 @@ fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     };
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-        let (line, column) = LineIndex::new(&prefix).line_column(&prefix, valid);
         Diagnostic::error(
-            Location::new(path, line, column),
+            Location::of_utf8_error(path, &e),
             format!(
                 "invalid UTF-8 (byte 0x{:02X} at offset {valid}); the source must be UTF-8 text",
                 e.as_bytes()[valid]

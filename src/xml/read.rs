@@ -73,11 +73,8 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         return Ok(text);
     }
     String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-        let (line, column) = LineIndex::new(&prefix).line_column(&prefix, valid);
         Diagnostic::error(
-            Location::new(path, line, column),
+            Location::of_utf8_error(path, &e),
             "invalid UTF-8; teikit reads UTF-8 XML, or UTF-16 with a byte-order mark (convert the file, e.g. with iconv)",
         )
     })
