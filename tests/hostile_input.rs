@@ -139,6 +139,17 @@ fn a_hundred_thousand_levels_of_nesting_are_refused_by_validate_and_diff() {
         assert!(err.contains("nested deeper than 4096 levels"), "{err}");
         assert!(err.contains("deep.xml:1:20481"), "{err}");
     }
+    // The limit is the user's, in diff as in validate.
+    write(dir.path(), "three.xml", b"<a><b><c></c></b></a>");
+    let (code, err, _) = run(
+        dir.path(),
+        &["diff", "--max-depth", "2", "three.xml", "flat.xml"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("nested deeper than 2 levels") && err.contains("three.xml:1:7"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -104,6 +104,8 @@ enum Command {
         /// With --record: when, an ISO 8601 date.
         #[arg(long, value_name = "DATE")]
         when: Option<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Validate XML files against a RELAX NG schema and check them with the semantic rules
     /// (unique ids, resolvable pointers, ISO dates).
@@ -126,22 +128,40 @@ enum Command {
         /// Report format: human (standard error), json, github or sarif (standard output).
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
-        /// Refuse documents nested deeper than this many elements.
-        #[arg(long, value_name = "N", default_value_t = ReadLimits::default().max_depth)]
-        max_depth: usize,
-        /// Refuse documents larger than this many bytes.
-        #[arg(long, value_name = "BYTES", default_value_t = ReadLimits::default().max_bytes)]
-        max_size: usize,
-        /// Refuse documents with an element carrying more than this many attributes.
-        #[arg(long, value_name = "N", default_value_t = ReadLimits::default().max_attributes)]
-        max_attributes: usize,
-        /// Refuse documents whose entity references expand to more than this many bytes.
-        #[arg(long, value_name = "BYTES", default_value_t = ReadLimits::default().max_entity_expansion)]
-        max_entity_expansion: u64,
+        #[command(flatten)]
+        limits: LimitArgs,
         /// Files or directories (searched for *.xml).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+/// The limits on documents read (`ReadLimits`), shared by validate and diff.
+#[derive(Debug, Clone, Copy, clap::Args)]
+struct LimitArgs {
+    /// Refuse documents nested deeper than this many elements.
+    #[arg(long, value_name = "N", default_value_t = ReadLimits::default().max_depth)]
+    max_depth: usize,
+    /// Refuse documents larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = ReadLimits::default().max_bytes)]
+    max_size: usize,
+    /// Refuse documents with an element carrying more than this many attributes.
+    #[arg(long, value_name = "N", default_value_t = ReadLimits::default().max_attributes)]
+    max_attributes: usize,
+    /// Refuse documents whose entity references expand to more than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = ReadLimits::default().max_entity_expansion)]
+    max_entity_expansion: u64,
+}
+
+impl From<LimitArgs> for ReadLimits {
+    fn from(args: LimitArgs) -> Self {
+        ReadLimits {
+            max_depth: args.max_depth,
+            max_bytes: args.max_size,
+            max_attributes: args.max_attributes,
+            max_entity_expansion: args.max_entity_expansion,
+        }
+    }
 }
 
 /// The formats of `teikit diff`.
@@ -199,10 +219,19 @@ pub fn run() -> ExitCode {
             record,
             who,
             when,
+            limits,
         } => {
+            let limits = ReadLimits::from(limits);
             let normalisation = crate::diff::Normalisation {
                 ignore_comments,
                 ignore_processing_instructions,
+            };
+            let settings = DiffSettings {
+                format,
+                stat,
+                normalisation,
+                limits,
+                text_only,
             };
             match (old.is_dir(), new.is_dir()) {
                 (true, true) if record => {
@@ -211,24 +240,11 @@ pub fn run() -> ExitCode {
                     );
                     ExitCode::from(2)
                 }
-                (true, true) => run_diff_trees(
-                    &old,
-                    &new,
-                    format,
-                    stat,
-                    crate::diff::batch::Options {
-                        normalisation,
-                        text_only,
-                        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
-                    },
-                ),
+                (true, true) => run_diff_trees(&old, &new, &settings),
                 (false, false) => run_diff(
                     &old,
                     &new,
-                    format,
-                    stat,
-                    normalisation,
-                    text_only,
+                    &settings,
                     record.then_some((who.unwrap_or_default(), when.unwrap_or_default())),
                 ),
                 _ => {
@@ -253,18 +269,10 @@ pub fn run() -> ExitCode {
             no_cache,
             disable,
             format,
-            max_depth,
-            max_size,
-            max_attributes,
-            max_entity_expansion,
+            limits,
             paths,
         } => {
-            let limits = ReadLimits {
-                max_depth,
-                max_bytes: max_size,
-                max_attributes,
-                max_entity_expansion,
-            };
+            let limits = ReadLimits::from(limits);
             let mut rules = RuleSet::all();
             if no_rules {
                 for rule in RULES {
@@ -436,14 +444,28 @@ fn run_build(
     status
 }
 
+/// How `teikit diff` compares and reports, for files and directories alike.
+struct DiffSettings {
+    format: DiffFormat,
+    stat: bool,
+    normalisation: crate::diff::Normalisation,
+    limits: ReadLimits,
+    text_only: bool,
+}
+
 /// `teikit diff OLD_DIR NEW_DIR`: every document of both trees, by relative path.
 fn run_diff_trees(
     old: &std::path::Path,
     new: &std::path::Path,
-    format: DiffFormat,
-    stat: bool,
-    options: crate::diff::batch::Options,
+    settings: &DiffSettings,
 ) -> ExitCode {
+    let (format, stat) = (settings.format, settings.stat);
+    let options = crate::diff::batch::Options {
+        normalisation: settings.normalisation,
+        text_only: settings.text_only,
+        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        limits: settings.limits,
+    };
     use crate::diff::batch::Outcome;
     let reports = match crate::diff::batch::compare_trees(old, new, options) {
         Ok(r) => r,
@@ -537,12 +559,10 @@ fn run_diff_trees(
 fn run_diff(
     old: &std::path::Path,
     new: &std::path::Path,
-    format: DiffFormat,
-    stat: bool,
-    normalisation: crate::diff::Normalisation,
-    text_only: bool,
+    settings: &DiffSettings,
     record: Option<(String, String)>,
 ) -> ExitCode {
+    let (format, stat, text_only) = (settings.format, settings.stat, settings.text_only);
     // The text, and whether the file is UTF-8 (so that --record may write it back as it is).
     let read = |path: &std::path::Path| -> Result<(String, bool), ExitCode> {
         let bytes = std::fs::read(path).map_err(|e| {
@@ -567,7 +587,12 @@ fn run_diff(
         );
         return ExitCode::from(2);
     }
-    let sides = crate::diff::Side::pair((old, &old_text), (new, &new_text), normalisation);
+    let sides = crate::diff::Side::pair(
+        (old, &old_text),
+        (new, &new_text),
+        settings.normalisation,
+        settings.limits,
+    );
     let (old_side, new_side) = match sides {
         Ok(sides) => sides,
         Err(d) => {

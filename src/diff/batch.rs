@@ -48,6 +48,8 @@ pub struct Options {
     pub text_only: bool,
     /// Worker threads (at least 1).
     pub jobs: usize,
+    /// Limits on each document read.
+    pub limits: crate::xml::ReadLimits,
 }
 
 /// Compares every document under `old_dir` with its namesake under `new_dir`; the reports come
@@ -58,7 +60,9 @@ pub struct Options {
 /// std::fs::write(a.path().join("d1.xml"), "<p>Paris in May</p>").unwrap();
 /// std::fs::write(b.path().join("d1.xml"), "<p>Paris  in\n June</p>").unwrap();
 /// std::fs::write(b.path().join("d2.xml"), "<p/>").unwrap();
-/// let options = teikit::diff::batch::Options { normalisation: Default::default(), text_only: false, jobs: 2 };
+/// let options = teikit::diff::batch::Options {
+///     normalisation: Default::default(), text_only: false, jobs: 2, limits: Default::default(),
+/// };
 /// let reports = teikit::diff::batch::compare_trees(a.path(), b.path(), options).unwrap();
 /// assert_eq!(reports.len(), 2);
 /// assert!(matches!(&reports[0].outcome, teikit::diff::batch::Outcome::Compared(c) if c.len() == 1));
@@ -144,8 +148,8 @@ pub fn compare_files(old: &Path, new: &Path, options: Options) -> Outcome {
         Ok(t) => t,
         Err(d) => return Outcome::Trouble(d),
     };
-    let sides = Side::new(old, &old_text, options.normalisation)
-        .and_then(|o| Ok((o, Side::new(new, &new_text, options.normalisation)?)));
+    let side = |path, text| Side::with_limits(path, text, options.normalisation, options.limits);
+    let sides = side(old, &old_text).and_then(|o| Ok((o, side(new, &new_text)?)));
     match sides {
         Ok((o, n)) if options.text_only => Outcome::Compared(diff_reading_text(&o, &n)),
         Ok((o, n)) => Outcome::Compared(diff(&o, &n)),

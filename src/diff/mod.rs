@@ -127,13 +127,24 @@ pub struct Side<'t> {
 }
 
 impl<'t> Side<'t> {
-    /// Parses `text` (read from `path`); a document that is not well-formed is a located error.
+    /// Parses `text` (read from `path`) within the default [`ReadLimits`]; a document that is
+    /// not well-formed, or passes a limit, is a located error.
     pub fn new(
         path: &Path,
         text: &'t str,
         normalisation: Normalisation,
     ) -> Result<Self, Diagnostic> {
-        let doc = parse(path, text, ReadLimits::default())?;
+        Side::with_limits(path, text, normalisation, ReadLimits::default())
+    }
+
+    /// [`Side::new`] within `limits`.
+    pub fn with_limits(
+        path: &Path,
+        text: &'t str,
+        normalisation: Normalisation,
+        limits: ReadLimits,
+    ) -> Result<Self, Diagnostic> {
+        let doc = parse(path, text, limits)?;
         Ok(Side {
             path: path.to_path_buf(),
             text,
@@ -148,10 +159,11 @@ impl<'t> Side<'t> {
         old: (&Path, &'t str),
         new: (&Path, &'t str),
         normalisation: Normalisation,
+        limits: ReadLimits,
     ) -> Result<(Side<'t>, Side<'t>), Diagnostic> {
         let (old_side, new_side) = std::thread::scope(|scope| {
-            let new_side = scope.spawn(|| Side::new(new.0, new.1, normalisation));
-            let old_side = Side::new(old.0, old.1, normalisation);
+            let new_side = scope.spawn(|| Side::with_limits(new.0, new.1, normalisation, limits));
+            let old_side = Side::with_limits(old.0, old.1, normalisation, limits);
             (old_side, new_side.join())
         });
         match new_side {
