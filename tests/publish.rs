@@ -181,6 +181,8 @@ fn check_page(label: &str, tei: &str, page_xml: &str) {
     assert_eq!(html.attribute("lang"), Some("en"), "{label}: html@lang");
     let count = |tag: &str| page.descendants().filter(|n| n.has_tag_name(tag)).count();
     assert_eq!(count("h1"), 1, "{label}: one h1");
+    let h1 = page.descendants().find(|n| n.has_tag_name("h1")).unwrap();
+    assert!(!text_of(h1).trim().is_empty(), "{label}: the h1 has text");
     for landmark in ["header", "nav", "main", "footer"] {
         assert_eq!(count(landmark), 1, "{label}: one {landmark} landmark");
     }

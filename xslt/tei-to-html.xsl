@@ -174,8 +174,10 @@
 
   <!-- ============================================================ page -->
   <xsl:template match="/">
-    <xsl:variable name="title" select="normalize-space(string-join(
-        (/tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[@type = 'main' or not(@type)])[1]))"/>
+    <!-- teikit writes title[@type='main']; the Office of the Historian, title[@type='complete']. -->
+    <xsl:variable name="titles" select="/tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title"/>
+    <xsl:variable name="title" select="normalize-space(string-join(($titles[@type = 'main'],
+        $titles[@type = 'complete'], $titles[not(@type)], $titles)[1]))"/>
     <html lang="{$page-lang}">
       <head>
         <meta charset="utf-8"/>
@@ -221,11 +223,11 @@
   <!-- Overridable: the banner above the document (series and volume). -->
   <xsl:template name="site-header">
     <xsl:variable name="stmt" select="/tei:TEI/tei:teiHeader/tei:fileDesc/tei:titleStmt"/>
+    <xsl:variable name="series" select="string-join(($stmt/tei:title[@type = 'series'],
+        $stmt/tei:title[@type = 'sub-series'], $stmt/tei:title[@type = 'volume-number'],
+        $stmt/tei:title[@type = 'volume']) ! normalize-space(.), ', ')"/>
     <header class="site-header">
-      <p class="series">
-        <xsl:value-of select="string-join(($stmt/tei:title[@type = 'series'], $stmt/tei:title[@type = 'sub-series'],
-            $stmt/tei:title[@type = 'volume-number'], $stmt/tei:title[@type = 'volume']) ! normalize-space(.), ', ')"/>
-      </p>
+      <xsl:if test="$series"><p class="series">{$series}</p></xsl:if>
     </header>
   </xsl:template>
 
