@@ -381,7 +381,7 @@ fn a_conversion_killed_midway_leaves_the_old_output_or_the_new_one() {
 }
 
 #[test]
-fn an_output_that_cannot_be_written_is_a_clear_error_and_nothing_else_changes() {
+fn an_output_that_cannot_be_written_or_fills_the_disk_is_a_clear_error_and_nothing_else_changes() {
     let dir = tempfile::tempdir().unwrap();
     copy_memo_sources(dir.path(), &["volume.toml", "d59.toml", "d59.txt"]);
     write(dir.path(), "file", b"a file, not a directory");
@@ -408,6 +408,34 @@ fn an_output_that_cannot_be_written_is_a_clear_error_and_nothing_else_changes() 
         assert!(err.contains("readonly/d59.xml: cannot write"), "{err}");
         assert_eq!(std::fs::read_dir(&readonly).unwrap().count(), 0);
     }
+    // A disk that fills up midway (simulated by a file-size limit of 4 KiB, the memo's TEI being
+    // some 40 KiB): a clear error, the earlier output intact, no temporary file left behind.
+    write(dir.path(), "out.xml", b"<old/>");
+    let teikit = env!("CARGO_BIN_EXE_teikit");
+    let full = Command::new("bash")
+        .args([
+            "-c",
+            &format!("trap '' XFSZ; ulimit -f 4; exec {teikit} convert d59.txt -o out.xml"),
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = stderr(&full);
+    assert_eq!(full.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("out.xml: cannot write: File too large"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("out.xml")).unwrap(),
+        b"<old/>"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".teikit-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     // The source itself is never the output.
     let (code, err, _) = run(dir.path(), &["convert", "d59.txt", "-o", "d59.txt"]);
     assert_eq!(code, Some(2), "{err}");
