@@ -2,14 +2,16 @@
 <!--
   tei-to-html.xsl: a documentary reading edition of one TEI P5 document, as one HTML5 page.
 
-  Input: a document as `teikit convert` writes it, or FRUS-style TEI generally (a TEI file whose
-  text holds one or more div[@type='document']). Output: one self-contained HTML5 page, usable
+  Input: a document as `teikit convert` writes it, or FRUS-style TEI generally: a TEI file whose
+  body holds div[@type='document'] (the first one's head is the page's h1), or any other TEI
+  text, such as the Office of the Historian's monographs (the header's title is the h1). Output: one self-contained HTML5 page, usable
   without JavaScript, on a phone and in print.
 
   Run with any XSLT 3.0 processor, for example:
     saxon   -s:d59.xml -xsl:xslt/tei-to-html.xsl -o:d59.html        (Saxon-HE 9.9 or later)
-    python3 -c 'from saxonche import …'                            (SaxonC-HE; see README)
-    teikit build - -html                                            (calls a Saxon it finds)
+    SaxonC-HE from Python (pip install saxonche): see src/publish/mod.rs for a driver
+    teikit build, with its html option, finds a Saxon and runs this stylesheet (an XML
+    comment cannot hold the option's two hyphens)
 
   What the page shows
     - title (h1) and subject; the date and place, an editorial inference in square brackets,
