@@ -141,7 +141,7 @@ fn prescan(text: &str, limits: &ReadLimits) -> Option<(usize, String)> {
             return None;
         }
         let mut at = from;
-        while let Some(p) = bytes[at..to].iter().position(|b| *b == b'&') {
+        while let Some(p) = memchr::memchr(b'&', &bytes[at..to]) {
             let start = at + p;
             let end = bytes[start..to]
                 .iter()
@@ -164,8 +164,8 @@ fn prescan(text: &str, limits: &ReadLimits) -> Option<(usize, String)> {
         None
     };
     let mut content_from = 0;
-    // str::find uses memchr: most of a document is text between tags.
-    while let Some(p) = text[i..].find('<') {
+    // Most of a document is text between tags: memchr's vectorised search skips it.
+    while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
         let at = i + p;
         if let Some(found) = count_references(content_from, at, &entities) {
             return Some(found);
