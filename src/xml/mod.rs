@@ -1,7 +1,9 @@
 //! A small owned XML tree for documents teikit *writes*, and its serialiser.
 //!
-//! Reading goes through `roxmltree` (fast, borrowed, read-only) behind the limits of [`parse`];
-//! writing goes through this tree,
+//! Reading goes through `roxmltree` (fast, borrowed, read-only) behind the limits of [`parse`],
+//! or, for readers that keep a tree of their own (the differ), through [`scan`], one flat pass
+//! that checks well-formedness as roxmltree does and copies nothing. Writing goes through
+//! this tree,
 //! which the converter builds completely before serialising it once with `quick-xml`. The tree
 //! knows nothing about TEI.
 //!
@@ -9,6 +11,7 @@
 //! indentation never changes the text of a document.
 
 mod read;
+pub mod scan;
 mod tree;
 mod write;
 
