@@ -1,6 +1,6 @@
 //! Pairing the nodes of two trees and collecting what differs.
 
-use super::model::{Kind, Tree};
+use super::model::{NodeKind, Tree};
 use super::{context, element_path, Change, ChangeKind, Side};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 use std::hash::{Hash, Hasher};
@@ -16,13 +16,12 @@ pub(super) struct Differ<'a, 't> {
 }
 
 fn describe(tree: &Tree, node: usize) -> String {
-    let n = &tree.nodes[node];
-    match &n.kind {
-        Kind::Element { name, .. } => {
-            let mut s = format!("<{name}");
-            if let Some(id) = n.id() {
+    match tree.kind(node) {
+        NodeKind::Element => {
+            let mut s = format!("<{}", tree.name(node));
+            if let Some(id) = tree.id(node) {
                 s.push_str(&format!(" xml:id=\"{id}\""));
-            } else if let Some(number) = n.attribute("n") {
+            } else if let Some(number) = tree.attribute(node, "n") {
                 s.push_str(&format!(" n=\"{number}\""));
             }
             s.push('>');
@@ -34,9 +33,12 @@ fn describe(tree: &Tree, node: usize) -> String {
             }
             s
         }
-        Kind::Text(t) => format!("text “{}”", t.trim()),
-        Kind::Comment(c) => format!("comment “{c}”"),
-        Kind::Pi(target, _) => format!("processing instruction <?{target}?>"),
+        NodeKind::Text => format!("text “{}”", tree.text(node).trim()),
+        NodeKind::Comment => format!("comment “{}”", tree.text(node)),
+        NodeKind::Pi => format!(
+            "processing instruction <?{}?>",
+            tree.namespace_or_target(node)
+        ),
     }
 }
 
@@ -44,28 +46,22 @@ fn text_of(tree: &Tree, node: usize) -> String {
     let mut out = String::new();
     let mut stack = vec![node];
     while let Some(i) = stack.pop() {
-        if let Kind::Text(t) = &tree.nodes[i].kind {
-            out.push_str(t);
+        if tree.kind(i) == NodeKind::Text {
+            out.push_str(&tree.text(i));
         }
-        stack.extend(tree.nodes[i].children.iter().rev());
+        let children: Vec<usize> = tree.children(i).collect();
+        stack.extend(children.into_iter().rev());
     }
     out
 }
 
 /// The key under which children are paired between the anchors: kind, name and `xml:id`.
 fn coarse_key(tree: &Tree, node: usize) -> u64 {
-    let n = &tree.nodes[node];
     let mut h = rustc_hash::FxHasher::default();
-    match &n.kind {
-        Kind::Element { ns, name, .. } => {
-            ns.hash(&mut h);
-            name.hash(&mut h);
-            n.id().hash(&mut h);
-        }
-        Kind::Text(_) => "#text".hash(&mut h),
-        Kind::Comment(_) => "#comment".hash(&mut h),
-        Kind::Pi(target, _) => target.hash(&mut h),
-    }
+    tree.kind(node).hash(&mut h);
+    tree.namespace_or_target(node).hash(&mut h);
+    tree.name(node).hash(&mut h);
+    tree.id(node).hash(&mut h);
     h.finish()
 }
 
@@ -90,10 +86,10 @@ impl<'a, 't> Differ<'a, 't> {
 
     pub(super) fn run(mut self) -> Vec<Change> {
         let (o, n) = (&self.old.tree, &self.new.tree);
-        if o.nodes.is_empty() || n.nodes.is_empty() {
+        if o.is_empty() || n.is_empty() {
             return self.changes;
         }
-        if coarse_key(o, 0) == coarse_key(n, 0) || o.nodes[0].name() == n.nodes[0].name() {
+        if coarse_key(o, 0) == coarse_key(n, 0) || o.name(0) == n.name(0) {
             self.compare(0, 0);
         } else {
             self.deleted.push(0);
@@ -123,45 +119,44 @@ impl<'a, 't> Differ<'a, 't> {
 
     /// Compares two paired nodes (same kind and name) in depth.
     fn compare(&mut self, o: usize, n: usize) {
-        let (old_node, new_node) = (&self.old.tree.nodes[o], &self.new.tree.nodes[n]);
-        if old_node.hash == new_node.hash {
+        let (ot, nt) = (&self.old.tree, &self.new.tree);
+        if ot.hash(o) == nt.hash(n) {
             return;
         }
-        match (&old_node.kind, &new_node.kind) {
-            (Kind::Element { attributes: a, .. }, Kind::Element { attributes: b, .. }) => {
-                let value = |list: &[(std::sync::Arc<str>, std::sync::Arc<str>, String)],
-                             ns: &str,
-                             name: &str| {
-                    list.iter()
-                        .find(|(n, l, _)| &**n == ns && &**l == name)
-                        .map(|(_, _, v)| v.clone())
+        match (ot.kind(o), nt.kind(n)) {
+            (NodeKind::Element, NodeKind::Element) => {
+                let value = |tree: &Tree, node: usize, ns: &str, name: &str| {
+                    tree.attributes(node)
+                        .find(|(n, l, _)| *n == ns && *l == name)
+                        .map(|(_, _, v)| v.to_string())
                 };
-                let mut names: Vec<(&str, &str)> = a
-                    .iter()
-                    .chain(b.iter())
-                    .map(|(n, l, _)| (&**n, &**l))
+                let mut names: Vec<(&str, &str)> = ot
+                    .attributes(o)
+                    .chain(nt.attributes(n))
+                    .map(|(ns, name, _)| (ns, name))
                     .collect();
                 names.sort();
                 names.dedup();
                 let changed: Vec<ChangeKind> = names
                     .into_iter()
-                    .filter(|(ns, name)| value(a, ns, name) != value(b, ns, name))
+                    .filter(|(ns, name)| value(ot, o, ns, name) != value(nt, n, ns, name))
                     .map(|(ns, name)| ChangeKind::Attribute {
                         name: attribute_name(ns, name),
-                        old: value(a, ns, name),
-                        new: value(b, ns, name),
+                        old: value(ot, o, ns, name),
+                        new: value(nt, n, ns, name),
                     })
                     .collect();
                 for kind in changed {
                     self.change(kind, Some(o), Some(n));
                 }
-                let (oc, nc) = (old_node.children.clone(), new_node.children.clone());
+                let oc: Vec<usize> = ot.children(o).collect();
+                let nc: Vec<usize> = nt.children(n).collect();
                 self.align(&oc, &nc);
             }
-            (Kind::Text(a), Kind::Text(b)) | (Kind::Comment(a), Kind::Comment(b)) => {
+            (NodeKind::Text, NodeKind::Text) | (NodeKind::Comment, NodeKind::Comment) => {
                 // Located by the element that holds the text.
-                let (old, new) = (a.clone(), b.clone());
-                let parent = new_node.parent.unwrap_or(n);
+                let (old, new) = (ot.text(o).into_owned(), nt.text(n).into_owned());
+                let parent = nt.parent(n).unwrap_or(n);
                 self.change(ChangeKind::Text { old, new }, Some(o), Some(n));
                 let last = self.changes.len() - 1;
                 self.changes[last].context = context(&self.new.tree, parent);
@@ -177,8 +172,8 @@ impl<'a, 't> Differ<'a, 't> {
     /// Pairs two lists of children.
     fn align(&mut self, old: &[usize], new: &[usize]) {
         let (ot, nt) = (&self.old.tree, &self.new.tree);
-        let old_hashes: Vec<u64> = old.iter().map(|i| ot.nodes[*i].hash).collect();
-        let new_hashes: Vec<u64> = new.iter().map(|i| nt.nodes[*i].hash).collect();
+        let old_hashes: Vec<u64> = old.iter().map(|i| ot.hash(*i)).collect();
+        let new_hashes: Vec<u64> = new.iter().map(|i| nt.hash(*i)).collect();
         // 1. Identical subtrees in order anchor everything.
         let mut old_paired = vec![false; old.len()];
         let mut new_paired = vec![false; new.len()];
@@ -199,7 +194,7 @@ impl<'a, 't> Differ<'a, 't> {
         }
         // 2. An identical subtree elsewhere among the children moved.
         for (j, &nh) in new_hashes.iter().enumerate() {
-            if new_paired[j] || !matches!(nt.nodes[new[j]].kind, Kind::Element { .. }) {
+            if new_paired[j] || !nt.is_element(new[j]) {
                 continue;
             }
             if let Some(i) = (0..old.len()).find(|i| !old_paired[*i] && old_hashes[*i] == nh) {
@@ -230,16 +225,13 @@ impl<'a, 't> Differ<'a, 't> {
         let gap_text = |tree: &Tree, list: &[usize], gap: &[usize]| -> String {
             let joined: String = gap
                 .iter()
-                .filter_map(|k| match &tree.nodes[list[*k]].kind {
-                    Kind::Text(t) => Some(t.as_str()),
-                    _ => None,
-                })
+                .filter(|k| tree.kind(list[**k]) == NodeKind::Text)
+                .map(|k| tree.text(list[*k]))
                 .collect();
             joined.split_whitespace().collect::<Vec<_>>().join(" ")
         };
-        let is_text = |tree: &Tree, list: &[usize], k: &usize| {
-            matches!(tree.nodes[list[*k]].kind, Kind::Text(_))
-        };
+        let is_text =
+            |tree: &Tree, list: &[usize], k: &usize| tree.kind(list[*k]) == NodeKind::Text;
         let (old_gap, new_gap): (Vec<usize>, Vec<usize>) =
             if gap_text(ot, old, old_gap) == gap_text(nt, new, new_gap) {
                 (
@@ -295,16 +287,16 @@ impl<'a, 't> Differ<'a, 't> {
         for &o in &old_left {
             let rename = new_left.iter().enumerate().position(|(k, n)| {
                 !renamed_new[k]
-                    && matches!(nt.nodes[*n].kind, Kind::Element { .. })
-                    && matches!(ot.nodes[o].kind, Kind::Element { .. })
-                    && nt.nodes[*n].content_hash == ot.nodes[o].content_hash
+                    && nt.is_element(*n)
+                    && ot.is_element(o)
+                    && nt.content_hash(*n) == ot.content_hash(o)
             });
             match rename {
                 Some(k) => {
                     renamed_new[k] = true;
                     let kind = ChangeKind::Renamed {
-                        old: ot.nodes[o].name().to_string(),
-                        new: nt.nodes[new_left[k]].name().to_string(),
+                        old: ot.name(o).to_string(),
+                        new: nt.name(new_left[k]).to_string(),
                     };
                     self.change(kind, Some(o), Some(new_left[k]));
                 }
@@ -328,10 +320,9 @@ impl<'a, 't> Differ<'a, 't> {
         let mut still_deleted = Vec::new();
         for o in deleted {
             let same = inserted.iter().position(|n| {
-                let (a, b) = (&ot.nodes[o], &nt.nodes[*n]);
-                matches!(a.kind, Kind::Element { .. })
-                    && a.name() == b.name()
-                    && (a.hash == b.hash || (a.id().is_some() && a.id() == b.id()))
+                ot.is_element(o)
+                    && ot.name(o) == nt.name(*n)
+                    && (ot.hash(o) == nt.hash(*n) || (ot.id(o).is_some() && ot.id(o) == nt.id(*n)))
             });
             match same {
                 Some(k) => moved_pairs.push((o, inserted.remove(k))),
@@ -345,10 +336,12 @@ impl<'a, 't> Differ<'a, 't> {
             self.compare(o, n);
         }
         // Whitespace that only separated elements is no text of its own.
-        let blank = |tree: &Tree, i: usize| matches!(&tree.nodes[i].kind, Kind::Text(t) if t.trim().is_empty());
+        let blank = |tree: &Tree, i: usize| {
+            tree.kind(i) == NodeKind::Text && tree.text(i).trim().is_empty()
+        };
         for o in still_deleted.into_iter().filter(|o| !blank(ot, *o)) {
             let what = describe(ot, o);
-            let parent = ot.nodes[o].parent;
+            let parent = ot.parent(o);
             self.change(ChangeKind::Deleted { what }, Some(o), None);
             if let Some(p) = parent {
                 let last = self.changes.len() - 1;
@@ -357,7 +350,7 @@ impl<'a, 't> Differ<'a, 't> {
         }
         for n in inserted.into_iter().filter(|n| !blank(nt, *n)) {
             let what = describe(nt, n);
-            let parent = nt.nodes[n].parent;
+            let parent = nt.parent(n);
             self.change(ChangeKind::Inserted { what }, None, Some(n));
             if let Some(p) = parent {
                 let last = self.changes.len() - 1;

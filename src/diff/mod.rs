@@ -26,7 +26,7 @@ mod render;
 pub use model::{Normalisation, Tree};
 pub use render::{human, json, stat};
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, Location};
 use crate::xml::{parse, ReadLimits};
 use std::path::{Path, PathBuf};
 
@@ -121,7 +121,7 @@ pub struct Side<'t> {
     /// Its text.
     pub text: &'t str,
     /// The compared tree.
-    pub tree: Tree,
+    pub tree: Tree<'t>,
     /// Built on the first change located: most comparisons locate few or none.
     index: std::cell::OnceCell<LineIndex>,
 }
@@ -144,11 +144,24 @@ impl<'t> Side<'t> {
         normalisation: Normalisation,
         limits: ReadLimits,
     ) -> Result<Self, Diagnostic> {
-        let doc = parse(path, text, limits)?;
+        let tree = Tree::parse(text, normalisation, limits).map_err(|problem| {
+            // roxmltree, which `validate` reads with, says why in the words `validate` would
+            // use; the scanner's own words are the fallback, should the two ever disagree.
+            match parse(path, text, limits) {
+                Err(diagnostic) => diagnostic,
+                Ok(_) => {
+                    let (line, column) = LineIndex::new(text).line_column(text, problem.offset);
+                    Diagnostic::error(
+                        Location::new(path, line, column),
+                        format!("not well-formed XML: {}", problem.message),
+                    )
+                }
+            }
+        })?;
         Ok(Side {
             path: path.to_path_buf(),
             text,
-            tree: Tree::from_document(&doc, normalisation),
+            tree,
             index: std::cell::OnceCell::new(),
         })
     }
@@ -178,7 +191,7 @@ impl<'t> Side<'t> {
         let (line, column) = self
             .index
             .get_or_init(|| LineIndex::new(self.text))
-            .line_column(self.text, self.tree.nodes[node].offset);
+            .line_column(self.text, self.tree.offset(node));
         Position { line, column }
     }
 }
@@ -221,11 +234,9 @@ pub fn diff_reading_text(old: &Side, new: &Side) -> Vec<Change> {
     fn reading(tree: &Tree) -> (String, Vec<(usize, usize)>) {
         let mut text = String::new();
         let mut starts = Vec::new();
-        for (i, node) in tree.nodes.iter().enumerate() {
-            if let model::Kind::Text(t) = &node.kind {
-                starts.push((text.len(), i));
-                text.push_str(t);
-            }
+        for i in (0..tree.len()).filter(|i| tree.kind(*i) == model::NodeKind::Text) {
+            starts.push((text.len(), i));
+            text.push_str(&tree.text(i));
         }
         (text, starts)
     }
@@ -253,7 +264,7 @@ pub fn diff_reading_text(old: &Side, new: &Side) -> Vec<Change> {
         let old_node = node_at(&old_starts, offset_of(old_words, old_range.start));
         let new_node = node_at(&new_starts, offset_of(new_words, new_range.start));
         let holder =
-            |tree: &Tree, node: Option<usize>| node.and_then(|n| tree.nodes[n].parent).unwrap_or(0);
+            |tree: &Tree, node: Option<usize>| node.and_then(|n| tree.parent(n)).unwrap_or(0);
         let (label_tree, label_node) = if new_node.is_some() {
             (&new.tree, holder(&new.tree, new_node))
         } else {
@@ -279,26 +290,24 @@ fn context(tree: &Tree, node: usize) -> String {
     let mut parts = Vec::new();
     let mut current = Some(node);
     while let Some(i) = current {
-        let n = &tree.nodes[i];
-        if let Some(id) = n.id() {
-            parts.push(format!("{} {id}", n.name()));
+        let name = tree.name(i);
+        if let Some(id) = tree.id(i) {
+            parts.push(format!("{name} {id}"));
             break;
         }
-        if let Some(number) = n.attribute("n") {
-            parts.push(format!("{} {number}", n.name()));
+        if let Some(number) = tree.attribute(i, "n") {
+            parts.push(format!("{name} {number}"));
         } else {
-            let position = n.parent.map_or(1, |p| {
-                tree.nodes[p]
-                    .children
-                    .iter()
-                    .take_while(|c| **c != i)
-                    .filter(|c| tree.nodes[**c].name() == n.name())
+            let position = tree.parent(i).map_or(1, |p| {
+                tree.children(p)
+                    .take_while(|c| *c != i)
+                    .filter(|c| tree.name(*c) == name)
                     .count()
                     + 1
             });
-            parts.push(format!("{} {position}", n.name()));
+            parts.push(format!("{name} {position}"));
         }
-        current = n.parent;
+        current = tree.parent(i);
     }
     parts.reverse();
     parts.join(" › ")
@@ -309,18 +318,10 @@ fn element_path(tree: &Tree, node: usize) -> String {
     let mut parts = Vec::new();
     let mut current = Some(node);
     while let Some(i) = current {
-        let n = &tree.nodes[i];
-        let name = n.name();
-        let siblings: Vec<usize> = n
-            .parent
-            .map(|p| {
-                tree.nodes[p]
-                    .children
-                    .iter()
-                    .copied()
-                    .filter(|c| tree.nodes[*c].name() == name)
-                    .collect()
-            })
+        let name = tree.name(i);
+        let siblings: Vec<usize> = tree
+            .parent(i)
+            .map(|p| tree.children(p).filter(|c| tree.name(*c) == name).collect())
             .unwrap_or_default();
         if siblings.len() > 1 {
             let position = siblings.iter().position(|c| *c == i).unwrap_or(0) + 1;
@@ -328,7 +329,7 @@ fn element_path(tree: &Tree, node: usize) -> String {
         } else {
             parts.push(name.to_string());
         }
-        current = n.parent;
+        current = tree.parent(i);
     }
     parts.reverse();
     format!("/{}", parts.join("/"))

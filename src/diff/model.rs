@@ -4,10 +4,20 @@
 //! insignificant whitespace leave no trace here: attributes are sorted by expanded name;
 //! text has runs of whitespace collapsed to one space (except under `xml:space="preserve"`), and
 //! whitespace-only text between elements is dropped where the parent holds no other text.
+//!
+//! The tree is built straight from [`scan`], without a parser's tree in between, and keeps
+//! what comparing needs: per node about 64 bytes (kind, interned names, parent, children,
+//! offset, two hashes), and attribute values. Text stays in the source: a text node holds its
+//! span, hashed once when read, and is decoded and normalised again only when a change has to
+//! show it. For the 2.2 MB FRUS history that is about 2 MB a side, where the roxmltree
+//! document and a tree of owned strings took 11 MB.
 
-use rustc_hash::FxHasher;
+use crate::xml::scan::{self, Chars, ScanError, StartTag};
+use crate::xml::ReadLimits;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 /// Which markup besides elements and text counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -19,79 +29,77 @@ pub struct Normalisation {
 }
 
 /// What a node is.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// An element: namespace URI, local name, attributes as (namespace, name, value).
-    Element {
-        /// Namespace URI ("" for none), shared by every element that has it.
-        ns: Arc<str>,
-        /// Local name, shared likewise.
-        name: Arc<str>,
-        /// Attributes, sorted by namespace and name.
-        attributes: Vec<(Arc<str>, Arc<str>, String)>,
-    },
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeKind {
+    /// An element.
+    Element,
     /// Text, normalised.
-    Text(String),
+    Text,
     /// A comment.
-    Comment(String),
-    /// A processing instruction: target and data.
-    Pi(String, String),
+    Comment,
+    /// A processing instruction.
+    Pi,
 }
 
-/// A node of the compared tree.
+/// Where a node's text is: a span of the source, read again when wanted, or a copy for the rare
+/// text that came from an entity's replacement text.
+#[derive(Debug, Clone, Copy)]
+enum Content {
+    None,
+    Span { start: u32, end: u32 },
+    Owned(u32),
+}
+
+/// No node: the root's parent.
+const NONE: u32 = u32::MAX;
+
+/// A node of the compared tree. Its text is not kept: [`Tree::text`] reads it from the source.
 #[derive(Debug, Clone)]
-pub struct Node {
-    /// What it is.
-    pub kind: Kind,
-    /// Its children.
-    pub children: Vec<usize>,
-    /// Its parent.
-    pub parent: Option<usize>,
+struct Node {
+    kind: NodeKind,
+    /// Text under `xml:space="preserve"` keeps its whitespace.
+    preserve: bool,
+    /// Dropped: whitespace that only separated elements (removed before the tree is used).
+    dead: bool,
+    /// Local name of an element, target of a processing instruction (a symbol).
+    name: u32,
+    /// Namespace of an element (a symbol).
+    ns: u32,
+    /// Attributes: a range of `Tree::attributes`, sorted by namespace and name.
+    attributes: (u32, u32),
+    content: Content,
+    parent: u32,
+    /// Children: a range of `Tree::child_list`.
+    children: (u32, u32),
     /// Where it starts in the source (bytes).
-    pub offset: usize,
+    offset: u32,
     /// A hash of the whole subtree.
-    pub hash: u64,
+    hash: u64,
     /// A hash of the subtree without the node's own name (to recognise renamed elements).
-    pub content_hash: u64,
+    content_hash: u64,
 }
 
-/// A document ready to compare.
+#[derive(Debug, Clone, Copy)]
+struct Attribute {
+    ns: u32,
+    name: u32,
+    /// A range of `Tree::values`.
+    value: (u32, u32),
+}
+
+/// A document ready to compare: every node in document order (the root element is node 0),
+/// about 64 bytes each, with text left where it is in the source.
 #[derive(Debug, Clone)]
-pub struct Tree {
-    /// Every node; the root element is node 0.
-    pub nodes: Vec<Node>,
-}
-
-impl Node {
-    fn attribute_ns(&self, ns: &str, name: &str) -> Option<&str> {
-        match &self.kind {
-            Kind::Element { attributes, .. } => attributes
-                .iter()
-                .find(|(n, l, _)| &**n == ns && &**l == name)
-                .map(|(_, _, v)| v.as_str()),
-            _ => None,
-        }
-    }
-
-    /// The `xml:id` of an element.
-    pub fn id(&self) -> Option<&str> {
-        self.attribute_ns("http://www.w3.org/XML/1998/namespace", "id")
-    }
-
-    /// The value of an attribute in no namespace.
-    pub fn attribute(&self, name: &str) -> Option<&str> {
-        self.attribute_ns("", name)
-    }
-
-    /// The element's local name, or `#text`, `#comment`, `#pi`.
-    pub fn name(&self) -> &str {
-        match &self.kind {
-            Kind::Element { name, .. } => name,
-            Kind::Text(_) => "#text",
-            Kind::Comment(_) => "#comment",
-            Kind::Pi(..) => "#pi",
-        }
-    }
+pub struct Tree<'t> {
+    source: &'t str,
+    nodes: Vec<Node>,
+    child_list: Vec<u32>,
+    attributes: Vec<Attribute>,
+    /// Attribute values, one after another.
+    values: String,
+    /// Names and namespace URIs, each stored once.
+    symbols: Vec<Box<str>>,
+    owned: Vec<String>,
 }
 
 /// Collapses runs of XML whitespace to one space.
@@ -100,8 +108,8 @@ impl Node {
 /// line end or two spaces in a row start a replacement, and those are found with memchr's
 /// vectorised search, so the text between them is copied at once (this is the differ's
 /// hottest loop on large files). XML whitespace is ASCII, so every cut falls on a character
-/// boundary.
-fn collapse(s: &str) -> String {
+/// boundary. Borrowed when there is nothing to collapse.
+fn collapse(s: &str) -> Cow<'_, str> {
     static DOUBLE_SPACE: LazyLock<memchr::memmem::Finder<'static>> =
         LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
     let bytes = s.as_bytes();
@@ -111,6 +119,9 @@ fn collapse(s: &str) -> String {
     let find_spaces = |from: usize| DOUBLE_SPACE.find(&bytes[from..]).map(|p| from + p);
     // The next of each, searched again only once passed, so each byte is searched once.
     let (mut next_break, mut next_spaces) = (find_break(0), find_spaces(0));
+    if next_break.is_none() && next_spaces.is_none() {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut copied = 0;
     loop {
@@ -139,136 +150,522 @@ fn collapse(s: &str) -> String {
         }
     }
     out.push_str(&s[copied..]);
-    out
+    Cow::Owned(out)
 }
 
-impl Tree {
-    /// The compared form of a parsed document.
-    pub fn from_document(doc: &roxmltree::Document, options: Normalisation) -> Tree {
-        let mut tree = Tree { nodes: Vec::new() };
-        // Our index of each source element, and whether it preserves whitespace and holds text,
-        // by the source node's id.
-        let mut elements: Vec<Option<(usize, bool, bool)>> = Vec::new();
-        // Names and namespaces are few and repeated: each is stored once.
-        let mut names: rustc_hash::FxHashMap<Box<str>, Arc<str>> = Default::default();
-        let mut intern = |s: &str| -> Arc<str> {
-            if let Some(name) = names.get(s) {
-                return name.clone();
-            }
-            let name: Arc<str> = s.into();
-            names.insert(s.into(), name.clone());
-            name
+/// The text a comment compares by: whitespace collapsed and trimmed.
+fn comment_text(body: &str) -> String {
+    collapse(&scan::normalise_line_ends(body))
+        .trim()
+        .to_string()
+}
+
+fn leaf_hash(kind: NodeKind, text: &str) -> u64 {
+    let mut h = FxHasher::default();
+    kind.hash(&mut h);
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl<'t> Tree<'t> {
+    /// Reads `source` into the compared form, checking on the way that it is well-formed and
+    /// within `limits` (see [`scan`]).
+    ///
+    /// ```
+    /// use teikit::diff::{Normalisation, Tree};
+    /// use teikit::xml::ReadLimits;
+    /// let tree = Tree::parse("<p n='1'>Paris\n  in <hi>May</hi></p>", Normalisation::default(), ReadLimits::default()).unwrap();
+    /// assert_eq!(tree.len(), 4);
+    /// assert_eq!(tree.text(1), "Paris in ");
+    /// assert_eq!(tree.attribute(0, "n"), Some("1"));
+    /// ```
+    pub fn parse(
+        source: &'t str,
+        normalisation: Normalisation,
+        limits: ReadLimits,
+    ) -> Result<Tree<'t>, ScanError> {
+        let mut builder = Builder {
+            tree: Tree {
+                source,
+                nodes: Vec::new(),
+                child_list: Vec::new(),
+                attributes: Vec::new(),
+                values: String::new(),
+                symbols: Vec::new(),
+                owned: Vec::new(),
+            },
+            normalisation,
+            open: Vec::new(),
+            blanks: Vec::new(),
+            run: None,
+            symbols: FxHashMap::default(),
+            sorted: Vec::new(),
+            dead: 0,
         };
-        // roxmltree walks in document order and merges adjacent text, without recursion.
-        for source in doc.root_element().descendants() {
-            let parent = source
-                .parent()
-                .and_then(|p| elements.get(p.id().get_usize()).copied().flatten());
-            let (parent_index, preserve_parent, parent_has_text) = match parent {
-                Some(p) => (Some(p.0), p.1, p.2),
-                None => (None, false, false),
-            };
-            if source.is_element() {
-                let preserve =
-                    match source.attribute(("http://www.w3.org/XML/1998/namespace", "space")) {
-                        Some("preserve") => true,
-                        Some("default") => false,
-                        _ => preserve_parent,
-                    };
-                let has_text = source
-                    .children()
-                    .any(|c| c.is_text() && !c.text().unwrap_or("").trim().is_empty());
-                let mut attributes: Vec<(Arc<str>, Arc<str>, String)> = source
-                    .attributes()
-                    .map(|a| {
-                        (
-                            intern(a.namespace().unwrap_or("")),
-                            intern(a.name()),
-                            a.value().to_string(),
-                        )
-                    })
-                    .collect();
-                attributes.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
-                let kind = Kind::Element {
-                    ns: intern(source.tag_name().namespace().unwrap_or("")),
-                    name: intern(source.tag_name().name()),
-                    attributes,
-                };
-                let index = tree.push(kind, parent_index, source.range().start);
-                let slot = source.id().get_usize();
-                if elements.len() <= slot {
-                    elements.resize(slot + 1, None);
-                }
-                elements[slot] = Some((index, preserve, has_text));
-            } else if parent_index.is_none() {
-                continue;
-            } else if source.is_text() {
-                let raw = source.text().unwrap_or("");
-                let value = if preserve_parent {
-                    raw.to_string()
-                } else {
-                    collapse(raw)
-                };
-                let blank = value.trim().is_empty();
-                if !value.is_empty() && (preserve_parent || parent_has_text || !blank) {
-                    tree.push(Kind::Text(value), parent_index, source.range().start);
-                }
-            } else if source.is_comment() {
-                if !options.ignore_comments {
-                    let text = collapse(source.text().unwrap_or("")).trim().to_string();
-                    tree.push(Kind::Comment(text), parent_index, source.range().start);
-                }
-            } else if let Some(pi) = source.pi() {
-                if !options.ignore_processing_instructions {
-                    let kind = Kind::Pi(
-                        pi.target.to_string(),
-                        pi.value.unwrap_or("").trim().to_string(),
-                    );
-                    tree.push(kind, parent_index, source.range().start);
-                }
-            }
+        scan::scan(source, limits, &mut builder)?;
+        let mut tree = builder.tree;
+        if builder.dead > 0 {
+            tree.drop_dead();
         }
+        tree.link_children();
         tree.hash_all();
-        tree
+        Ok(tree)
     }
 
-    fn push(&mut self, kind: Kind, parent: Option<usize>, offset: usize) -> usize {
-        let index = self.nodes.len();
-        if let Some(p) = parent {
-            self.nodes[p].children.push(index);
+    /// The number of nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether there are no nodes (never, for a tree that parsed).
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// What node `i` is.
+    pub fn kind(&self, i: usize) -> NodeKind {
+        self.nodes[i].kind
+    }
+
+    /// Whether node `i` is an element.
+    pub fn is_element(&self, i: usize) -> bool {
+        self.nodes[i].kind == NodeKind::Element
+    }
+
+    /// The element's local name, or `#text`, `#comment`, `#pi`.
+    pub fn name(&self, i: usize) -> &str {
+        match self.nodes[i].kind {
+            NodeKind::Element => &self.symbols[self.nodes[i].name as usize],
+            NodeKind::Text => "#text",
+            NodeKind::Comment => "#comment",
+            NodeKind::Pi => "#pi",
         }
-        self.nodes.push(Node {
-            kind,
-            children: Vec::new(),
-            parent,
-            offset,
-            hash: 0,
-            content_hash: 0,
-        });
-        index
+    }
+
+    /// The element's namespace URI ("" for none), or a processing instruction's target.
+    pub fn namespace_or_target(&self, i: usize) -> &str {
+        let node = &self.nodes[i];
+        match node.kind {
+            NodeKind::Element => &self.symbols[node.ns as usize],
+            NodeKind::Pi => &self.symbols[node.name as usize],
+            _ => "",
+        }
+    }
+
+    /// The element's attributes as (namespace, local name, value), sorted by namespace and
+    /// name.
+    pub fn attributes(&self, i: usize) -> impl Iterator<Item = (&str, &str, &str)> + '_ {
+        let (from, to) = self.nodes[i].attributes;
+        self.attributes[from as usize..to as usize].iter().map(|a| {
+            (
+                &*self.symbols[a.ns as usize],
+                &*self.symbols[a.name as usize],
+                &self.values[a.value.0 as usize..a.value.1 as usize],
+            )
+        })
+    }
+
+    fn attribute_ns(&self, i: usize, ns: &str, name: &str) -> Option<&str> {
+        self.attributes(i)
+            .find(|(n, l, _)| *n == ns && *l == name)
+            .map(|(_, _, v)| v)
+    }
+
+    /// The `xml:id` of an element.
+    pub fn id(&self, i: usize) -> Option<&str> {
+        self.attribute_ns(i, scan::XML_NAMESPACE, "id")
+    }
+
+    /// The value of an attribute in no namespace.
+    pub fn attribute(&self, i: usize, name: &str) -> Option<&str> {
+        self.attribute_ns(i, "", name)
+    }
+
+    /// The text of a text node (normalised), of a comment (whitespace collapsed and trimmed),
+    /// or the data of a processing instruction; empty for an element.
+    pub fn text(&self, i: usize) -> Cow<'_, str> {
+        let node = &self.nodes[i];
+        let raw: Cow<'_, str> = match node.content {
+            Content::None => return Cow::Borrowed(""),
+            Content::Owned(k) => Cow::Borrowed(self.owned[k as usize].as_str()),
+            Content::Span { start, end } => {
+                let span = &self.source[start as usize..end as usize];
+                match node.kind {
+                    NodeKind::Text => scan::decode(span),
+                    _ => scan::normalise_line_ends(span),
+                }
+            }
+        };
+        match node.kind {
+            NodeKind::Text if node.preserve => raw,
+            NodeKind::Text => match raw {
+                Cow::Borrowed(s) => collapse(s),
+                Cow::Owned(s) => Cow::Owned(collapse(&s).into_owned()),
+            },
+            NodeKind::Comment => Cow::Owned(comment_text(&raw)),
+            _ => Cow::Owned(raw.trim().to_string()),
+        }
+    }
+
+    /// The parent of node `i`.
+    pub fn parent(&self, i: usize) -> Option<usize> {
+        let parent = self.nodes[i].parent;
+        (parent != NONE).then_some(parent as usize)
+    }
+
+    /// The children of node `i`, in document order.
+    pub fn children(&self, i: usize) -> impl ExactSizeIterator<Item = usize> + '_ {
+        let (from, to) = self.nodes[i].children;
+        self.child_list[from as usize..to as usize]
+            .iter()
+            .map(|c| *c as usize)
+    }
+
+    /// A hash of the subtree at `i`: equal subtrees compare equal.
+    pub fn hash(&self, i: usize) -> u64 {
+        self.nodes[i].hash
+    }
+
+    /// A hash of the subtree at `i` without the node's own name.
+    pub fn content_hash(&self, i: usize) -> u64 {
+        self.nodes[i].content_hash
+    }
+
+    /// Where node `i` starts in the source (bytes).
+    pub fn offset(&self, i: usize) -> usize {
+        self.nodes[i].offset as usize
+    }
+
+    /// Removes the nodes marked dead, keeping document order.
+    fn drop_dead(&mut self) {
+        let mut new_index = vec![NONE; self.nodes.len()];
+        let mut kept = 0;
+        for i in 0..self.nodes.len() {
+            if self.nodes[i].dead {
+                continue;
+            }
+            let mut node = self.nodes[i].clone();
+            if node.parent != NONE {
+                node.parent = new_index[node.parent as usize];
+            }
+            new_index[i] = kept as u32;
+            self.nodes[kept] = node;
+            kept += 1;
+        }
+        self.nodes.truncate(kept);
+    }
+
+    /// Fills in each node's children: parents come before their children, in document order.
+    fn link_children(&mut self) {
+        let mut counts = vec![0u32; self.nodes.len() + 1];
+        for node in &self.nodes {
+            if node.parent != NONE {
+                counts[node.parent as usize + 1] += 1;
+            }
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        for (i, node) in self.nodes.iter_mut().enumerate() {
+            node.children = (counts[i], counts[i]);
+        }
+        self.child_list = vec![0; self.nodes.len().saturating_sub(1)];
+        for i in 1..self.nodes.len() {
+            let parent = self.nodes[i].parent as usize;
+            let slot = &mut self.nodes[parent].children.1;
+            self.child_list[*slot as usize] = i as u32;
+            *slot += 1;
+        }
     }
 
     /// Hashes every subtree: children come after their parents, so in reverse order.
     fn hash_all(&mut self) {
         for i in (0..self.nodes.len()).rev() {
-            let mut content = FxHasher::default();
-            match &self.nodes[i].kind {
-                Kind::Element { ns, attributes, .. } => {
-                    ns.hash(&mut content);
-                    attributes.hash(&mut content);
+            let node = &self.nodes[i];
+            let content_hash = if node.kind == NodeKind::Element {
+                let mut content = FxHasher::default();
+                self.symbols[node.ns as usize].hash(&mut content);
+                for attribute in self.attributes(i) {
+                    attribute.hash(&mut content);
                 }
-                other => other.hash(&mut content),
-            }
-            for &c in &self.nodes[i].children {
-                self.nodes[c].hash.hash(&mut content);
-            }
-            let content_hash = content.finish();
+                for c in self.children(i) {
+                    self.nodes[c].hash.hash(&mut content);
+                }
+                content.finish()
+            } else {
+                node.content_hash
+            };
             let mut full = FxHasher::default();
             content_hash.hash(&mut full);
-            self.nodes[i].name().hash(&mut full);
-            self.nodes[i].content_hash = content_hash;
-            self.nodes[i].hash = full.finish();
+            self.name(i).hash(&mut full);
+            let hash = full.finish();
+            let node = &mut self.nodes[i];
+            node.content_hash = content_hash;
+            node.hash = hash;
         }
+    }
+}
+
+/// Text read but not yet a node: adjacent character data, references and CDATA sections make
+/// one text node.
+struct TextRun {
+    offset: usize,
+    start: usize,
+    end: usize,
+    /// Set once the run takes in text that is not in the source.
+    owned: Option<String>,
+}
+
+struct OpenElement {
+    node: u32,
+    preserve: bool,
+    has_text: bool,
+    /// Where its whitespace-only children start in `Builder::blanks`.
+    blanks_from: usize,
+}
+
+/// Builds a [`Tree`] from what the scanner reports.
+struct Builder<'t> {
+    tree: Tree<'t>,
+    normalisation: Normalisation,
+    open: Vec<OpenElement>,
+    /// Whitespace-only text nodes that go if their parent holds no other text.
+    blanks: Vec<u32>,
+    run: Option<TextRun>,
+    symbols: FxHashMap<Box<str>, u32>,
+    /// Reused to sort each element's attributes.
+    sorted: Vec<(u32, u32, usize)>,
+    dead: usize,
+}
+
+impl<'t> Builder<'t> {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(symbol) = self.symbols.get(s) {
+            return *symbol;
+        }
+        let symbol = self.tree.symbols.len() as u32;
+        self.tree.symbols.push(s.into());
+        self.symbols.insert(s.into(), symbol);
+        symbol
+    }
+
+    fn push(&mut self, kind: NodeKind, offset: usize, content: Content, content_hash: u64) -> u32 {
+        let parent = self.open.last().map_or(NONE, |p| p.node);
+        let index = self.tree.nodes.len() as u32;
+        self.tree.nodes.push(Node {
+            kind,
+            preserve: self.open.last().is_some_and(|p| p.preserve),
+            dead: false,
+            name: 0,
+            ns: 0,
+            attributes: (0, 0),
+            content,
+            parent,
+            children: (0, 0),
+            offset: offset as u32,
+            hash: 0,
+            content_hash,
+        });
+        index
+    }
+
+    /// Turns the pending text into a node.
+    fn end_text(&mut self) {
+        let Some(run) = self.run.take() else {
+            return;
+        };
+        let Some(parent) = self.open.last() else {
+            return;
+        };
+        let preserve = parent.preserve;
+        let source = self.tree.source;
+        let raw: Cow<'_, str> = match &run.owned {
+            Some(owned) => Cow::Borrowed(owned.as_str()),
+            None => scan::decode(&source[run.start..run.end]),
+        };
+        let value = if preserve { raw } else { collapse(&raw) };
+        if value.is_empty() {
+            return;
+        }
+        let blank = value.trim().is_empty();
+        let content_hash = leaf_hash(NodeKind::Text, &value);
+        let content = match run.owned {
+            Some(owned) => {
+                self.tree.owned.push(owned);
+                Content::Owned(self.tree.owned.len() as u32 - 1)
+            }
+            None => Content::Span {
+                start: run.start as u32,
+                end: run.end as u32,
+            },
+        };
+        let index = self.push(NodeKind::Text, run.offset, content, content_hash);
+        if blank && !preserve {
+            self.blanks.push(index);
+        } else if !blank {
+            if let Some(parent) = self.open.last_mut() {
+                parent.has_text = true;
+            }
+        }
+    }
+
+    /// A comment's or processing instruction's text, as stored.
+    fn content_of(&mut self, chars: Chars<'_>) -> Content {
+        match chars {
+            Chars::Source { start, end } => Content::Span {
+                start: start as u32,
+                end: end as u32,
+            },
+            Chars::Expanded(text) => {
+                self.tree.owned.push(text.to_string());
+                Content::Owned(self.tree.owned.len() as u32 - 1)
+            }
+        }
+    }
+
+    fn chars_text<'a>(&self, chars: &Chars<'a>) -> Cow<'a, str>
+    where
+        't: 'a,
+    {
+        match *chars {
+            Chars::Source { start, end } => {
+                scan::normalise_line_ends(&self.tree.source[start..end])
+            }
+            Chars::Expanded(text) => Cow::Borrowed(text),
+        }
+    }
+}
+
+impl scan::Handler for Builder<'_> {
+    fn start_element(&mut self, tag: &StartTag<'_>) {
+        self.end_text();
+        let preserve = match tag
+            .attributes
+            .iter()
+            .find(|a| a.namespace == scan::XML_NAMESPACE && a.local == "space")
+        {
+            Some(a) if a.value == "preserve" => true,
+            Some(a) if a.value == "default" => false,
+            _ => self.open.last().is_some_and(|p| p.preserve),
+        };
+        let name = self.intern(tag.local);
+        let ns = self.intern(tag.namespace);
+        let mut sorted = std::mem::take(&mut self.sorted);
+        sorted.clear();
+        for (k, attribute) in tag.attributes.iter().enumerate() {
+            let ns = self.intern(attribute.namespace);
+            let name = self.intern(attribute.local);
+            sorted.push((ns, name, k));
+        }
+        let symbols = &self.tree.symbols;
+        sorted.sort_by(|a, b| {
+            (&symbols[a.0 as usize], &symbols[a.1 as usize])
+                .cmp(&(&symbols[b.0 as usize], &symbols[b.1 as usize]))
+        });
+        let first = self.tree.attributes.len() as u32;
+        for &(ns, name, k) in &sorted {
+            let start = self.tree.values.len() as u32;
+            self.tree.values.push_str(tag.attributes[k].value);
+            let end = self.tree.values.len() as u32;
+            self.tree.attributes.push(Attribute {
+                ns,
+                name,
+                value: (start, end),
+            });
+        }
+        self.sorted = sorted;
+        let last = self.tree.attributes.len() as u32;
+        let index = self.push(NodeKind::Element, tag.offset, Content::None, 0);
+        let node = &mut self.tree.nodes[index as usize];
+        node.name = name;
+        node.ns = ns;
+        node.attributes = (first, last);
+        self.open.push(OpenElement {
+            node: index,
+            preserve,
+            has_text: false,
+            blanks_from: self.blanks.len(),
+        });
+    }
+
+    fn end_element(&mut self) {
+        self.end_text();
+        let Some(element) = self.open.pop() else {
+            return;
+        };
+        if !element.has_text {
+            for &blank in &self.blanks[element.blanks_from..] {
+                self.tree.nodes[blank as usize].dead = true;
+            }
+            self.dead += self.blanks.len() - element.blanks_from;
+        }
+        self.blanks.truncate(element.blanks_from);
+    }
+
+    fn text(&mut self, chars: Chars<'_>, offset: usize) {
+        let source = self.tree.source;
+        match (&mut self.run, chars) {
+            (Some(run), Chars::Source { start, end })
+                if run.owned.is_none() && run.end == start =>
+            {
+                run.end = end;
+            }
+            (None, Chars::Source { start, end }) => {
+                self.run = Some(TextRun {
+                    offset,
+                    start,
+                    end,
+                    owned: None,
+                })
+            }
+            (run, chars) => {
+                let run = run.get_or_insert(TextRun {
+                    offset,
+                    start: 0,
+                    end: 0,
+                    owned: None,
+                });
+                let owned = run
+                    .owned
+                    .get_or_insert_with(|| scan::decode(&source[run.start..run.end]).into_owned());
+                match chars {
+                    Chars::Source { start, end } => {
+                        owned.push_str(&scan::decode(&source[start..end]))
+                    }
+                    Chars::Expanded(text) => owned.push_str(text),
+                }
+            }
+        }
+    }
+
+    fn comment(&mut self, body: Chars<'_>, offset: usize) {
+        self.end_text();
+        if self.normalisation.ignore_comments {
+            return;
+        }
+        let text = comment_text(&self.chars_text(&body));
+        let content = self.content_of(body);
+        self.push(
+            NodeKind::Comment,
+            offset,
+            content,
+            leaf_hash(NodeKind::Comment, &text),
+        );
+    }
+
+    fn processing_instruction(&mut self, target: &str, data: Chars<'_>, offset: usize) {
+        self.end_text();
+        if self.normalisation.ignore_processing_instructions {
+            return;
+        }
+        let mut h = FxHasher::default();
+        NodeKind::Pi.hash(&mut h);
+        target.hash(&mut h);
+        self.chars_text(&data).trim().hash(&mut h);
+        let content = self.content_of(data);
+        let target = self.intern(target);
+        let index = self.push(NodeKind::Pi, offset, content, h.finish());
+        self.tree.nodes[index as usize].name = target;
     }
 }
 
