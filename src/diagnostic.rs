@@ -146,6 +146,10 @@ impl fmt::Display for Diagnostic {
 
 /// Maps byte offsets of a text to 1-based line and character columns.
 ///
+/// Sparse: it keeps the number of lines before every 4 KiB block (a few kilobytes for a
+/// megabyte of text, where a table of line starts took a quarter of a megabyte) and counts the
+/// rest of the way with memchr when asked.
+///
 /// ```
 /// use teikit::diagnostic::LineIndex;
 /// let index = LineIndex::new("ab\ncé d\n");
@@ -153,28 +157,64 @@ impl fmt::Display for Diagnostic {
 /// ```
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    line_starts: Vec<usize>,
+    /// Line feeds before each block.
+    lines_before_block: Vec<usize>,
 }
+
+const BLOCK: usize = 4096;
 
 impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
+        let mut lines_before_block = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut lines = 0;
+        for block in text.as_bytes().chunks(BLOCK) {
+            lines_before_block.push(lines);
+            lines += memchr::memchr_iter(b'\n', block).count();
+        }
+        LineIndex { lines_before_block }
     }
 
     /// The 1-based line and column of byte `offset` in `text` (the text this index was made from).
     pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line];
+        let bytes = text.as_bytes();
+        let block = offset / BLOCK;
+        let line = self.lines_before_block.get(block).copied().unwrap_or(0)
+            + memchr::memchr_iter(b'\n', &bytes[block * BLOCK..offset]).count();
+        let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |p| p + 1);
         let column = text
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
         (line + 1, column + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LineIndex;
+
+    #[test]
+    fn line_index_agrees_with_counting_from_the_start_across_blocks() {
+        // Lines of every length, multi-byte characters, and a line longer than a block.
+        let mut text = String::new();
+        for k in 0..900 {
+            text.push_str(&"é".repeat(k % 37));
+            text.push_str(&"x".repeat(k * 7 % 53));
+            text.push('\n');
+        }
+        text.push_str(&"long ".repeat(3000));
+        let index = LineIndex::new(&text);
+        let boundaries = text.char_indices().map(|(i, _)| i).chain([text.len()]);
+        for offset in boundaries.filter(|i| i % 97 == 0 || i % 4096 < 3 || *i == text.len()) {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            assert_eq!(
+                index.line_column(&text, offset),
+                (line, column),
+                "at {offset}"
+            );
+        }
     }
 }
