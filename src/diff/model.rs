@@ -6,7 +6,7 @@
 //! whitespace-only text between elements is dropped where the parent holds no other text.
 //!
 //! The tree is built straight from [`scan`], without a parser's tree in between, and keeps
-//! what comparing needs: per node about 64 bytes (kind, interned names, parent, children,
+//! what comparing needs: per node 48 bytes (kind, interned names, parent, first child,
 //! offset, two hashes), and attribute values. Text stays in the source: a text node holds its
 //! span, hashed once when read, and is decoded and normalised again only when a change has to
 //! show it. For the 2.2 MB FRUS history that is about 2 MB a side, where the roxmltree
@@ -53,30 +53,53 @@ enum Content {
 /// No node: the root's parent.
 const NONE: u32 = u32::MAX;
 
-/// A node of the compared tree. Its text is not kept: [`Tree::text`] reads it from the source.
+/// Marks a node's text as `Tree::owned[span.0]` (a source span never ends there: the scanner
+/// refuses documents of 4 GiB and more).
+const OWNED: u32 = u32::MAX;
+
+/// A node of the compared tree, in 48 bytes. Its text is not kept: [`Tree::text`] reads it
+/// from the source.
 #[derive(Debug, Clone)]
 struct Node {
+    /// A hash of the whole subtree.
+    hash: u64,
+    /// A hash of the subtree without the node's own name (to recognise renamed elements).
+    content_hash: u64,
+    /// Local name of an element, target of a processing instruction (a symbol).
+    name: u32,
+    /// Namespace of an element (a symbol).
+    ns: u32,
+    parent: u32,
+    /// Where its children start in `Tree::child_list`; they end where the next node's start.
+    first_child: u32,
+    /// Where it starts in the source (bytes).
+    offset: u32,
+    /// An element's attributes: a range of `Tree::attributes`, sorted by namespace and name.
+    /// Any other node's text: see [`Node::content`].
+    span: (u32, u32),
     kind: NodeKind,
     /// Text under `xml:space="preserve"` keeps its whitespace.
     preserve: bool,
     /// Dropped: whitespace that only separated elements (removed before the tree is used).
     dead: bool,
-    /// Local name of an element, target of a processing instruction (a symbol).
-    name: u32,
-    /// Namespace of an element (a symbol).
-    ns: u32,
-    /// Attributes: a range of `Tree::attributes`, sorted by namespace and name.
-    attributes: (u32, u32),
-    content: Content,
-    parent: u32,
-    /// Children: a range of `Tree::child_list`.
-    children: (u32, u32),
-    /// Where it starts in the source (bytes).
-    offset: u32,
-    /// A hash of the whole subtree.
-    hash: u64,
-    /// A hash of the subtree without the node's own name (to recognise renamed elements).
-    content_hash: u64,
+}
+
+impl Node {
+    fn content(&self) -> Content {
+        match (self.kind, self.span) {
+            (NodeKind::Element, _) => Content::None,
+            (_, (k, OWNED)) => Content::Owned(k),
+            (_, (start, end)) => Content::Span { start, end },
+        }
+    }
+
+    fn span_of(content: Content) -> (u32, u32) {
+        match content {
+            Content::None => (0, 0),
+            Content::Span { start, end } => (start, end),
+            Content::Owned(k) => (k, OWNED),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -88,7 +111,7 @@ struct Attribute {
 }
 
 /// A document ready to compare: every node in document order (the root element is node 0),
-/// about 64 bytes each, with text left where it is in the source.
+/// 48 bytes each, with text left where it is in the source.
 #[derive(Debug, Clone)]
 pub struct Tree<'t> {
     source: &'t str,
@@ -189,7 +212,11 @@ impl<'t> Tree<'t> {
                 source,
                 nodes: Vec::new(),
                 child_list: Vec::new(),
-                attributes: Vec::new(),
+                // Every attribute has an `=`: room for all of them at once, rather than a
+                // trail of outgrown copies (which stay in the process's memory).
+                attributes: Vec::with_capacity(
+                    memchr::memchr_iter(b'=', source.as_bytes()).count(),
+                ),
                 values: String::new(),
                 symbols: Vec::new(),
                 owned: Vec::new(),
@@ -207,6 +234,8 @@ impl<'t> Tree<'t> {
         if builder.dead > 0 {
             tree.drop_dead();
         }
+        // The node list grew by doubling; up to half of it would be spare for good.
+        tree.nodes.shrink_to_fit();
         tree.link_children();
         tree.hash_all();
         Ok(tree)
@@ -255,7 +284,10 @@ impl<'t> Tree<'t> {
     /// The element's attributes as (namespace, local name, value), sorted by namespace and
     /// name.
     pub fn attributes(&self, i: usize) -> impl Iterator<Item = (&str, &str, &str)> + '_ {
-        let (from, to) = self.nodes[i].attributes;
+        let (from, to) = match self.nodes[i].kind {
+            NodeKind::Element => self.nodes[i].span,
+            _ => (0, 0),
+        };
         self.attributes[from as usize..to as usize].iter().map(|a| {
             (
                 &*self.symbols[a.ns as usize],
@@ -285,7 +317,7 @@ impl<'t> Tree<'t> {
     /// or the data of a processing instruction; empty for an element.
     pub fn text(&self, i: usize) -> Cow<'_, str> {
         let node = &self.nodes[i];
-        let raw: Cow<'_, str> = match node.content {
+        let raw: Cow<'_, str> = match node.content() {
             Content::None => return Cow::Borrowed(""),
             Content::Owned(k) => Cow::Borrowed(self.owned[k as usize].as_str()),
             Content::Span { start, end } => {
@@ -315,7 +347,11 @@ impl<'t> Tree<'t> {
 
     /// The children of node `i`, in document order.
     pub fn children(&self, i: usize) -> impl ExactSizeIterator<Item = usize> + '_ {
-        let (from, to) = self.nodes[i].children;
+        let from = self.nodes[i].first_child;
+        let to = self
+            .nodes
+            .get(i + 1)
+            .map_or(self.child_list.len() as u32, |next| next.first_child);
         self.child_list[from as usize..to as usize]
             .iter()
             .map(|c| *c as usize)
@@ -367,14 +403,14 @@ impl<'t> Tree<'t> {
             counts[i] += counts[i - 1];
         }
         for (i, node) in self.nodes.iter_mut().enumerate() {
-            node.children = (counts[i], counts[i]);
+            node.first_child = counts[i];
         }
+        // `counts` now says where each node's next child goes.
         self.child_list = vec![0; self.nodes.len().saturating_sub(1)];
         for i in 1..self.nodes.len() {
             let parent = self.nodes[i].parent as usize;
-            let slot = &mut self.nodes[parent].children.1;
-            self.child_list[*slot as usize] = i as u32;
-            *slot += 1;
+            self.child_list[counts[parent] as usize] = i as u32;
+            counts[parent] += 1;
         }
     }
 
@@ -458,10 +494,9 @@ impl<'t> Builder<'t> {
             dead: false,
             name: 0,
             ns: 0,
-            attributes: (0, 0),
-            content,
+            span: Node::span_of(content),
             parent,
-            children: (0, 0),
+            first_child: 0,
             offset: offset as u32,
             hash: 0,
             content_hash,
@@ -579,7 +614,7 @@ impl scan::Handler for Builder<'_> {
         let node = &mut self.tree.nodes[index as usize];
         node.name = name;
         node.ns = ns;
-        node.attributes = (first, last);
+        node.span = (first, last);
         self.open.push(OpenElement {
             node: index,
             preserve,

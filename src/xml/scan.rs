@@ -118,7 +118,7 @@ pub trait Handler {
 /// assert_eq!(err.offset, 6);
 /// ```
 pub fn scan(text: &str, limits: ReadLimits, handler: &mut impl Handler) -> Result<(), ScanError> {
-    if text.len() > limits.max_bytes || text.len() > u32::MAX as usize {
+    if text.len() > limits.max_bytes || text.len() >= u32::MAX as usize {
         return Err(error(0, "the document is larger than the size limit"));
     }
     let entities = Entities::default();
