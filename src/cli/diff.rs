@@ -126,24 +126,18 @@ pub(super) fn run_diff(
     record: Option<(String, String)>,
 ) -> ExitCode {
     let (format, stat, text_only) = (settings.format, settings.stat, settings.text_only);
-    // The text, and whether the file is UTF-8 (so that --record may write it back as it is).
-    let read = |path: &std::path::Path| -> Result<(String, bool), ExitCode> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            eprintln!("{}: error: cannot read: {e}", path.display());
-            ExitCode::from(2)
-        })?;
-        let utf16 = matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF]));
-        let text = crate::xml::decode(path, bytes).map_err(|d| {
+    // The text, and its encoding (--record writes back UTF-8 only).
+    let read = |path: &std::path::Path| {
+        crate::xml::read_file(path).map_err(|d| {
             print_diagnostic(&d.with_rule(crate::rules::WELL_FORMED));
             ExitCode::from(2)
-        })?;
-        Ok((text, !utf16))
+        })
     };
-    let ((old_text, _), (new_text, new_is_utf8)) = match (read(old), read(new)) {
+    let ((old_text, _), (new_text, new_encoding)) = match (read(old), read(new)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    if record.is_some() && !new_is_utf8 {
+    if record.is_some() && new_encoding != crate::xml::Encoding::Utf8 {
         eprintln!(
             "{}: error: --record writes UTF-8 files only; convert the file first",
             new.display()

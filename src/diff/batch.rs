@@ -134,15 +134,7 @@ pub fn compare_trees(
 
 /// Compares one pair of files.
 pub fn compare_files(old: &Path, new: &Path, options: Options) -> Outcome {
-    let read = |path: &Path| -> Result<String, Diagnostic> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            Diagnostic::error(
-                crate::diagnostic::Location::file_start(path),
-                format!("cannot read: {e}"),
-            )
-        })?;
-        crate::xml::decode(path, bytes)
-    };
+    let read = |path: &Path| crate::xml::read_file(path).map(|(text, _)| text);
     let texts = read(old).and_then(|o| Ok((o, read(new)?)));
     let (old_text, new_text) = match texts {
         Ok(t) => t,

@@ -15,7 +15,7 @@ pub mod scan;
 mod tree;
 mod write;
 
-pub use read::{decode, parse, ReadLimits};
+pub use read::{decode, parse, read_file, Encoding, ReadLimits};
 pub use tree::{Element, Node};
 pub use write::to_xml_string;
 

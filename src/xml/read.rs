@@ -80,6 +80,37 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
+/// The character encoding a document was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8, with or without a byte-order mark.
+    Utf8,
+    /// UTF-16 with a byte-order mark, either byte order.
+    Utf16,
+}
+
+/// Reads an XML file and decodes it (see [`decode`]): its text, and the encoding it was in
+/// (for callers that write it back). A file that cannot be read is an error at its start.
+///
+/// ```
+/// use teikit::xml::{read_file, Encoding};
+/// let err = read_file(std::path::Path::new("no/such/file.xml")).unwrap_err();
+/// assert!(err.message.starts_with("cannot read"));
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let path = dir.path().join("a.xml");
+/// # std::fs::write(&path, "<a/>").unwrap();
+/// assert_eq!(read_file(&path).unwrap(), ("<a/>".to_string(), Encoding::Utf8));
+/// ```
+pub fn read_file(path: &Path) -> Result<(String, Encoding), Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(Location::file_start(path), format!("cannot read: {e}")))?;
+    let encoding = match bytes.get(..2) {
+        Some([0xFF, 0xFE] | [0xFE, 0xFF]) => Encoding::Utf16,
+        _ => Encoding::Utf8,
+    };
+    Ok((decode(path, bytes)?, encoding))
+}
+
 /// Parses `text` (read from `path`) within `limits`; problems come as one located error.
 ///
 /// ```
