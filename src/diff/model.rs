@@ -319,7 +319,10 @@ impl<'t> Tree<'t> {
         let node = &self.nodes[i];
         let raw: Cow<'_, str> = match node.content() {
             Content::None => return Cow::Borrowed(""),
-            Content::Owned(k) => Cow::Borrowed(self.owned[k as usize].as_str()),
+            Content::Owned(k) => match node.kind {
+                NodeKind::Text => Cow::Borrowed(self.owned[k as usize].as_str()),
+                _ => scan::normalise_line_ends(&self.owned[k as usize]),
+            },
             Content::Span { start, end } => {
                 let span = &self.source[start as usize..end as usize];
                 match node.kind {
@@ -562,12 +565,10 @@ impl<'t> Builder<'t> {
     where
         't: 'a,
     {
-        match *chars {
-            Chars::Source { start, end } => {
-                scan::normalise_line_ends(&self.tree.source[start..end])
-            }
-            Chars::Expanded(text) => Cow::Borrowed(text),
-        }
+        scan::normalise_line_ends(match *chars {
+            Chars::Source { start, end } => &self.tree.source[start..end],
+            Chars::Expanded(text) => text,
+        })
     }
 }
 

@@ -86,8 +86,9 @@ pub trait Handler {
     fn end_element(&mut self);
     /// Character data starting at `offset`.
     fn text(&mut self, chars: Chars<'_>, offset: usize);
-    /// A comment's body. A [`Chars::Source`] span here is literal: read it with
-    /// [`normalise_line_ends`], not [`decode`].
+    /// A comment's body. It holds no references: a [`Chars::Source`] span is read with
+    /// [`normalise_line_ends`], not [`decode`], and [`Chars::Expanded`] text has its line
+    /// ends as written too.
     fn comment(&mut self, body: Chars<'_>, offset: usize);
     /// A processing instruction: its target and its data (from the first character that is not
     /// whitespace), literal like a comment's body.
@@ -1064,12 +1065,9 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
             return self.fail(dashes, "`--` inside a comment");
         }
         if report {
-            let chars = self.chars(source, body, dashes);
+            let body = self.literal(source, body, dashes);
             let offset = self.at(at);
-            match chars {
-                Ok(chars) => self.handler.comment(chars, offset),
-                Err(text) => self.handler.comment(Chars::Expanded(&text), offset),
-            }
+            self.handler.comment(body, offset);
         }
         Ok(dashes + 3)
     }
@@ -1098,29 +1096,23 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
             data += 1;
         }
         if report {
-            let chars = self.chars(source, data, close);
+            let data = self.literal(source, data, close);
             let offset = self.at(at);
-            match chars {
-                Ok(chars) => self.handler.processing_instruction(target, chars, offset),
-                Err(text) => {
-                    self.handler
-                        .processing_instruction(target, Chars::Expanded(&text), offset)
-                }
-            }
+            self.handler.processing_instruction(target, data, offset);
         }
         Ok(close + 2)
     }
 
-    /// A span of `source` as reported: the span itself in the document, or its text (line ends
-    /// normalised) in replacement text.
-    fn chars(&self, source: &'s str, from: usize, to: usize) -> Result<Chars<'s>, String> {
+    /// A comment's body or a processing instruction's data, which hold no references: a span
+    /// of the document, or the text itself in replacement text.
+    fn literal(&self, source: &'s str, from: usize, to: usize) -> Chars<'s> {
         if self.in_document(source) {
-            Ok(Chars::Source {
+            Chars::Source {
                 start: from,
                 end: to,
-            })
+            }
         } else {
-            Err(normalise_line_ends(&source[from..to]).into_owned())
+            Chars::Expanded(&source[from..to])
         }
     }
 
