@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(convert_text validate_bundled validate_small_schema compile_schema diff)
+[ ${#targets[@]} -gt 0 ] || targets=(convert_text validate_bundled validate_small_schema compile_schema diff scan)
 
 seed() {  # seed TARGET FILE...
   local dir="fuzz/corpus/$1"; shift
@@ -21,6 +21,7 @@ seed convert_text sources/*/*.txt
 seed validate_bundled tei/*/*.xml tests/fixtures/subset/*.xml
 seed validate_small_schema tests/fixtures/fuzz/small-*.xml
 seed compile_schema schema/teikit-documentary.rng tests/fixtures/fuzz/*.rnc
+seed scan tei/*/*.xml tests/fixtures/subset/*.xml
 mkdir -p fuzz/corpus/diff
 for f in tei/*/*.xml; do
   { cat "$f"; printf '\0'; sed 's/the /a /' "$f"; } > "fuzz/corpus/diff/seed-$(basename "$f")"
