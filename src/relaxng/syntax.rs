@@ -11,6 +11,7 @@
 
 use super::SchemaError;
 use crate::diagnostic::{LineIndex, Location};
+use crate::xml::names::{is_name_char, is_name_start};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -735,22 +736,6 @@ fn is_combining(c: char) -> bool {
     static MARK: std::sync::LazyLock<regex::Regex> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"^\p{M}$").expect("mark pattern"));
     !c.is_ascii() && MARK.is_match(c.encode_utf8(&mut [0; 4]))
-}
-
-/// XML 1.0 (5th edition) NameStartChar.
-pub fn is_name_start(c: char) -> bool {
-    matches!(c,
-        ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
-        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
-        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
-        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
-        | '\u{10000}'..='\u{EFFFF}')
-}
-
-/// XML 1.0 (5th edition) NameChar.
-pub fn is_name_char(c: char) -> bool {
-    is_name_start(c)
-        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 /// Resolves `href` against the file (or `xml:base`) `base`.

@@ -20,6 +20,7 @@
 //! [`ReadLimits`] are checked on the way (depth, attributes, size, entity expansion), so no
 //! document makes the scan slower than linear.
 
+use super::names::{is_name_char, is_name_start};
 use super::ReadLimits;
 use std::borrow::Cow;
 
@@ -292,20 +293,6 @@ fn spaces(bytes: &[u8], i: usize) -> Result<usize, ScanError> {
 /// The end of the qualified name at `at`, or `None` when none is there.
 fn qname_end(text: &str, at: usize) -> Option<usize> {
     name_end(text, at).filter(|end| split_qname(&text[at..*end]).is_some())
-}
-
-fn is_name_start(c: char) -> bool {
-    matches!(c,
-        ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
-        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
-        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
-        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
-        | '\u{10000}'..='\u{EFFFF}')
-}
-
-fn is_name_char(c: char) -> bool {
-    is_name_start(c)
-        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 /// The end of the XML name starting at `at`, or `None` when none starts there.

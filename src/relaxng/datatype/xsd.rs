@@ -1,7 +1,8 @@
 //! Lexical spaces and values of the XML Schema Part 2 built-in datatypes.
 
 use super::Value;
-use crate::relaxng::syntax::{is_name_char, is_name_start, is_ncname};
+use crate::relaxng::syntax::is_ncname;
+use crate::xml::names::{is_name_char, is_name_start};
 
 /// The XSD types teikit knows, with the primitive each derives from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,0 +1,28 @@
+//! The characters of XML names (XML 1.0, fifth edition, §2.3), shared by the scanner, the
+//! RELAX NG reader and the XSD name datatypes.
+
+/// Whether `c` may start an XML name (`NameStartChar`).
+///
+/// ```
+/// use teikit::xml::names::is_name_start;
+/// assert!(is_name_start('é') && is_name_start(':') && !is_name_start('-'));
+/// ```
+pub fn is_name_start(c: char) -> bool {
+    matches!(c,
+        ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// Whether `c` may continue an XML name (`NameChar`).
+///
+/// ```
+/// use teikit::xml::names::is_name_char;
+/// assert!(is_name_char('-') && is_name_char('·') && !is_name_char(' '));
+/// ```
+pub fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
