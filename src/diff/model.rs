@@ -707,7 +707,55 @@ impl scan::Handler for Builder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::collapse;
+    use super::{collapse, NodeKind, Normalisation, Tree};
+    use crate::xml::ReadLimits;
+
+    fn tree(text: &str) -> Tree<'_> {
+        Tree::parse(text, Normalisation::default(), ReadLimits::default()).unwrap()
+    }
+
+    #[test]
+    fn entities_references_and_cdata_compare_like_the_text_they_stand_for() {
+        let expanded = tree("<p>Paris, <hi rend='i'>May</hi> 1973 &amp; after</p>");
+        let with_entity = tree(
+            "<!DOCTYPE p [<!ENTITY when '<hi rend=\"i\">May</hi> 1973'>]>\n<p>Paris, &when; &#38; after</p>",
+        );
+        let with_cdata = tree("<p>Paris,\n  <hi rend='i'>May</hi><![CDATA[ 1973 & after]]></p>");
+        assert_eq!(expanded.hash(0), with_entity.hash(0));
+        assert_eq!(expanded.hash(0), with_cdata.hash(0));
+        // Text from an entity is kept as a copy; from the source, read again from it.
+        let last = with_entity.len() - 1;
+        assert_eq!(with_entity.kind(last), NodeKind::Text);
+        assert_eq!(with_entity.text(last), " 1973 & after");
+        assert_eq!(with_cdata.text(with_cdata.len() - 1), " 1973 & after");
+        let other = tree("<!DOCTYPE p [<!ENTITY when '<hi rend=\"i\">June</hi> 1973'>]><p>Paris, &when; &#38; after</p>");
+        assert_ne!(expanded.hash(0), other.hash(0));
+    }
+
+    #[test]
+    fn whitespace_between_elements_goes_unless_the_parent_holds_text_or_preserves_it() {
+        let t = tree("<div>\n  <p>a</p>\n  <p>b <hi>c</hi> <hi>d</hi></p>\n  <lg xml:space='preserve'> <l/> </lg>\n</div>");
+        let names: Vec<&str> = (0..t.len()).map(|i| t.name(i)).collect();
+        assert_eq!(
+            names,
+            [
+                "div", "p", "#text", "p", "#text", "hi", "#text", "#text", "hi", "#text", "lg",
+                "#text", "l", "#text"
+            ]
+        );
+        assert_eq!(
+            t.text(7),
+            " ",
+            "the space between two elements in text is text"
+        );
+        assert_eq!(
+            t.text(11),
+            " ",
+            "and under xml:space=\"preserve\" any space is"
+        );
+        let children: Vec<usize> = t.children(0).collect();
+        assert_eq!(children, [1, 3, 10]);
+    }
 
     #[test]
     fn collapse_joins_whitespace_runs_and_keeps_everything_else() {
