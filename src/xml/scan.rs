@@ -181,7 +181,7 @@ pub fn decode(span: &str) -> Cow<'_, str> {
                 let body = at + 9;
                 let end =
                     memchr::memmem::find(&bytes[body..], b"]]>").map_or(bytes.len(), |e| body + e);
-                push_normalising_line_ends(&mut out, &span[body..end]);
+                out.push_str(&normalise_line_ends(&span[body..end]));
                 i = (end + 3).min(span.len());
             }
             b'<' => {
@@ -200,14 +200,6 @@ pub fn decode(span: &str) -> Cow<'_, str> {
     }
     out.push_str(&span[i..]);
     Cow::Owned(out)
-}
-
-fn push_normalising_line_ends(out: &mut String, s: &str) {
-    if !s.contains('\r') {
-        out.push_str(s);
-        return;
-    }
-    out.push_str(&s.replace("\r\n", "\n").replace('\r', "\n"));
 }
 
 fn error(offset: usize, message: impl Into<String>) -> ScanError {
@@ -647,11 +639,11 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
                         .map(|e| i + e)
                         .ok_or_else(|| error(self.at(i), "a reference without `;`"))?;
                     let name = &source[i + 1..end];
-                    if predefined_or_character(name).is_some() {
+                    if let Some(c) = predefined_or_character(name) {
+                        // In the document the reference stays in the span, decoded when read;
+                        // replacement text is reported decoded, a piece at a time.
                         if !in_document {
-                            // Replacement text is reported decoded, a piece at a time.
                             self.flush_text(source, text_from, i);
-                            let c = predefined_or_character(name).unwrap_or('&');
                             let mut buffer = [0u8; 4];
                             let offset = self.at(i);
                             self.handler
@@ -788,17 +780,15 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
 
     fn start_tag(&mut self, source: &'s str, at: usize) -> Result<usize, ScanError> {
         let bytes = source.as_bytes();
-        let name_end = name_end(source, at + 1)
+        let qname_end = name_end(source, at + 1)
             .ok_or_else(|| error(self.at(at), "expected an element name"))?;
-        let qname = &source[at + 1..name_end];
+        let qname = &source[at + 1..qname_end];
         let mut attributes = std::mem::take(&mut self.attributes);
         attributes.clear();
-        let mut i = name_end;
+        let mut i = qname_end;
         let empty = loop {
             let space_from = i;
-            while bytes.get(i).is_some_and(|b| is_space(*b)) {
-                i += 1;
-            }
+            i = skip_spaces(bytes, i);
             match bytes.get(i) {
                 Some(b'>') => {
                     i += 1;
@@ -809,21 +799,15 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
                     break true;
                 }
                 Some(_) if i > space_from => {
-                    let end = crate::xml::scan::name_end(source, i)
+                    let end = name_end(source, i)
                         .ok_or_else(|| error(self.at(i), "expected an attribute name"))?;
                     let attribute_at = i;
                     let attribute_qname = &source[i..end];
-                    i = end;
-                    while bytes.get(i).is_some_and(|b| is_space(*b)) {
-                        i += 1;
-                    }
+                    i = skip_spaces(bytes, end);
                     if bytes.get(i) != Some(&b'=') {
                         return self.fail(i, "expected `=` after the attribute name");
                     }
-                    i += 1;
-                    while bytes.get(i).is_some_and(|b| is_space(*b)) {
-                        i += 1;
-                    }
+                    i = skip_spaces(bytes, i + 1);
                     let quote = match bytes.get(i) {
                         Some(&q @ (b'"' | b'\'')) => q,
                         _ => return self.fail(i, "expected a quoted attribute value"),
@@ -1023,10 +1007,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
             return self.fail(at, "a malformed element name");
         }
         let qname = written.strip_prefix(':').unwrap_or(written);
-        let mut i = end;
-        while bytes.get(i).is_some_and(|b| is_space(*b)) {
-            i += 1;
-        }
+        let i = skip_spaces(bytes, end);
         if bytes.get(i) != Some(&b'>') {
             return self.fail(i, "expected `>` to close the end tag");
         }
@@ -1188,27 +1169,15 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
     }
 
     /// After the root element: only comments, processing instructions and whitespace.
-    fn epilog(&mut self, mut i: usize) -> Result<(), ScanError> {
-        let text = self.text;
-        let bytes = text.as_bytes();
-        loop {
-            while bytes.get(i).is_some_and(|b| is_space(*b)) {
-                i += 1;
-            }
-            let rest = &bytes[i..];
-            if rest.is_empty() {
-                return Ok(());
-            } else if rest.starts_with(b"<!--") {
-                i = self.comment(text, i, false)?;
-            } else if rest.starts_with(b"<?") {
-                i = self.processing_instruction(text, i, false)?;
-            } else {
-                return self.fail(
-                    i,
-                    "only comments and processing instructions may follow the root element",
-                );
-            }
+    fn epilog(&mut self, i: usize) -> Result<(), ScanError> {
+        let end = self.misc(i)?;
+        if end < self.text.len() {
+            return self.fail(
+                end,
+                "only comments and processing instructions may follow the root element",
+            );
         }
+        Ok(())
     }
 }
 
