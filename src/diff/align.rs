@@ -49,8 +49,7 @@ fn text_of(tree: &Tree, node: usize) -> String {
         if tree.kind(i) == NodeKind::Text {
             out.push_str(&tree.text(i));
         }
-        let children: Vec<usize> = tree.children(i).collect();
-        stack.extend(children.into_iter().rev());
+        stack.extend(tree.children(i).rev());
     }
     out
 }

@@ -176,11 +176,21 @@ fn collapse(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The text a comment compares by: whitespace collapsed and trimmed.
-fn comment_text(body: &str) -> String {
-    collapse(&scan::normalise_line_ends(body))
-        .trim()
-        .to_string()
+/// The text a leaf compares by, from its raw text (references decoded, line ends normalised):
+/// text with whitespace collapsed (kept under `xml:space="preserve"`), a comment collapsed and
+/// trimmed, a processing instruction's data trimmed. The builder hashes it, [`Tree::text`]
+/// shows it: one function, so the two cannot drift apart.
+fn compared_text(kind: NodeKind, preserve: bool, raw: Cow<'_, str>) -> Cow<'_, str> {
+    match kind {
+        NodeKind::Text if preserve => raw,
+        NodeKind::Text => match raw {
+            Cow::Borrowed(s) => collapse(s),
+            Cow::Owned(s) => Cow::Owned(collapse(&s).into_owned()),
+        },
+        NodeKind::Comment => Cow::Owned(collapse(&raw).trim().to_string()),
+        NodeKind::Pi => Cow::Owned(raw.trim().to_string()),
+        NodeKind::Element => Cow::Borrowed(""),
+    }
 }
 
 fn leaf_hash(kind: NodeKind, text: &str) -> u64 {
@@ -331,15 +341,7 @@ impl<'t> Tree<'t> {
                 }
             }
         };
-        match node.kind {
-            NodeKind::Text if node.preserve => raw,
-            NodeKind::Text => match raw {
-                Cow::Borrowed(s) => collapse(s),
-                Cow::Owned(s) => Cow::Owned(collapse(&s).into_owned()),
-            },
-            NodeKind::Comment => Cow::Owned(comment_text(&raw)),
-            _ => Cow::Owned(raw.trim().to_string()),
-        }
+        compared_text(node.kind, node.preserve, raw)
     }
 
     /// The parent of node `i`.
@@ -349,7 +351,10 @@ impl<'t> Tree<'t> {
     }
 
     /// The children of node `i`, in document order.
-    pub fn children(&self, i: usize) -> impl ExactSizeIterator<Item = usize> + '_ {
+    pub fn children(
+        &self,
+        i: usize,
+    ) -> impl ExactSizeIterator<Item = usize> + DoubleEndedIterator + '_ {
         let from = self.nodes[i].first_child;
         let to = self
             .nodes
@@ -521,7 +526,7 @@ impl<'t> Builder<'t> {
             Some(owned) => Cow::Borrowed(owned.as_str()),
             None => scan::decode(&source[run.start..run.end]),
         };
-        let value = if preserve { raw } else { collapse(&raw) };
+        let value = compared_text(NodeKind::Text, preserve, raw);
         if value.is_empty() {
             return;
         }
@@ -679,7 +684,7 @@ impl scan::Handler for Builder<'_> {
         if self.normalisation.ignore_comments {
             return;
         }
-        let text = comment_text(&self.chars_text(&body));
+        let text = compared_text(NodeKind::Comment, false, self.chars_text(&body));
         let content = self.content_of(body);
         self.push(
             NodeKind::Comment,
@@ -697,7 +702,7 @@ impl scan::Handler for Builder<'_> {
         let mut h = FxHasher::default();
         NodeKind::Pi.hash(&mut h);
         target.hash(&mut h);
-        self.chars_text(&data).trim().hash(&mut h);
+        compared_text(NodeKind::Pi, false, self.chars_text(&data)).hash(&mut h);
         let content = self.content_of(data);
         let target = self.intern(target);
         let index = self.push(NodeKind::Pi, offset, content, h.finish());
