@@ -1,6 +1,7 @@
 //! The plain-text source as received: decoded, with offsets that map back to lines and columns.
 
 use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::xml::chars::is_xml_char;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -10,11 +11,6 @@ pub struct SourceText {
     path: PathBuf,
     text: String,
     index: LineIndex,
-}
-
-/// Whether XML 1.0 allows `c` in a document (§2.2; surrogates cannot occur in a `str`).
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
 fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {

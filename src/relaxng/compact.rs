@@ -167,7 +167,7 @@ impl Lexer {
             } else {
                 c.is_alphanumeric()
                     || matches!(c, '_' | '-' | '.' | '\u{B7}')
-                    || crate::xml::names::is_name_char(c) && c != ':'
+                    || crate::xml::chars::is_name_char(c) && c != ':'
             };
             if !ok {
                 break;

@@ -11,7 +11,7 @@
 
 use super::SchemaError;
 use crate::diagnostic::{LineIndex, Location};
-use crate::xml::names::{is_name_char, is_name_start};
+use crate::xml::chars::{is_name_char, is_name_start};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

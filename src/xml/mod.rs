@@ -3,14 +3,15 @@
 //! Reading goes through `roxmltree` (fast, borrowed, read-only) behind the limits of [`parse`]
 //! ([`read_file`] and [`decode`] turn a file's bytes into text first). Readers that keep a tree
 //! of their own (the differ) use [`scan`] instead: one flat pass that checks well-formedness as
-//! roxmltree does and copies nothing. [`names`] says which characters XML names are made of.
+//! roxmltree does and copies nothing. [`chars`] says which characters XML allows, and which
+//! make its names.
 //!
 //! Writing goes through a small owned tree ([`Element`], [`Node`]), which the converter builds
 //! completely before serialising it once with `quick-xml`. The tree knows nothing about TEI.
 //! The serialiser indents element-only content and leaves mixed content exactly as built, so
 //! indentation never changes the text of a document.
 
-pub mod names;
+pub mod chars;
 mod read;
 pub mod scan;
 mod tree;

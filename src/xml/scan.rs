@@ -20,7 +20,7 @@
 //! [`ReadLimits`] are checked on the way (depth, attributes, size, entity expansion), so no
 //! document makes the scan slower than linear.
 
-use super::names::{is_name_char, is_name_start};
+use super::chars::{is_name_char, is_name_start, is_xml_char};
 use super::ReadLimits;
 use std::borrow::Cow;
 
@@ -209,8 +209,8 @@ fn error(offset: usize, message: impl Into<String>) -> ScanError {
     }
 }
 
-/// Refuses characters XML does not allow (XML 1.0 §2.2): C0 controls other than tab, line
-/// feed and carriage return, and U+FFFE and U+FFFF. Surrogates cannot occur in a `str`.
+/// Refuses characters XML does not allow ([`is_xml_char`]), looking at bytes rather than
+/// decoding characters: this runs over every byte of the document.
 fn check_characters(text: &str, base: usize) -> Result<(), ScanError> {
     let bytes = text.as_bytes();
     if let Some(p) = bytes
@@ -252,11 +252,7 @@ fn predefined_or_character(name: &str) -> Option<char> {
                 }
                 _ => return None,
             };
-            if (code < 0x20 && !matches!(code, 0x9 | 0xA | 0xD)) || code == 0xFFFE || code == 0xFFFF
-            {
-                return None;
-            }
-            char::from_u32(code).unwrap_or('\u{FFFD}')
+            Some(char::from_u32(code).unwrap_or('\u{FFFD}')).filter(|c| is_xml_char(*c))?
         }
     })
 }

@@ -2,7 +2,7 @@
 
 use super::Value;
 use crate::relaxng::syntax::is_ncname;
-use crate::xml::names::{is_name_char, is_name_start};
+use crate::xml::chars::{is_name_char, is_name_start};
 
 /// The XSD types teikit knows, with the primitive each derives from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,10 +1,22 @@
-//! The characters of XML names (XML 1.0, fifth edition, §2.3), shared by the scanner, the
-//! RELAX NG reader and the XSD name datatypes.
+//! Which characters XML allows (XML 1.0, fifth edition, §2.2) and which make its names (§2.3),
+//! shared by the converter, the scanner, the RELAX NG reader and the XSD name datatypes.
+
+/// Whether XML allows `c` in a document: not a C0 control other than tab, line feed and
+/// carriage return, nor U+FFFE or U+FFFF (surrogates cannot occur in a `char`).
+///
+/// ```
+/// use teikit::xml::chars::is_xml_char;
+/// assert!(is_xml_char('\t') && is_xml_char('é') && is_xml_char('\u{FFFD}'));
+/// assert!(!is_xml_char('\0') && !is_xml_char('\u{FFFE}'));
+/// ```
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
 
 /// Whether `c` may start an XML name (`NameStartChar`).
 ///
 /// ```
-/// use teikit::xml::names::is_name_start;
+/// use teikit::xml::chars::is_name_start;
 /// assert!(is_name_start('é') && is_name_start(':') && !is_name_start('-'));
 /// ```
 pub fn is_name_start(c: char) -> bool {
@@ -19,7 +31,7 @@ pub fn is_name_start(c: char) -> bool {
 /// Whether `c` may continue an XML name (`NameChar`).
 ///
 /// ```
-/// use teikit::xml::names::is_name_char;
+/// use teikit::xml::chars::is_name_char;
 /// assert!(is_name_char('-') && is_name_char('·') && !is_name_char(' '));
 /// ```
 pub fn is_name_char(c: char) -> bool {
