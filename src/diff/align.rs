@@ -283,12 +283,14 @@ impl<'a, 't> Differ<'a, 't> {
         }
         // Renamed: same content, other name.
         let mut renamed_new = vec![false; new_left.len()];
+        let new_content: Vec<Option<u64>> = new_left
+            .iter()
+            .map(|&n| nt.is_element(n).then(|| nt.content_hash(n)))
+            .collect();
         for &o in &old_left {
-            let rename = new_left.iter().enumerate().position(|(k, n)| {
-                !renamed_new[k]
-                    && nt.is_element(*n)
-                    && ot.is_element(o)
-                    && nt.content_hash(*n) == ot.content_hash(o)
+            let old_content = ot.is_element(o).then(|| ot.content_hash(o));
+            let rename = (0..new_left.len()).position(|k| {
+                !renamed_new[k] && old_content.is_some() && new_content[k] == old_content
             });
             match rename {
                 Some(k) => {

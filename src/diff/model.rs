@@ -6,8 +6,8 @@
 //! whitespace-only text between elements is dropped where the parent holds no other text.
 //!
 //! The tree is built straight from [`scan`], without a parser's tree in between, and keeps
-//! what comparing needs: per node 48 bytes (kind, interned names, parent, first child,
-//! offset, two hashes), and attribute values. Text stays in the source: a text node holds its
+//! what comparing needs: per node 32 bytes (kind and interned name packed in one word, parent,
+//! first child, offset, span, subtree hash), and attribute values. Text stays in the source: a text node holds its
 //! span, hashed once when read, and is decoded and normalised again only when a change has to
 //! show it. For the 2.2 MB FRUS history that is about 2 MB a side, where the roxmltree
 //! document and a tree of owned strings took 11 MB.
@@ -57,18 +57,17 @@ const NONE: u32 = u32::MAX;
 /// refuses documents of 4 GiB and more).
 const OWNED: u32 = u32::MAX;
 
-/// A node of the compared tree, in 48 bytes. Its text is not kept: [`Tree::text`] reads it
-/// from the source.
+/// A node of the compared tree, in 32 bytes (a large document has hundreds of thousands, and
+/// the node list is most of what a comparison keeps besides the two texts). Its text is not
+/// kept: [`Tree::text`] reads it from the source.
 #[derive(Debug, Clone)]
 struct Node {
-    /// A hash of the whole subtree.
+    /// A hash of the whole subtree. While the tree is built, a leaf's holds the hash of its
+    /// text alone, which [`Tree::hash_all`] then combines with the node's kind.
     hash: u64,
-    /// A hash of the subtree without the node's own name (to recognise renamed elements).
-    content_hash: u64,
-    /// Local name of an element, target of a processing instruction (a symbol).
-    name: u32,
-    /// Namespace of an element (a symbol).
-    ns: u32,
+    /// Kind, flags and name in one word: see [`Node::kind`], [`Node::preserve`],
+    /// [`Node::dead`] and [`Node::name`].
+    packed: u32,
     parent: u32,
     /// Where its children start in `Tree::child_list`; they end where the next node's start.
     first_child: u32,
@@ -77,16 +76,72 @@ struct Node {
     /// An element's attributes: a range of `Tree::attributes`, sorted by namespace and name.
     /// Any other node's text: see [`Node::content`].
     span: (u32, u32),
-    kind: NodeKind,
-    /// Text under `xml:space="preserve"` keeps its whitespace.
-    preserve: bool,
-    /// Dropped: whitespace that only separated elements (removed before the tree is used).
-    dead: bool,
 }
 
+const _: () = assert!(std::mem::size_of::<Node>() == 32);
+
+/// Names (see [`Node::name`]) take the low 28 bits of [`Node::packed`]; the scanner refuses
+/// documents of 4 GiB and more, so a document with more distinct names than that is refused
+/// by the builder (see `Builder::too_many_names`).
+const NAME_BITS: u32 = 28;
+const NAME_MASK: u32 = (1 << NAME_BITS) - 1;
+const KIND_SHIFT: u32 = NAME_BITS;
+const PRESERVE_BIT: u32 = 1 << 30;
+const DEAD_BIT: u32 = 1 << 31;
+
 impl Node {
+    fn new(kind: NodeKind, preserve: bool, offset: usize, content: Content, hash: u64) -> Node {
+        let kind_bits = match kind {
+            NodeKind::Element => 0,
+            NodeKind::Text => 1,
+            NodeKind::Comment => 2,
+            NodeKind::Pi => 3,
+        };
+        Node {
+            hash,
+            packed: (kind_bits << KIND_SHIFT) | if preserve { PRESERVE_BIT } else { 0 },
+            parent: NONE,
+            first_child: 0,
+            offset: offset as u32,
+            span: Node::span_of(content),
+        }
+    }
+
+    fn kind(&self) -> NodeKind {
+        match (self.packed >> KIND_SHIFT) & 3 {
+            0 => NodeKind::Element,
+            1 => NodeKind::Text,
+            2 => NodeKind::Comment,
+            _ => NodeKind::Pi,
+        }
+    }
+
+    /// Text under `xml:space="preserve"` keeps its whitespace.
+    fn preserve(&self) -> bool {
+        self.packed & PRESERVE_BIT != 0
+    }
+
+    /// Dropped: whitespace that only separated elements (removed before the tree is used).
+    fn dead(&self) -> bool {
+        self.packed & DEAD_BIT != 0
+    }
+
+    fn mark_dead(&mut self) {
+        self.packed |= DEAD_BIT;
+    }
+
+    /// An element's expanded name (an index of `Tree::element_names`), a processing
+    /// instruction's target (a symbol); 0 for other nodes.
+    fn name(&self) -> u32 {
+        self.packed & NAME_MASK
+    }
+
+    fn set_name(&mut self, name: u32) {
+        self.packed = (self.packed & !NAME_MASK) | (name & NAME_MASK);
+    }
+
     fn content(&self) -> Content {
-        match (self.kind, self.span) {
+        match (self.kind(), self.span) {
             (NodeKind::Element, _) => Content::None,
             (_, (k, OWNED)) => Content::Owned(k),
             (_, (start, end)) => Content::Span { start, end },
@@ -111,7 +166,7 @@ struct Attribute {
 }
 
 /// A document ready to compare: every node in document order (the root element is node 0),
-/// 48 bytes each, with text left where it is in the source.
+/// 32 bytes each, with text left where it is in the source.
 #[derive(Debug, Clone)]
 pub struct Tree<'t> {
     source: &'t str,
@@ -122,6 +177,8 @@ pub struct Tree<'t> {
     values: String,
     /// Names and namespace URIs, each stored once.
     symbols: Vec<Box<str>>,
+    /// The expanded names of elements, as (namespace, local name) symbols, each stored once.
+    element_names: Vec<(u32, u32)>,
     owned: Vec<String>,
 }
 
@@ -229,6 +286,7 @@ impl<'t> Tree<'t> {
                 ),
                 values: String::new(),
                 symbols: Vec::new(),
+                element_names: Vec::new(),
                 owned: Vec::new(),
             },
             normalisation,
@@ -236,10 +294,18 @@ impl<'t> Tree<'t> {
             blanks: Vec::new(),
             run: None,
             symbols: FxHashMap::default(),
+            element_names: FxHashMap::default(),
+            too_many_names: false,
             sorted: Vec::new(),
             dead: 0,
         };
         scan::scan(source, limits, &mut builder)?;
+        if builder.too_many_names {
+            return Err(ScanError {
+                offset: 0,
+                message: format!("the document has more than {NAME_MASK} distinct names"),
+            });
+        }
         let mut tree = builder.tree;
         if builder.dead > 0 {
             tree.drop_dead();
@@ -263,18 +329,21 @@ impl<'t> Tree<'t> {
 
     /// What node `i` is.
     pub fn kind(&self, i: usize) -> NodeKind {
-        self.nodes[i].kind
+        self.nodes[i].kind()
     }
 
     /// Whether node `i` is an element.
     pub fn is_element(&self, i: usize) -> bool {
-        self.nodes[i].kind == NodeKind::Element
+        self.nodes[i].kind() == NodeKind::Element
     }
 
     /// The element's local name, or `#text`, `#comment`, `#pi`.
     pub fn name(&self, i: usize) -> &str {
-        match self.nodes[i].kind {
-            NodeKind::Element => &self.symbols[self.nodes[i].name as usize],
+        match self.nodes[i].kind() {
+            NodeKind::Element => {
+                let (_, local) = self.element_names[self.nodes[i].name() as usize];
+                &self.symbols[local as usize]
+            }
             NodeKind::Text => "#text",
             NodeKind::Comment => "#comment",
             NodeKind::Pi => "#pi",
@@ -284,9 +353,12 @@ impl<'t> Tree<'t> {
     /// The element's namespace URI ("" for none), or a processing instruction's target.
     pub fn namespace_or_target(&self, i: usize) -> &str {
         let node = &self.nodes[i];
-        match node.kind {
-            NodeKind::Element => &self.symbols[node.ns as usize],
-            NodeKind::Pi => &self.symbols[node.name as usize],
+        match node.kind() {
+            NodeKind::Element => {
+                let (namespace, _) = self.element_names[node.name() as usize];
+                &self.symbols[namespace as usize]
+            }
+            NodeKind::Pi => &self.symbols[node.name() as usize],
             _ => "",
         }
     }
@@ -294,7 +366,7 @@ impl<'t> Tree<'t> {
     /// The element's attributes as (namespace, local name, value), sorted by namespace and
     /// name.
     pub fn attributes(&self, i: usize) -> impl Iterator<Item = (&str, &str, &str)> + '_ {
-        let (from, to) = match self.nodes[i].kind {
+        let (from, to) = match self.nodes[i].kind() {
             NodeKind::Element => self.nodes[i].span,
             _ => (0, 0),
         };
@@ -329,19 +401,19 @@ impl<'t> Tree<'t> {
         let node = &self.nodes[i];
         let raw: Cow<'_, str> = match node.content() {
             Content::None => return Cow::Borrowed(""),
-            Content::Owned(k) => match node.kind {
+            Content::Owned(k) => match node.kind() {
                 NodeKind::Text => Cow::Borrowed(self.owned[k as usize].as_str()),
                 _ => scan::normalise_line_ends(&self.owned[k as usize]),
             },
             Content::Span { start, end } => {
                 let span = &self.source[start as usize..end as usize];
-                match node.kind {
+                match node.kind() {
                     NodeKind::Text => scan::decode(span),
                     _ => scan::normalise_line_ends(span),
                 }
             }
         };
-        compared_text(node.kind, node.preserve, raw)
+        compared_text(node.kind(), node.preserve(), raw)
     }
 
     /// The parent of node `i`.
@@ -370,9 +442,22 @@ impl<'t> Tree<'t> {
         self.nodes[i].hash
     }
 
-    /// A hash of the subtree at `i` without the node's own name.
+    /// For an element, a hash of its subtree without its own name, to recognise a renamed
+    /// element (computed on each call: keep it if it is wanted again); for any other node, its
+    /// [`hash`](Tree::hash).
     pub fn content_hash(&self, i: usize) -> u64 {
-        self.nodes[i].content_hash
+        if !self.is_element(i) {
+            return self.nodes[i].hash;
+        }
+        let mut content = FxHasher::default();
+        self.namespace_or_target(i).hash(&mut content);
+        for attribute in self.attributes(i) {
+            attribute.hash(&mut content);
+        }
+        for c in self.children(i) {
+            self.nodes[c].hash.hash(&mut content);
+        }
+        content.finish()
     }
 
     /// Where node `i` starts in the source (bytes).
@@ -385,7 +470,7 @@ impl<'t> Tree<'t> {
         let mut new_index = vec![NONE; self.nodes.len()];
         let mut kept = 0;
         for i in 0..self.nodes.len() {
-            if self.nodes[i].dead {
+            if self.nodes[i].dead() {
                 continue;
             }
             let mut node = self.nodes[i].clone();
@@ -425,27 +510,12 @@ impl<'t> Tree<'t> {
     /// Hashes every subtree: children come after their parents, so in reverse order.
     fn hash_all(&mut self) {
         for i in (0..self.nodes.len()).rev() {
-            let node = &self.nodes[i];
-            let content_hash = if node.kind == NodeKind::Element {
-                let mut content = FxHasher::default();
-                self.symbols[node.ns as usize].hash(&mut content);
-                for attribute in self.attributes(i) {
-                    attribute.hash(&mut content);
-                }
-                for c in self.children(i) {
-                    self.nodes[c].hash.hash(&mut content);
-                }
-                content.finish()
-            } else {
-                node.content_hash
-            };
+            // A leaf's hash is still that of its text (see `Node::hash`).
+            let content_hash = self.content_hash(i);
             let mut full = FxHasher::default();
             content_hash.hash(&mut full);
             self.name(i).hash(&mut full);
-            let hash = full.finish();
-            let node = &mut self.nodes[i];
-            node.content_hash = content_hash;
-            node.hash = hash;
+            self.nodes[i].hash = full.finish();
         }
     }
 }
@@ -477,6 +547,9 @@ struct Builder<'t> {
     blanks: Vec<u32>,
     run: Option<TextRun>,
     symbols: FxHashMap<Box<str>, u32>,
+    element_names: FxHashMap<(u32, u32), u32>,
+    /// Set when a name no longer fits in [`NAME_BITS`]: the document is then refused.
+    too_many_names: bool,
     /// Reused to sort each element's attributes.
     sorted: Vec<(u32, u32, usize)>,
     dead: usize,
@@ -488,27 +561,37 @@ impl<'t> Builder<'t> {
             return *symbol;
         }
         let symbol = self.tree.symbols.len() as u32;
+        self.too_many_names |= symbol > NAME_MASK;
         self.tree.symbols.push(s.into());
         self.symbols.insert(s.into(), symbol);
         symbol
     }
 
-    fn push(&mut self, kind: NodeKind, offset: usize, content: Content, content_hash: u64) -> u32 {
-        let parent = self.open.last().map_or(NONE, |p| p.node);
-        let index = self.tree.nodes.len() as u32;
-        self.tree.nodes.push(Node {
+    fn intern_element_name(&mut self, namespace: &str, local: &str) -> u32 {
+        let key = (self.intern(namespace), self.intern(local));
+        let next = self.tree.element_names.len() as u32;
+        let name = *self.element_names.entry(key).or_insert(next);
+        if name == next {
+            self.too_many_names |= name > NAME_MASK;
+            self.tree.element_names.push(key);
+        }
+        name
+    }
+
+    /// Adds a node under the open element; `text_hash` is a leaf's [`leaf_hash`] (0 for an
+    /// element).
+    fn push(&mut self, kind: NodeKind, offset: usize, content: Content, text_hash: u64) -> u32 {
+        let parent = self.open.last();
+        let mut node = Node::new(
             kind,
-            preserve: self.open.last().is_some_and(|p| p.preserve),
-            dead: false,
-            name: 0,
-            ns: 0,
-            span: Node::span_of(content),
-            parent,
-            first_child: 0,
-            offset: offset as u32,
-            hash: 0,
-            content_hash,
-        });
+            parent.is_some_and(|p| p.preserve),
+            offset,
+            content,
+            text_hash,
+        );
+        node.parent = parent.map_or(NONE, |p| p.node);
+        let index = self.tree.nodes.len() as u32;
+        self.tree.nodes.push(node);
         index
     }
 
@@ -589,8 +672,7 @@ impl scan::Handler for Builder<'_> {
             Some(a) if a.value == "default" => false,
             _ => self.open.last().is_some_and(|p| p.preserve),
         };
-        let name = self.intern(tag.local);
-        let ns = self.intern(tag.namespace);
+        let name = self.intern_element_name(tag.namespace, tag.local);
         let mut sorted = std::mem::take(&mut self.sorted);
         sorted.clear();
         for (k, attribute) in tag.attributes.iter().enumerate() {
@@ -618,8 +700,7 @@ impl scan::Handler for Builder<'_> {
         let last = self.tree.attributes.len() as u32;
         let index = self.push(NodeKind::Element, tag.offset, Content::None, 0);
         let node = &mut self.tree.nodes[index as usize];
-        node.name = name;
-        node.ns = ns;
+        node.set_name(name);
         node.span = (first, last);
         self.open.push(OpenElement {
             node: index,
@@ -636,7 +717,7 @@ impl scan::Handler for Builder<'_> {
         };
         if !element.has_text {
             for &blank in &self.blanks[element.blanks_from..] {
-                self.tree.nodes[blank as usize].dead = true;
+                self.tree.nodes[blank as usize].mark_dead();
             }
             self.dead += self.blanks.len() - element.blanks_from;
         }
@@ -706,7 +787,7 @@ impl scan::Handler for Builder<'_> {
         let content = self.content_of(data);
         let target = self.intern(target);
         let index = self.push(NodeKind::Pi, offset, content, h.finish());
-        self.tree.nodes[index as usize].name = target;
+        self.tree.nodes[index as usize].set_name(target);
     }
 }
 
