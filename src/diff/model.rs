@@ -850,6 +850,45 @@ mod tests {
     }
 
     #[test]
+    fn names_kinds_and_flags_survive_packing_into_one_word() {
+        let t = tree(
+            "<TEI xmlns='http://www.tei-c.org/ns/1.0' xmlns:x='urn:x'><x:p>a</x:p><p xml:space='preserve'>  b  </p><?target data?><!-- c --></TEI>",
+        );
+        let described: Vec<(NodeKind, &str, &str)> = (0..t.len())
+            .map(|i| (t.kind(i), t.name(i), t.namespace_or_target(i)))
+            .collect();
+        let tei = "http://www.tei-c.org/ns/1.0";
+        assert_eq!(
+            described,
+            [
+                (NodeKind::Element, "TEI", tei),
+                (NodeKind::Element, "p", "urn:x"),
+                (NodeKind::Text, "#text", ""),
+                (NodeKind::Element, "p", tei),
+                (NodeKind::Text, "#text", ""),
+                (NodeKind::Pi, "#pi", "target"),
+                (NodeKind::Comment, "#comment", ""),
+            ]
+        );
+        // The same local name in two namespaces is two names.
+        assert_ne!(t.hash(1), t.hash(3));
+        assert_eq!(t.text(4), "  b  ", "preserved under xml:space");
+        assert_eq!(t.text(5), "data");
+    }
+
+    #[test]
+    fn a_renamed_element_keeps_its_content_hash_but_not_its_hash() {
+        let old = tree("<div><label n='1'>Note <hi>one</hi></label></div>");
+        let new = tree("<div><head n='1'>Note <hi>one</hi></head></div>");
+        let other = tree("<div><head n='2'>Note <hi>one</hi></head></div>");
+        assert_ne!(old.hash(1), new.hash(1));
+        assert_eq!(old.content_hash(1), new.content_hash(1));
+        assert_ne!(old.content_hash(1), other.content_hash(1));
+        // A leaf's content hash is its hash.
+        assert_eq!(old.content_hash(2), old.hash(2));
+    }
+
+    #[test]
     fn collapse_joins_whitespace_runs_and_keeps_everything_else() {
         assert_eq!(collapse("a  b\n\t c"), "a b c");
         assert_eq!(collapse("\n  Tho’s\r\n"), " Tho’s ");
