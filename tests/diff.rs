@@ -17,6 +17,26 @@ fn changes(old: &str, new: &str) -> Vec<teikit::diff::Change> {
     diff(&a, &b)
 }
 
+/// Each change as (context, a line saying what changed), to compare with what is expected.
+fn summarise(found: &[teikit::diff::Change]) -> Vec<(String, String)> {
+    found
+        .iter()
+        .map(|c| {
+            let kind = match &c.kind {
+                ChangeKind::Text { old, new } => format!("text {} → {}", old.len(), new.len()),
+                ChangeKind::Attribute { name, old, new } => {
+                    format!("attribute {name} {old:?} → {new:?}")
+                }
+                ChangeKind::Inserted { what } => format!("inserted {what}"),
+                ChangeKind::Deleted { what } => format!("deleted {what}"),
+                ChangeKind::Moved { what, .. } => format!("moved {what}"),
+                ChangeKind::Renamed { old, new } => format!("renamed {old} → {new}"),
+            };
+            (c.context.clone(), kind)
+        })
+        .collect()
+}
+
 /// Re-indents every line, reflows one paragraph, reorders attributes, swaps empty-element
 /// syntax and writes a character as a reference.
 fn cosmetic(xml: &str) -> String {
@@ -83,22 +103,7 @@ fn known_edits_are_reported_exactly_once_where_they_are() {
             1,
         );
     let found = changes(&original, &edited);
-    let summary: Vec<(String, String)> = found
-        .iter()
-        .map(|c| {
-            let kind = match &c.kind {
-                ChangeKind::Text { old, new } => format!("text {} → {}", old.len(), new.len()),
-                ChangeKind::Attribute { name, old, new } => {
-                    format!("attribute {name} {old:?} → {new:?}")
-                }
-                ChangeKind::Inserted { what } => format!("inserted {what}"),
-                ChangeKind::Deleted { what } => format!("deleted {what}"),
-                ChangeKind::Moved { what, .. } => format!("moved {what}"),
-                ChangeKind::Renamed { old, new } => format!("renamed {old} → {new}"),
-            };
-            (c.context.clone(), kind)
-        })
-        .collect();
+    let summary = summarise(&found);
     assert_eq!(found.len(), 5, "{summary:#?}");
     assert!(
         summary
@@ -144,6 +149,76 @@ fn known_edits_are_reported_exactly_once_where_they_are() {
 
     // Cosmetic changes on top change nothing in the report.
     assert_eq!(changes(&original, &cosmetic(&edited)).len(), 5);
+}
+
+#[test]
+fn an_inserted_note_renumbers_the_notes_after_it() {
+    let original = memo();
+    // The notes after the new one take the next number and id, as FRUS numbers them.
+    let renumbered = original
+        .replace(r#"n="3" xml:id="d59fn3""#, r#"n="4" xml:id="d59fn4""#)
+        .replace(r#"n="2" xml:id="d59fn2""#, r#"n="3" xml:id="d59fn3""#);
+    let at = renumbered.find(r#"<note n="3" xml:id="d59fn3""#).unwrap();
+    let revised = format!(
+        r#"{}<note n="2" xml:id="d59fn2">An inserted note.</note>{}"#,
+        &renumbered[..at],
+        &renumbered[at..]
+    );
+    let mut found = summarise(&changes(&original, &revised));
+    found.sort();
+    let expected: Vec<(String, String)> = [
+        (
+            "div d59 › p 1",
+            r#"inserted <note xml:id="d59fn2"> “An inserted note.”"#,
+        ),
+        ("note d59fn3", r#"attribute n Some("2") → Some("3")"#),
+        (
+            "note d59fn3",
+            r#"attribute xml:id Some("d59fn2") → Some("d59fn3")"#,
+        ),
+        ("note d59fn4", r#"attribute n Some("3") → Some("4")"#),
+        (
+            "note d59fn4",
+            r#"attribute xml:id Some("d59fn3") → Some("d59fn4")"#,
+        ),
+    ]
+    .iter()
+    .map(|(c, k)| (c.to_string(), k.to_string()))
+    .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn renamed_elements_and_unrelated_replacements() {
+    // A paragraph renamed with a paragraph inside it: two renames, not a deletion and an
+    // insertion of the outer one.
+    let found = changes(
+        "<div><p>Before <quote><p>inner words</p></quote> and after.</p><p>Next.</p></div>",
+        "<div><ab>Before <quote><ab>inner words</ab></quote> and after.</ab><p>Next.</p></div>",
+    );
+    assert_eq!(
+        summarise(&found),
+        [
+            ("div 1 › ab 1".to_string(), "renamed p → ab".to_string()),
+            (
+                "div 1 › ab 1 › quote 1 › ab 1".into(),
+                "renamed p → ab".into()
+            ),
+        ],
+    );
+    // A paragraph with another id and other text is another paragraph.
+    let found = changes(
+        "<div><p xml:id='a'>One text here.</p></div>",
+        "<div><p xml:id='b'>Quite another text.</p></div>",
+    );
+    let kinds: Vec<String> = summarise(&found).into_iter().map(|(_, k)| k).collect();
+    assert_eq!(
+        kinds,
+        [
+            r#"inserted <p xml:id="b"> “Quite another text.”"#,
+            r#"deleted <p xml:id="a"> “One text here.”"#,
+        ]
+    );
 }
 
 #[test]
@@ -245,6 +320,42 @@ fn the_frus_history_monograph_with_a_handful_of_edits() {
     assert!(
         matches!(&found[0].kind, ChangeKind::Inserted { what } if what.contains("Inserted paragraph"))
     );
+}
+
+#[test]
+fn every_id_renamed_and_a_word_changed_in_the_frus_history_monograph() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let original =
+        std::fs::read_to_string(reference.join("corpus/valid-or-invalid/frus-history.xml"))
+            .unwrap();
+    // A new id scheme: every xml:id gets a suffix (references to them are left as they were).
+    let mut revised = original.replace(r#" xml:id=""#, r#" xml:id="new-"#);
+    let chapter = revised.find(r#"xml:id="new-chapter-3""#).unwrap();
+    let word = chapter + revised[chapter..].find(" the ").unwrap();
+    revised.replace_range(word..word + 5, " THE ");
+    let found = changes(&original, &revised);
+    let ids = original.matches(r#" xml:id=""#).count();
+    let renamed_ids = found
+        .iter()
+        .filter(|c| {
+            matches!(&c.kind, ChangeKind::Attribute { name, old: Some(old), new: Some(new) }
+                if name == "xml:id" && *new == format!("new-{old}"))
+        })
+        .count();
+    assert_eq!(renamed_ids, ids, "each id renamed once");
+    // And the word, where it is: the chapter is not deleted and inserted again.
+    let others: Vec<_> = found
+        .iter()
+        .filter(|c| !matches!(&c.kind, ChangeKind::Attribute { name, .. } if name == "xml:id"))
+        .collect();
+    assert_eq!(others.len(), 1, "{:#?}", summarise(&found));
+    assert_eq!(others[0].context, "div new-chapter-3 › p 1");
+    match &others[0].kind {
+        ChangeKind::Text { old, new } => assert_eq!(*new, old.replacen(" the ", " THE ", 1)),
+        other => panic!("expected the word changed, found {other:?}"),
+    }
 }
 
 #[test]

@@ -1,4 +1,17 @@
 //! Pairing the nodes of two trees and collecting what differs.
+//!
+//! Two child lists are paired in rounds, each on what the ones before left over:
+//! 1. identical subtrees, in order (the anchors), then anywhere in the list (moved);
+//! 2. subtrees identical but for their `xml:id`s and `n`s: renumbered (an inserted footnote
+//!    renumbers every later one, and pairing those by id would pair each with its
+//!    predecessor);
+//! 3. between the anchors, by kind, name and `xml:id`, in order;
+//! 4. of the rest, the same content under another name (renamed), then elements whose
+//!    children are at least half the same but for numbering (renumbered or renamed, and edited).
+//!
+//! Paired elements are compared in depth; what is still unpaired is matched across the whole
+//! document as moved (same id, or identical, or identical but for numbering), or else reported
+//! deleted and inserted.
 
 use super::model::{NodeKind, Tree};
 use super::{context, element_path, Change, ChangeKind, Side};
@@ -62,6 +75,38 @@ fn coarse_key(tree: &Tree, node: usize) -> u64 {
     tree.name(node).hash(&mut h);
     tree.id(node).hash(&mut h);
     h.finish()
+}
+
+/// The hashes of an element's children, numbering ignored (see
+/// [`Tree::hash_ignoring_numbering`]), sorted.
+fn children_signature(tree: &Tree, node: usize) -> Vec<u64> {
+    let mut hashes: Vec<u64> = tree
+        .children(node)
+        .map(|c| tree.hash_ignoring_numbering(c))
+        .collect();
+    hashes.sort_unstable();
+    hashes
+}
+
+/// Whether two sorted children signatures share at least half of their hashes (Dice's
+/// coefficient of the two multisets, at least 0.5); never for a childless element.
+fn mostly_alike(a: &[u64], b: &[u64]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    4 * common >= a.len() + b.len()
 }
 
 fn attribute_name(ns: &str, name: &str) -> String {
@@ -204,7 +249,10 @@ impl<'a, 't> Differ<'a, 't> {
                 self.change(ChangeKind::Moved { what, from }, Some(old[i]), Some(new[j]));
             }
         }
-        // 3. Between anchors, pair by kind, name and id, and compare in depth.
+        // 3. Content that is the same but for its numbering is the same element, renumbered.
+        self.pair_renumbered(old, new, &mut old_paired, &mut new_paired);
+        // 4. Between anchors, pair by kind, name and id, and compare in depth; then renamed
+        //    and alike elements (`align_gap`).
         let mut bounds = anchors.clone();
         bounds.push((old.len(), new.len()));
         let (mut oi, mut ni) = (0, 0);
@@ -214,6 +262,62 @@ impl<'a, 't> Differ<'a, 't> {
             self.align_gap(old, new, &old_gap, &new_gap);
             oi = oe + 1;
             ni = ne + 1;
+        }
+    }
+
+    /// Pairs the elements left over on both sides whose subtrees are the same but for their
+    /// `xml:id`s and `n`s, and compares them in depth (which reports the renumbering). This
+    /// comes before pairing by id: when a note is inserted and the later notes are renumbered,
+    /// each later note takes its predecessor's id, and pairing by id would report every one of
+    /// them as rewritten instead of the one note inserted.
+    fn pair_renumbered(
+        &mut self,
+        old: &[usize],
+        new: &[usize],
+        old_paired: &mut [bool],
+        new_paired: &mut [bool],
+    ) {
+        let (ot, nt) = (&self.old.tree, &self.new.tree);
+        let unpaired = |tree: &Tree, list: &[usize], paired: &[bool]| -> Vec<usize> {
+            (0..list.len())
+                .filter(|k| !paired[*k] && tree.is_element(list[*k]))
+                .collect()
+        };
+        let old_free = unpaired(ot, old, old_paired);
+        let new_free = unpaired(nt, new, new_paired);
+        if old_free.is_empty() || new_free.is_empty() {
+            return;
+        }
+        // When every element left has a partner with its name and id, pairing by id says it
+        // all, and the subtrees need not be hashed again (the common case: a changed element
+        // on the path to an edit).
+        let keys = |tree: &Tree, list: &[usize], free: &[usize]| {
+            let mut keys: Vec<u64> = free.iter().map(|&k| coarse_key(tree, list[k])).collect();
+            keys.sort_unstable();
+            keys
+        };
+        if keys(ot, old, &old_free) == keys(nt, new, &new_free) {
+            return;
+        }
+        // Each hash's old elements, last first, so that the first in document order is popped.
+        let mut by_hash: rustc_hash::FxHashMap<u64, Vec<usize>> = Default::default();
+        for &k in old_free.iter().rev() {
+            by_hash
+                .entry(ot.hash_ignoring_numbering(old[k]))
+                .or_default()
+                .push(k);
+        }
+        let mut pairs = Vec::new();
+        for &j in &new_free {
+            let hash = nt.hash_ignoring_numbering(new[j]);
+            if let Some(i) = by_hash.get_mut(&hash).and_then(|list| list.pop()) {
+                pairs.push((i, j));
+            }
+        }
+        for (i, j) in pairs {
+            old_paired[i] = true;
+            new_paired[j] = true;
+            self.compare(old[i], new[j]);
         }
     }
 
@@ -283,6 +387,7 @@ impl<'a, 't> Differ<'a, 't> {
         }
         // Renamed: same content, other name.
         let mut renamed_new = vec![false; new_left.len()];
+        let mut not_renamed = Vec::new();
         let new_content: Vec<Option<u64>> = new_left
             .iter()
             .map(|&n| nt.is_element(n).then(|| nt.content_hash(n)))
@@ -301,7 +406,54 @@ impl<'a, 't> Differ<'a, 't> {
                     };
                     self.change(kind, Some(o), Some(new_left[k]));
                 }
+                None if ot.is_element(o) => not_renamed.push(o),
                 None => self.deleted.push(o),
+            }
+        }
+        // Renumbered or renamed, and edited: most children the same but for numbering (a
+        // chapter whose ids were all renamed, with a word changed in it; a paragraph renamed
+        // with a paragraph inside it). Without this the whole chapter would be reported
+        // deleted and inserted again.
+        if !not_renamed.is_empty() {
+            let new_children: Vec<Option<Vec<u64>>> = new_left
+                .iter()
+                .enumerate()
+                .map(|(k, &n)| {
+                    (!renamed_new[k] && nt.is_element(n)).then(|| children_signature(nt, n))
+                })
+                .collect();
+            for o in not_renamed {
+                let old_children = children_signature(ot, o);
+                let alike = |k: &usize| {
+                    !renamed_new[*k]
+                        && new_children[*k]
+                            .as_ref()
+                            .is_some_and(|c| mostly_alike(&old_children, c))
+                };
+                let same_name = |k: &usize| {
+                    nt.name(new_left[*k]) == ot.name(o)
+                        && nt.namespace_or_target(new_left[*k]) == ot.namespace_or_target(o)
+                };
+                // One of the same name first; else one renamed (and edited, or with renamed
+                // elements inside).
+                let found = (0..new_left.len())
+                    .find(|k| alike(k) && same_name(k))
+                    .or_else(|| (0..new_left.len()).find(|k| alike(k)));
+                match found {
+                    Some(k) => {
+                        renamed_new[k] = true;
+                        let n = new_left[k];
+                        if ot.name(o) != nt.name(n) {
+                            let kind = ChangeKind::Renamed {
+                                old: ot.name(o).to_string(),
+                                new: nt.name(n).to_string(),
+                            };
+                            self.change(kind, Some(o), Some(n));
+                        }
+                        self.compare(o, n);
+                    }
+                    None => self.deleted.push(o),
+                }
             }
         }
         for (k, n) in new_left.into_iter().enumerate() {
@@ -311,22 +463,39 @@ impl<'a, 't> Differ<'a, 't> {
         }
     }
 
-    /// Deleted and inserted elements that are the same element (same `xml:id`, or identical)
-    /// moved; the rest are reported as deleted and inserted.
+    /// Deleted and inserted elements that are the same element (same `xml:id`, identical, or
+    /// identical but for numbering) moved; the rest are reported as deleted and inserted.
     fn resolve_moves(&mut self) {
         let (ot, nt) = (&self.old.tree, &self.new.tree);
         let deleted = std::mem::take(&mut self.deleted);
         let mut inserted = std::mem::take(&mut self.inserted);
+        let numbering_free =
+            |tree: &Tree, i: usize| tree.is_element(i).then(|| tree.hash_ignoring_numbering(i));
+        let mut inserted_numbering_free: Vec<Option<u64>> = if deleted.is_empty() {
+            Vec::new()
+        } else {
+            inserted.iter().map(|&n| numbering_free(nt, n)).collect()
+        };
         let mut moved_pairs = Vec::new();
         let mut still_deleted = Vec::new();
         for o in deleted {
-            let same = inserted.iter().position(|n| {
+            let old_numbering_free = if inserted.is_empty() {
+                None
+            } else {
+                numbering_free(ot, o)
+            };
+            let same = inserted.iter().enumerate().position(|(k, n)| {
                 ot.is_element(o)
                     && ot.name(o) == nt.name(*n)
-                    && (ot.hash(o) == nt.hash(*n) || (ot.id(o).is_some() && ot.id(o) == nt.id(*n)))
+                    && (ot.hash(o) == nt.hash(*n)
+                        || (ot.id(o).is_some() && ot.id(o) == nt.id(*n))
+                        || inserted_numbering_free[k] == old_numbering_free)
             });
             match same {
-                Some(k) => moved_pairs.push((o, inserted.remove(k))),
+                Some(k) => {
+                    inserted_numbering_free.remove(k);
+                    moved_pairs.push((o, inserted.remove(k)));
+                }
                 None => still_deleted.push(o),
             }
         }

@@ -466,6 +466,47 @@ impl<'t> Tree<'t> {
         content.finish()
     }
 
+    /// A hash of the subtree at `i` that ignores every `xml:id` and `n` in it: equal for an
+    /// element and its renumbered self (a footnote that became the next one when a note was
+    /// inserted before it, a chapter whose ids were all renamed). Computed on each call, in time
+    /// linear in the size of the subtree.
+    pub fn hash_ignoring_numbering(&self, i: usize) -> u64 {
+        // A subtree is a run of the node list: node `i` and its descendants, in document order,
+        // so each node's children come after it.
+        let end = self.subtree_end(i);
+        let mut hashes = vec![0u64; end - i];
+        for k in (i..end).rev() {
+            hashes[k - i] = if self.is_element(k) {
+                let mut h = FxHasher::default();
+                self.namespace_or_target(k).hash(&mut h);
+                self.name(k).hash(&mut h);
+                for attribute in self.attributes(k) {
+                    let numbering =
+                        matches!(attribute, (scan::XML_NAMESPACE, "id", _) | ("", "n", _));
+                    if !numbering {
+                        attribute.hash(&mut h);
+                    }
+                }
+                for c in self.children(k) {
+                    hashes[c - i].hash(&mut h);
+                }
+                h.finish()
+            } else {
+                self.nodes[k].hash
+            };
+        }
+        hashes[0]
+    }
+
+    /// One past the last descendant of node `i`.
+    fn subtree_end(&self, i: usize) -> usize {
+        let mut last = i;
+        while let Some(child) = self.children(last).next_back() {
+            last = child;
+        }
+        last + 1
+    }
+
     /// Where node `i` starts in the source (bytes).
     pub fn offset(&self, i: usize) -> usize {
         self.nodes[i].offset as usize
