@@ -189,6 +189,33 @@ fn an_inserted_note_renumbers_the_notes_after_it() {
 }
 
 #[test]
+fn a_name_tagged_or_untagged_is_the_element_alone() {
+    let original = memo();
+    let plain = "negotiations in Paris with Le Duc Tho.”";
+    assert!(original.contains(plain));
+    let tagged = original.replacen(
+        plain,
+        "negotiations in <placeName>Paris</placeName> with Le Duc Tho.”",
+        1,
+    );
+    assert_eq!(
+        summarise(&changes(&original, &tagged)),
+        [(
+            "p d59_dating".to_string(),
+            "inserted <placeName> “Paris”".to_string()
+        )],
+        "the text is the same: only the element is new"
+    );
+    assert_eq!(
+        summarise(&changes(&tagged, &original)),
+        [(
+            "p d59_dating".to_string(),
+            "deleted <placeName> “Paris”".to_string()
+        )]
+    );
+}
+
+#[test]
 fn renamed_elements_and_unrelated_replacements() {
     // A paragraph renamed with a paragraph inside it: two renames, not a deletion and an
     // insertion of the outer one.

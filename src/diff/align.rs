@@ -324,34 +324,47 @@ impl<'a, 't> Differ<'a, 't> {
     fn align_gap(&mut self, old: &[usize], new: &[usize], old_gap: &[usize], new_gap: &[usize]) {
         let (ot, nt) = (&self.old.tree, &self.new.tree);
         // An element inserted into (or taken out of) a run of text splits (or joins) text nodes
-        // without changing the text: then only the elements count.
-        let gap_text = |tree: &Tree, list: &[usize], gap: &[usize]| -> String {
+        // without changing the text: then only the elements count. The text is unchanged
+        // either around the element (a note or a page break inserted) or with the element's
+        // own text in it (a name tagged: `in Paris` to `in <placeName>Paris</placeName>`).
+        let gap_text = |tree: &Tree, list: &[usize], gap: &[usize], with_elements: bool| {
             let joined: String = gap
                 .iter()
-                .filter(|k| tree.kind(list[**k]) == NodeKind::Text)
-                .map(|k| tree.text(list[*k]))
+                .map(|k| match tree.kind(list[*k]) {
+                    NodeKind::Text => tree.text(list[*k]).into_owned(),
+                    NodeKind::Element if with_elements => text_of(tree, list[*k]),
+                    _ => String::new(),
+                })
                 .collect();
             joined.split_whitespace().collect::<Vec<_>>().join(" ")
         };
         let is_text =
             |tree: &Tree, list: &[usize], k: &usize| tree.kind(list[*k]) == NodeKind::Text;
-        let (old_gap, new_gap): (Vec<usize>, Vec<usize>) =
-            if gap_text(ot, old, old_gap) == gap_text(nt, new, new_gap) {
-                (
-                    old_gap
-                        .iter()
-                        .copied()
-                        .filter(|k| !is_text(ot, old, k))
-                        .collect(),
-                    new_gap
-                        .iter()
-                        .copied()
-                        .filter(|k| !is_text(nt, new, k))
-                        .collect(),
-                )
-            } else {
-                (old_gap.to_vec(), new_gap.to_vec())
-            };
+        // Without text in the gap there is nothing to leave out (and no element's text need be
+        // gathered: on the path to an edit deep in a chapter, that would be the chapter's).
+        let has_text = old_gap.iter().any(|k| is_text(ot, old, k))
+            || new_gap.iter().any(|k| is_text(nt, new, k));
+        let same_text = has_text
+            && [false, true].into_iter().any(|with_elements| {
+                gap_text(ot, old, old_gap, with_elements)
+                    == gap_text(nt, new, new_gap, with_elements)
+            });
+        let (old_gap, new_gap): (Vec<usize>, Vec<usize>) = if same_text {
+            (
+                old_gap
+                    .iter()
+                    .copied()
+                    .filter(|k| !is_text(ot, old, k))
+                    .collect(),
+                new_gap
+                    .iter()
+                    .copied()
+                    .filter(|k| !is_text(nt, new, k))
+                    .collect(),
+            )
+        } else {
+            (old_gap.to_vec(), new_gap.to_vec())
+        };
         let (old_gap, new_gap) = (&old_gap[..], &new_gap[..]);
         let old_keys: Vec<u64> = old_gap.iter().map(|i| coarse_key(ot, old[*i])).collect();
         let new_keys: Vec<u64> = new_gap.iter().map(|j| coarse_key(nt, new[*j])).collect();
