@@ -31,6 +31,8 @@ fn summarise(found: &[teikit::diff::Change]) -> Vec<(String, String)> {
                 ChangeKind::Deleted { what } => format!("deleted {what}"),
                 ChangeKind::Moved { what, .. } => format!("moved {what}"),
                 ChangeKind::Renamed { old, new } => format!("renamed {old} → {new}"),
+                ChangeKind::Split { after, .. } => format!("split after {after}"),
+                ChangeKind::Joined { after, .. } => format!("joined after {after}"),
             };
             (c.context.clone(), kind)
         })
@@ -212,6 +214,38 @@ fn a_name_tagged_or_untagged_is_the_element_alone() {
             "p d59_dating".to_string(),
             "deleted <placeName> “Paris”".to_string()
         )]
+    );
+}
+
+#[test]
+fn a_paragraph_split_in_two_or_two_joined_is_one_change() {
+    let original = memo();
+    let sentence_end = "several private understandings. <persName";
+    assert_eq!(original.matches(sentence_end).count(), 1);
+    let split = original.replacen(
+        sentence_end,
+        "several private understandings.</p>\n<p><persName",
+        1,
+    );
+    let after = "split after …as well as several private understandings.";
+    assert_eq!(
+        summarise(&changes(&original, &split)),
+        [("div d59 › p 1".to_string(), after.to_string())]
+    );
+    assert_eq!(
+        summarise(&changes(&split, &original)),
+        [(
+            "div d59 › p 1".to_string(),
+            after.replace("split", "joined")
+        )]
+    );
+    // A split with an edit in it is no mere split: the edit is not hidden.
+    let split_and_edited = split.replacen("has gone to", "has flown to", 1);
+    let found = summarise(&changes(&original, &split_and_edited));
+    assert!(
+        found.iter().all(|(_, k)| !k.starts_with("split"))
+            && found.iter().any(|(_, k)| k.starts_with("inserted <p>")),
+        "{found:#?}"
     );
 }
 

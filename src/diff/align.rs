@@ -77,6 +77,57 @@ fn coarse_key(tree: &Tree, node: usize) -> u64 {
     h.finish()
 }
 
+/// The words of an element's text, markup ignored.
+fn words(tree: &Tree, node: usize) -> Vec<String> {
+    text_of(tree, node)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The hashes of an element's child elements, in order.
+fn child_elements(tree: &Tree, node: usize) -> Vec<u64> {
+    tree.children(node)
+        .filter(|c| tree.is_element(*c))
+        .map(|c| tree.hash(c))
+        .collect()
+}
+
+/// Whether element `whole` of `wt` holds exactly what `first` and then `second` of `pt` hold
+/// (a paragraph split in two, or two joined): the name and attributes of `first`, the child
+/// elements of both in order, and their words; `second` of the same name and not empty. Text
+/// is compared by words, so the split may fall at any space or element boundary.
+fn is_concatenation(wt: &Tree, whole: usize, pt: &Tree, first: usize, second: usize) -> bool {
+    let element = |t: &Tree, i: usize| t.is_element(i) && t.name(i) == wt.name(whole);
+    let same_start = element(wt, whole)
+        && element(pt, first)
+        && element(pt, second)
+        && wt.attributes(whole).eq(pt.attributes(first));
+    if !same_start {
+        return false;
+    }
+    let (second_elements, second_words) = (child_elements(pt, second), words(pt, second));
+    if second_elements.is_empty() && second_words.is_empty() {
+        return false;
+    }
+    let mut elements = child_elements(pt, first);
+    elements.extend(second_elements);
+    if child_elements(wt, whole) != elements {
+        return false;
+    }
+    let mut all_words = words(pt, first);
+    all_words.extend(second_words);
+    words(wt, whole) == all_words
+}
+
+/// The last few words of an element's text, to say where it was split or joined.
+fn last_words(tree: &Tree, node: usize) -> String {
+    let words = words(tree, node);
+    let from = words.len().saturating_sub(6);
+    let more = if from > 0 { "…" } else { "" };
+    format!("{more}{}", words[from..].join(" "))
+}
+
 /// The hashes of an element's children, numbering ignored (see
 /// [`Tree::hash_ignoring_numbering`]), sorted.
 fn children_signature(tree: &Tree, node: usize) -> Vec<u64> {
@@ -370,23 +421,59 @@ impl<'a, 't> Differ<'a, 't> {
         let new_keys: Vec<u64> = new_gap.iter().map(|j| coarse_key(nt, new[*j])).collect();
         let mut old_left = Vec::new();
         let mut new_left = Vec::new();
-        for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
-            match op {
+        let ops = capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys);
+        // The second half of an element split (or joined), reported with the first: a place in
+        // `new_gap` (`old_gap`).
+        let (mut split_off, mut joined_on) = (None, None);
+        for (at, op) in ops.iter().enumerate() {
+            match *op {
                 DiffOp::Equal {
                     old_index,
                     new_index,
                     len,
                 } => {
                     for k in 0..len {
-                        self.compare(old[old_gap[old_index + k]], new[new_gap[new_index + k]]);
+                        let (o, n) = (old[old_gap[old_index + k]], new[new_gap[new_index + k]]);
+                        let last = k + 1 == len;
+                        match ops.get(at + 1) {
+                            Some(&DiffOp::Insert {
+                                new_index: next, ..
+                            }) if last && is_concatenation(ot, o, nt, n, new[new_gap[next]]) => {
+                                let kind = ChangeKind::Split {
+                                    what: describe(ot, o),
+                                    after: last_words(nt, n),
+                                };
+                                self.change(kind, Some(o), Some(n));
+                                split_off = Some(next);
+                            }
+                            Some(&DiffOp::Delete {
+                                old_index: next, ..
+                            }) if last && is_concatenation(nt, n, ot, o, old[old_gap[next]]) => {
+                                let kind = ChangeKind::Joined {
+                                    what: describe(nt, n),
+                                    after: last_words(ot, o),
+                                };
+                                self.change(kind, Some(o), Some(n));
+                                joined_on = Some(next);
+                            }
+                            _ => self.compare(o, n),
+                        }
                     }
                 }
                 DiffOp::Delete {
                     old_index, old_len, ..
-                } => old_left.extend((old_index..old_index + old_len).map(|k| old[old_gap[k]])),
+                } => old_left.extend(
+                    (old_index..old_index + old_len)
+                        .filter(|k| joined_on != Some(*k))
+                        .map(|k| old[old_gap[k]]),
+                ),
                 DiffOp::Insert {
                     new_index, new_len, ..
-                } => new_left.extend((new_index..new_index + new_len).map(|k| new[new_gap[k]])),
+                } => new_left.extend(
+                    (new_index..new_index + new_len)
+                        .filter(|k| split_off != Some(*k))
+                        .map(|k| new[new_gap[k]]),
+                ),
                 DiffOp::Replace {
                     old_index,
                     old_len,

@@ -82,11 +82,27 @@ pub enum ChangeKind {
         /// New name.
         new: String,
     },
+    /// An element split in two: the element after it, of the same name, is new and holds the
+    /// rest of what it held (nothing else changed in either).
+    Split {
+        /// The element as it was, in a few words.
+        what: String,
+        /// Its last words before the split.
+        after: String,
+    },
+    /// An element joined with the one after it, of the same name, which is gone (nothing else
+    /// changed in either).
+    Joined {
+        /// The element as it is now, in a few words.
+        what: String,
+        /// The last words of the first of the two.
+        after: String,
+    },
 }
 
 impl ChangeKind {
     /// The kind's name in reports: `text`, `attribute`, `inserted`, `deleted`, `moved`,
-    /// `renamed`.
+    /// `renamed`, `split`, `joined`.
     pub fn name(&self) -> &'static str {
         match self {
             ChangeKind::Text { .. } => "text",
@@ -95,6 +111,8 @@ impl ChangeKind {
             ChangeKind::Deleted { .. } => "deleted",
             ChangeKind::Moved { .. } => "moved",
             ChangeKind::Renamed { .. } => "renamed",
+            ChangeKind::Split { .. } => "split",
+            ChangeKind::Joined { .. } => "joined",
         }
     }
 }

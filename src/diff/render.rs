@@ -9,13 +9,15 @@
 //!               "old": {"line": 12, "column": 7}, "new": {"line": 12, "column": 9},
 //!               "old_text": "…", "new_text": "…"}],
 //!  "summary": {"changes": 1, "text": 1, "attribute": 0, "inserted": 0, "deleted": 0,
-//!              "moved": 0, "renamed": 0}}
+//!              "moved": 0, "renamed": 0, "split": 0, "joined": 0}}
 //! ```
 //!
 //! Per kind: `text` has `old_text`/`new_text`; `attribute` has `name`, `old_value`, `new_value`
 //! (null when absent); `inserted`/`deleted` have `what`; `moved` has `what` and `from`;
-//! `renamed` has `old_name`, `new_name`. `old`/`new` are null where the change has no place in
-//! that file.
+//! `renamed` has `old_name`, `new_name`; `split` and `joined` (added within version 1) have
+//! `what` and `after` (the last words before the split, or of the first element joined).
+//! `old`/`new` are null where the change has no place in that file. Within a version, kinds
+//! and fields are only ever added.
 
 use super::{Change, ChangeKind, Position};
 use serde_json::{json, Value};
@@ -33,6 +35,8 @@ pub fn stat(changes: &[Change]) -> String {
         "deleted",
         "moved",
         "renamed",
+        "split",
+        "joined",
     ];
     let counts: Vec<String> = kinds
         .iter()
@@ -117,6 +121,10 @@ pub fn human(changes: &[Change], old: &str, new: &str, color: bool) -> String {
             ChangeKind::Deleted { what } => format!("  deleted {what}"),
             ChangeKind::Moved { what, from } => format!("  moved {what} from {from}"),
             ChangeKind::Renamed { old, new } => format!("  renamed <{old}> → <{new}>"),
+            ChangeKind::Split { what, after } => format!("  split {what} after “{after}”"),
+            ChangeKind::Joined { what, after } => {
+                format!("  joined into {what} after “{after}”")
+            }
         };
         out.push_str(&line);
         out.push('\n');
@@ -158,6 +166,10 @@ pub fn json(changes: &[Change], old: &str, new: &str) -> Value {
                     item["old_name"] = json!(old);
                     item["new_name"] = json!(new);
                 }
+                ChangeKind::Split { what, after } | ChangeKind::Joined { what, after } => {
+                    item["what"] = json!(what);
+                    item["after"] = json!(after);
+                }
             }
             item
         })
@@ -176,6 +188,8 @@ pub fn json(changes: &[Change], old: &str, new: &str) -> Value {
             "deleted": count("deleted"),
             "moved": count("moved"),
             "renamed": count("renamed"),
+            "split": count("split"),
+            "joined": count("joined"),
         }
     })
 }
