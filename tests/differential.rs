@@ -306,6 +306,13 @@ enum Edit {
     Insert { p: usize },
     /// Move paragraph `p` to the end.
     Move { p: usize },
+    /// Split paragraph `p` in two before word `word`.
+    Split { p: usize, word: usize },
+    /// Join paragraph `p` with the next.
+    Join { p: usize },
+    /// Insert a paragraph before paragraph `p` and renumber it and those after it (`n` and
+    /// `xml:id`), as FRUS renumbers footnotes.
+    Renumber { p: usize },
 }
 
 fn paragraphs() -> impl Strategy<Value = Vec<Vec<&'static str>>> {
@@ -331,6 +338,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         (0..100usize).prop_map(|p| Edit::Delete { p }),
         (0..100usize).prop_map(|p| Edit::Insert { p }),
         (0..100usize).prop_map(|p| Edit::Move { p }),
+        (0..100usize, 0..100usize).prop_map(|(p, word)| Edit::Split { p, word }),
+        (0..100usize).prop_map(|p| Edit::Join { p }),
+        (0..100usize).prop_map(|p| Edit::Renumber { p }),
     ]
 }
 
@@ -358,6 +368,7 @@ proptest! {
             .collect();
         let mut new = old.clone();
         let count = old.len();
+        // The kinds of change expected, but for `Renumber` one change.
         let expected: &str = match edit {
             Edit::Word { p, word } => {
                 let p = p % count;
@@ -392,12 +403,48 @@ proptest! {
                 new.push(moved);
                 "moved"
             }
+            Edit::Split { p, word } => {
+                let p = p % count;
+                let (first, second) = words[p].split_at(1 + word % (words[p].len() - 1));
+                new[p].2 = first.join(" ");
+                new.insert(p + 1, (998, "new".into(), second.join(" ")));
+                "split"
+            }
+            Edit::Join { p } => {
+                let p = p % count;
+                if p == count - 1 {
+                    return Ok(());
+                }
+                let next = new.remove(p + 1);
+                new[p].2 = format!("{} {}", new[p].2, next.2);
+                "joined"
+            }
+            Edit::Renumber { p } => {
+                let p = p % count;
+                for later in &mut new[p..] {
+                    later.0 += 1;
+                    later.1 = (later.0 + 1).to_string();
+                }
+                new.insert(p, (p, (p + 1).to_string(), "An inserted paragraph here".into()));
+                "renumbered"
+            }
         };
         let (old_xml, new_xml) = (render(&old), render(&new));
         let options = Normalisation::default();
         let old_side = Side::new(Path::new("old.xml"), &old_xml, options).unwrap();
         let new_side = Side::new(Path::new("new.xml"), &new_xml, options).unwrap();
         let changes = diff(&old_side, &new_side);
+        if let Edit::Renumber { p } = edit {
+            // The new paragraph inserted, and each later one's `n` and `xml:id` changed.
+            let shifted = count - p % count;
+            let kinds: Vec<&str> = changes.iter().map(|c| c.kind.name()).collect();
+            let mut expected = vec!["attribute"; 2 * shifted];
+            expected.insert(0, "inserted");
+            let mut sorted = kinds.clone();
+            sorted.sort_unstable_by_key(|k| *k != "inserted");
+            prop_assert_eq!(sorted, expected, "{:?}\n{}\n{}", changes, old_xml, new_xml);
+            return Ok(());
+        }
         prop_assert_eq!(changes.len(), 1, "{:?}\n{}\n{}", changes, old_xml, new_xml);
         let change = &changes[0];
         prop_assert_eq!(change.kind.name(), expected, "{:?}", change);
