@@ -282,6 +282,65 @@ fn renamed_elements_and_unrelated_replacements() {
     );
 }
 
+/// The memo's paragraphs in its document `div`: (start, end) of each `<p>…</p>`.
+fn memo_paragraphs(memo: &str) -> Vec<(usize, usize)> {
+    let body = memo.find(r#"<div type="document""#).unwrap();
+    let mut spans = Vec::new();
+    let mut at = body;
+    while let Some(start) = memo[at..].find("<p>").map(|p| at + p) {
+        let end = start + memo[start..].find("</p>").unwrap() + "</p>".len();
+        spans.push((start, end));
+        at = end;
+    }
+    spans
+}
+
+#[test]
+fn a_paragraph_moved_and_edited_is_a_move_and_the_edit() {
+    let original = memo();
+    let spans = memo_paragraphs(&original);
+    let (third, sixth) = (spans[2], spans[5]);
+    let paragraph = &original[third.0..third.1];
+    let edited = paragraph.replacen(" the ", " THE ", 1);
+    assert_ne!(edited, paragraph);
+    // The third paragraph, edited, after the sixth.
+    let revised = format!(
+        "{}{}{}{}",
+        &original[..third.0],
+        &original[third.1..sixth.1],
+        edited,
+        &original[sixth.1..]
+    );
+    let found = changes(&original, &revised);
+    let summary = summarise(&found);
+    assert_eq!(found.len(), 2, "{summary:#?}");
+    assert!(
+        summary[0].1.starts_with("moved <p> “Concerning Vietnam"),
+        "{summary:#?}"
+    );
+    match &found[1].kind {
+        ChangeKind::Text { old, new } => assert_eq!(*new, old.replacen(" the ", " THE ", 1)),
+        other => panic!("expected the word changed, found {other:?}"),
+    }
+    // Another paragraph in its place is no move.
+    let replaced = format!(
+        "{}{}<p>An entirely different paragraph, with its own words.</p>{}",
+        &original[..third.0],
+        &original[third.1..sixth.1],
+        &original[sixth.1..]
+    );
+    let kinds: Vec<String> = summarise(&changes(&original, &replaced))
+        .into_iter()
+        .map(|(_, k)| k)
+        .collect();
+    assert!(
+        kinds.len() == 2
+            && kinds.iter().any(|k| k.starts_with("deleted <p>"))
+            && kinds.iter().any(|k| k.starts_with("inserted <p>")),
+        "{kinds:#?}"
+    );
+}
+
 #[test]
 fn a_moved_paragraph_is_one_move() {
     let original = memo();

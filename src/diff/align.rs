@@ -145,6 +145,12 @@ fn mostly_alike(a: &[u64], b: &[u64]) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
+    4 * shared(a, b) >= a.len() + b.len()
+}
+
+/// How many items two sorted lists share, counting repeats (the size of the intersection of the
+/// two multisets).
+fn shared<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -157,8 +163,15 @@ fn mostly_alike(a: &[u64], b: &[u64]) -> bool {
             }
         }
     }
-    4 * common >= a.len() + b.len()
+    common
 }
+
+/// At most this many (deleted, inserted) pairs are compared word by word to find elements that
+/// moved and were edited.
+const MAX_SIMILARITY_PAIRS: usize = 10_000;
+
+/// Elements with fewer words are not matched by their words: too little to tell them apart.
+const MIN_SIMILAR_WORDS: usize = 5;
 
 fn attribute_name(ns: &str, name: &str) -> String {
     match ns {
@@ -598,6 +611,47 @@ impl<'a, 't> Differ<'a, 't> {
                 }
                 None => still_deleted.push(o),
             }
+        }
+        // Moved and edited: an element of the same name elsewhere with mostly the same words (a
+        // paragraph moved, with a word changed in it). Looked for among a bounded number of
+        // pairs: a revision that deletes and inserts thousands of elements is reported as that,
+        // not compared pair by pair.
+        if !still_deleted.is_empty()
+            && !inserted.is_empty()
+            && still_deleted.len() * inserted.len() <= MAX_SIMILARITY_PAIRS
+        {
+            let sorted_words = |tree: &Tree, i: usize| {
+                let mut words = words(tree, i);
+                words.sort_unstable();
+                (tree.is_element(i) && words.len() >= MIN_SIMILAR_WORDS).then_some(words)
+            };
+            let mut inserted_words: Vec<Option<Vec<String>>> =
+                inserted.iter().map(|&n| sorted_words(nt, n)).collect();
+            let mut unmatched = Vec::new();
+            for o in still_deleted {
+                let Some(old_words) = sorted_words(ot, o) else {
+                    unmatched.push(o);
+                    continue;
+                };
+                let best = (0..inserted.len())
+                    .filter(|&k| nt.name(inserted[k]) == ot.name(o))
+                    .filter_map(|k| {
+                        let new_words = inserted_words[k].as_ref()?;
+                        let shared = shared(&old_words, new_words);
+                        // Dice's coefficient of the two word lists at least 3/4.
+                        (8 * shared >= 3 * (old_words.len() + new_words.len()))
+                            .then_some((k, shared))
+                    })
+                    .max_by_key(|&(_, shared)| shared);
+                match best {
+                    Some((k, _)) => {
+                        inserted_words.remove(k);
+                        moved_pairs.push((o, inserted.remove(k)));
+                    }
+                    None => unmatched.push(o),
+                }
+            }
+            still_deleted = unmatched;
         }
         for (o, n) in moved_pairs {
             let what = describe(nt, n);
