@@ -747,3 +747,48 @@ fn colors_on_a_terminal_and_never_with_no_color_or_in_a_pipe() {
         .unwrap();
     assert!(!String::from_utf8(piped.stdout).unwrap().contains('\x1b'));
 }
+
+#[test]
+fn output_cut_short_by_its_reader_or_a_full_disk_is_no_panic() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    // Thousands of changed paragraphs: far more report than a pipe holds.
+    let document = |word: &str| {
+        let body: String = (0..5000)
+            .map(|i| format!("<p n='{i}'>Paragraph {i} says {word}.</p>\n"))
+            .collect();
+        format!("<div>\n{body}</div>\n")
+    };
+    std::fs::write(dir.path().join("a.xml"), document("yes")).unwrap();
+    std::fs::write(dir.path().join("b.xml"), document("no")).unwrap();
+    let teikit = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_teikit"));
+        command
+            .args(["diff", "a.xml", "b.xml"])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .stderr(Stdio::piped());
+        command
+    };
+    // The reader takes a few bytes and goes, as `| head -1` does.
+    let mut child = teikit().stdout(Stdio::piped()).spawn().unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    // A write that fails otherwise is trouble, said once.
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        let out = teikit().stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out)
+                .matches("cannot write to standard output")
+                .count(),
+            1,
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! `teikit convert` and `teikit build` (with `--html`): sources to TEI, and TEI to pages.
 
 use super::print_all;
+use super::stdout::out;
 use crate::convert::build::{build, BuildOptions, Outcome};
 use crate::convert::{convert_file, data_paths, ConvertError};
 use crate::output::write_atomically;
@@ -46,7 +47,7 @@ pub(super) fn run_convert(
                 return ExitCode::from(2);
             }
         }
-        None => print!("{}", conversion.xml),
+        None => out!("{}", conversion.xml),
     }
     ExitCode::SUCCESS
 }

@@ -1,5 +1,6 @@
 //! `teikit diff`: two files, or two directories of them.
 
+use super::stdout::{out, outln};
 use super::DiffFormat;
 use crate::output::write_atomically;
 use crate::report::human::print_diagnostic;
@@ -50,13 +51,13 @@ pub(super) fn run_diff_trees(
             Outcome::Compared(changes) => {
                 changed += 1;
                 if stat {
-                    println!(
+                    outln!(
                         "{}: {}",
                         report.relative.display(),
                         crate::diff::stat(changes)
                     );
                 } else if matches!(format, DiffFormat::Human) {
-                    print!(
+                    out!(
                         "{}",
                         crate::diff::human(changes, &old_name, &new_name, color)
                     );
@@ -65,13 +66,13 @@ pub(super) fn run_diff_trees(
             Outcome::OnlyOld => {
                 only_old += 1;
                 if !matches!(format, DiffFormat::Json) || stat {
-                    println!("only in {}: {}", old.display(), report.relative.display());
+                    outln!("only in {}: {}", old.display(), report.relative.display());
                 }
             }
             Outcome::OnlyNew => {
                 only_new += 1;
                 if !matches!(format, DiffFormat::Json) || stat {
-                    println!("only in {}: {}", new.display(), report.relative.display());
+                    outln!("only in {}: {}", new.display(), report.relative.display());
                 }
             }
             Outcome::Trouble(d) => {
@@ -97,7 +98,7 @@ pub(super) fn run_diff_trees(
         new.display()
     );
     if matches!(format, DiffFormat::Json) && !stat {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "version": 1,
@@ -164,14 +165,14 @@ pub(super) fn run_diff(
     };
     let (old_name, new_name) = (old.display().to_string(), new.display().to_string());
     if stat {
-        println!("{}", crate::diff::stat(&changes));
+        outln!("{}", crate::diff::stat(&changes));
     } else {
         match format {
-            DiffFormat::Json => println!("{}", crate::diff::json(&changes, &old_name, &new_name)),
+            DiffFormat::Json => outln!("{}", crate::diff::json(&changes, &old_name, &new_name)),
             DiffFormat::Human => {
                 let color =
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                print!(
+                out!(
                     "{}",
                     crate::diff::human(&changes, &old_name, &new_name, color)
                 );

@@ -9,6 +9,7 @@
 
 mod convert;
 mod diff;
+mod stdout;
 mod validate;
 
 use crate::convert::build::BuildOptions;
@@ -180,6 +181,14 @@ enum DiffFormat {
 
 /// Runs the command line and returns the exit status.
 pub fn run() -> ExitCode {
+    let status = run_command();
+    if stdout::failed() {
+        return ExitCode::from(2);
+    }
+    status
+}
+
+fn run_command() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -264,7 +273,7 @@ pub fn run() -> ExitCode {
         }
         Command::Rules => {
             for rule in RULES {
-                println!("{:<20} {:<8} {}", rule.id, rule.severity, rule.summary);
+                stdout::outln!("{:<20} {:<8} {}", rule.id, rule.severity, rule.summary);
             }
             ExitCode::SUCCESS
         }

@@ -1,6 +1,7 @@
 //! `teikit validate`: schema and rules over many files, with a report in one of four formats.
 
 use super::print_all;
+use super::stdout::{out, outln};
 use crate::relaxng::Schema;
 use crate::report::{FileResult, Format};
 use crate::rules::RuleSet;
@@ -86,9 +87,9 @@ pub(super) fn run_validate(
                 print_all(result.problems);
             }
         }
-        Format::Json => println!("{}", crate::report::json(&results)),
-        Format::Sarif => println!("{}", crate::report::sarif(&results)),
-        Format::Github => print!("{}", crate::report::github(&results)),
+        Format::Json => outln!("{}", crate::report::json(&results)),
+        Format::Sarif => outln!("{}", crate::report::sarif(&results)),
+        Format::Github => out!("{}", crate::report::github(&results)),
     }
     let invalid = outcomes.iter().filter(|o| !o.is_valid()).count();
     let status = if unreadable.iter().any(Option::is_some) {
