@@ -342,6 +342,46 @@ fn a_paragraph_moved_and_edited_is_a_move_and_the_edit() {
 }
 
 #[test]
+fn paragraphs_swapped_and_edited_are_moves_and_the_edits() {
+    let original = memo();
+    let spans = memo_paragraphs(&original);
+    let with_the = |span: &(usize, usize)| original[span.0..span.1].contains(" the ");
+    let at = spans
+        .windows(2)
+        .position(|pair| with_the(&pair[0]) && with_the(&pair[1]))
+        .unwrap();
+    let (second, third) = (spans[at], spans[at + 1]);
+    let edit = |span: (usize, usize)| original[span.0..span.1].replacen(" the ", " THE ", 1);
+    let revised = format!(
+        "{}{}{}{}{}",
+        &original[..second.0],
+        edit(third),
+        &original[second.1..third.0],
+        edit(second),
+        &original[third.1..]
+    );
+    let found = changes(&original, &revised);
+    let summary = summarise(&found);
+    // Paired by place, each paragraph's text would have been rewritten into the other's.
+    let texts: Vec<(&String, &String)> = found
+        .iter()
+        .filter_map(|c| match &c.kind {
+            ChangeKind::Text { old, new } => Some((old, new)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts.len(), 2, "{summary:#?}");
+    for (old, new) in texts {
+        assert_eq!(*new, old.replacen(" the ", " THE ", 1), "{summary:#?}");
+    }
+    let moves = summary
+        .iter()
+        .filter(|(_, k)| k.starts_with("moved <p>"))
+        .count();
+    assert!(moves >= 1 && found.len() == 2 + moves, "{summary:#?}");
+}
+
+#[test]
 fn a_moved_paragraph_is_one_move() {
     let original = memo();
     let start = original

@@ -120,6 +120,28 @@ fn is_concatenation(wt: &Tree, whole: usize, pt: &Tree, first: usize, second: us
     words(wt, whole) == all_words
 }
 
+/// Whether two elements paired by place (same name, neither with an `xml:id`) hold text too
+/// different to be one element edited: both with at least [`MIN_SIMILAR_WORDS`] words of
+/// their own text, sharing less than half of them (Dice's coefficient under 1/2). Unrelated
+/// paragraphs of the FRUS history share a quarter of their words (at most 0.48 for neighbours);
+/// paragraphs reordered, or one replaced by another, are then found as moves, or reported
+/// deleted and inserted, rather than as one paragraph's text rewritten into another's.
+fn unrelated(ot: &Tree, o: usize, nt: &Tree, n: usize) -> bool {
+    let holds_text = |t: &Tree, i: usize| {
+        t.is_element(i) && t.id(i).is_none() && t.children(i).any(|c| t.kind(c) == NodeKind::Text)
+    };
+    if !holds_text(ot, o) || !holds_text(nt, n) {
+        return false;
+    }
+    let (mut a, mut b) = (words(ot, o), words(nt, n));
+    if a.len() < MIN_SIMILAR_WORDS || b.len() < MIN_SIMILAR_WORDS {
+        return false;
+    }
+    a.sort_unstable();
+    b.sort_unstable();
+    4 * shared(&a, &b) < a.len() + b.len()
+}
+
 /// The last few words of an element's text, to say where it was split or joined.
 fn last_words(tree: &Tree, node: usize) -> String {
     let words = words(tree, node);
@@ -166,9 +188,92 @@ fn shared<T: Ord>(a: &[T], b: &[T]) -> usize {
     common
 }
 
-/// At most this many (deleted, inserted) pairs are compared word by word to find elements that
-/// moved and were edited.
-const MAX_SIMILARITY_PAIRS: usize = 10_000;
+/// Deleted and inserted elements paired by their words: each deleted element with the inserted
+/// one of the same name that shares most words with it, if both have [`MIN_SIMILAR_WORDS`] and
+/// Dice's coefficient of their word lists is at least 3/4. Returns the pairs, and the deleted and
+/// inserted elements left.
+///
+/// Candidates come from an index of the words that few inserted elements hold (a name, a date,
+/// a rare word: at most [`RARE_WORD_HOLDERS`]), the [`WORD_CANDIDATES`] sharing most of them
+/// weighed, so that the work grows with the number of words and not with the number of pairs: a
+/// revision that reorders and edits thousands of paragraphs takes no longer than it reads.
+fn pair_by_words(
+    ot: &Tree,
+    deleted: Vec<usize>,
+    nt: &Tree,
+    inserted: Vec<usize>,
+) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
+    let sorted_words = |tree: &Tree, i: usize| {
+        if !tree.is_element(i) {
+            return None;
+        }
+        let mut words = words(tree, i);
+        words.sort_unstable();
+        (words.len() >= MIN_SIMILAR_WORDS).then_some(words)
+    };
+    let inserted_words: Vec<Option<Vec<String>>> =
+        inserted.iter().map(|&n| sorted_words(nt, n)).collect();
+    let mut holders: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
+    for (k, words) in inserted_words.iter().enumerate() {
+        let mut words: Vec<&str> = words.iter().flatten().map(String::as_str).collect();
+        words.dedup();
+        for word in words {
+            holders.entry(word).or_default().push(k);
+        }
+    }
+    let mut taken = vec![false; inserted.len()];
+    let (mut pairs, mut deleted_left) = (Vec::new(), Vec::new());
+    for o in deleted {
+        let Some(old_words) = sorted_words(ot, o) else {
+            deleted_left.push(o);
+            continue;
+        };
+        let mut votes: rustc_hash::FxHashMap<usize, usize> = Default::default();
+        let mut distinct: Vec<&str> = old_words.iter().map(String::as_str).collect();
+        distinct.dedup();
+        for word in distinct {
+            match holders.get(word) {
+                Some(ks) if ks.len() <= RARE_WORD_HOLDERS => {
+                    for &k in ks.iter().filter(|k| !taken[**k]) {
+                        *votes.entry(k).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut candidates: Vec<(usize, usize)> = votes.into_iter().collect();
+        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let best = candidates
+            .iter()
+            .take(WORD_CANDIDATES)
+            .filter(|(k, _)| nt.name(inserted[*k]) == ot.name(o))
+            .filter_map(|&(k, _)| {
+                let new_words = inserted_words[k].as_ref()?;
+                let shared = shared(&old_words, new_words);
+                (8 * shared >= 3 * (old_words.len() + new_words.len())).then_some((k, shared))
+            })
+            .max_by_key(|&(k, shared)| (shared, std::cmp::Reverse(k)));
+        match best {
+            Some((k, _)) => {
+                taken[k] = true;
+                pairs.push((o, inserted[k]));
+            }
+            None => deleted_left.push(o),
+        }
+    }
+    let inserted_left = inserted
+        .into_iter()
+        .zip(taken)
+        .filter_map(|(n, taken)| (!taken).then_some(n))
+        .collect();
+    (pairs, deleted_left, inserted_left)
+}
+
+/// A word held by more inserted elements than this does not make them candidates.
+const RARE_WORD_HOLDERS: usize = 16;
+
+/// How many candidates, those sharing the most rare words, are weighed word by word.
+const WORD_CANDIDATES: usize = 8;
 
 /// Elements with fewer words are not matched by their words: too little to tell them apart.
 const MIN_SIMILAR_WORDS: usize = 5;
@@ -203,10 +308,10 @@ impl<'a, 't> Differ<'a, 't> {
             self.deleted.push(0);
             self.inserted.push(0);
         }
-        // Comparing moved elements may find more to resolve.
-        while !self.deleted.is_empty() || !self.inserted.is_empty() {
-            self.resolve_moves();
-        }
+        // Comparing moved elements may find more to pair, with one another or with what is
+        // left from earlier rounds.
+        while self.resolve_moves() {}
+        self.report_unpaired();
         self.changes
     }
 
@@ -469,6 +574,12 @@ impl<'a, 't> Differ<'a, 't> {
                                 self.change(kind, Some(o), Some(n));
                                 joined_on = Some(next);
                             }
+                            // Found again among all that is left once the lists are paired: as
+                            // moved (paragraphs swapped), or as deleted and inserted.
+                            _ if unrelated(ot, o, nt, n) => {
+                                self.deleted.push(o);
+                                self.inserted.push(n);
+                            }
                             _ => self.compare(o, n),
                         }
                     }
@@ -577,8 +688,9 @@ impl<'a, 't> Differ<'a, 't> {
     }
 
     /// Deleted and inserted elements that are the same element (same `xml:id`, identical, or
-    /// identical but for numbering) moved; the rest are reported as deleted and inserted.
-    fn resolve_moves(&mut self) {
+    /// identical but for numbering, or with mostly the same words) moved: reported, and
+    /// compared in depth. The rest stay for the next round. Whether any moved.
+    fn resolve_moves(&mut self) -> bool {
         let (ot, nt) = (&self.old.tree, &self.new.tree);
         let deleted = std::mem::take(&mut self.deleted);
         let mut inserted = std::mem::take(&mut self.inserted);
@@ -613,52 +725,30 @@ impl<'a, 't> Differ<'a, 't> {
             }
         }
         // Moved and edited: an element of the same name elsewhere with mostly the same words (a
-        // paragraph moved, with a word changed in it). Looked for among a bounded number of
-        // pairs: a revision that deletes and inserts thousands of elements is reported as that,
-        // not compared pair by pair.
-        if !still_deleted.is_empty()
-            && !inserted.is_empty()
-            && still_deleted.len() * inserted.len() <= MAX_SIMILARITY_PAIRS
-        {
-            let sorted_words = |tree: &Tree, i: usize| {
-                let mut words = words(tree, i);
-                words.sort_unstable();
-                (tree.is_element(i) && words.len() >= MIN_SIMILAR_WORDS).then_some(words)
-            };
-            let mut inserted_words: Vec<Option<Vec<String>>> =
-                inserted.iter().map(|&n| sorted_words(nt, n)).collect();
-            let mut unmatched = Vec::new();
-            for o in still_deleted {
-                let Some(old_words) = sorted_words(ot, o) else {
-                    unmatched.push(o);
-                    continue;
-                };
-                let best = (0..inserted.len())
-                    .filter(|&k| nt.name(inserted[k]) == ot.name(o))
-                    .filter_map(|k| {
-                        let new_words = inserted_words[k].as_ref()?;
-                        let shared = shared(&old_words, new_words);
-                        // Dice's coefficient of the two word lists at least 3/4.
-                        (8 * shared >= 3 * (old_words.len() + new_words.len()))
-                            .then_some((k, shared))
-                    })
-                    .max_by_key(|&(_, shared)| shared);
-                match best {
-                    Some((k, _)) => {
-                        inserted_words.remove(k);
-                        moved_pairs.push((o, inserted.remove(k)));
-                    }
-                    None => unmatched.push(o),
-                }
-            }
-            still_deleted = unmatched;
+        // paragraph moved, with a word changed in it).
+        if !still_deleted.is_empty() && !inserted.is_empty() {
+            let (pairs, deleted_left, inserted_left) =
+                pair_by_words(ot, still_deleted, nt, inserted);
+            moved_pairs.extend(pairs);
+            (still_deleted, inserted) = (deleted_left, inserted_left);
         }
+        let moved = !moved_pairs.is_empty();
+        self.deleted = still_deleted;
+        self.inserted = inserted;
         for (o, n) in moved_pairs {
             let what = describe(nt, n);
             let from = context(ot, o);
             self.change(ChangeKind::Moved { what, from }, Some(o), Some(n));
             self.compare(o, n);
         }
+        moved
+    }
+
+    /// Reports what no round paired as deleted and inserted.
+    fn report_unpaired(&mut self) {
+        let (ot, nt) = (&self.old.tree, &self.new.tree);
+        let still_deleted = std::mem::take(&mut self.deleted);
+        let inserted = std::mem::take(&mut self.inserted);
         // Whitespace that only separated elements is no text of its own.
         let blank = |tree: &Tree, i: usize| {
             tree.kind(i) == NodeKind::Text && tree.text(i).trim().is_empty()
