@@ -5,13 +5,17 @@
 //! 2. subtrees identical but for their `xml:id`s and `n`s: renumbered (an inserted footnote
 //!    renumbers every later one, and pairing those by id would pair each with its
 //!    predecessor);
-//! 3. between the anchors, by kind, name and `xml:id`, in order;
+//! 3. between the anchors, by kind, name and `xml:id`, in order, unless two paragraphs paired
+//!    only by place have mostly different words ([`unrelated`]);
 //! 4. of the rest, the same content under another name (renamed), then elements whose
-//!    children are at least half the same but for numbering (renumbered or renamed, and edited).
+//!    children are at least half the same but for numbering (renumbered or renamed, and edited);
+//!    an element followed by a new one that holds the rest of its content was split, and the
+//!    reverse joined.
 //!
 //! Paired elements are compared in depth; what is still unpaired is matched across the whole
-//! document as moved (same id, or identical, or identical but for numbering), or else reported
-//! deleted and inserted.
+//! document as moved (same id, identical, identical but for numbering, or mostly the same
+//! words: [`pair_by_words`]), in rounds until none moves, and the rest reported deleted and
+//! inserted.
 
 use super::model::{NodeKind, Tree};
 use super::{context, element_path, Change, ChangeKind, Side};
