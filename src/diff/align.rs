@@ -273,7 +273,109 @@ fn pair_by_words(
     (pairs, deleted_left, inserted_left)
 }
 
-/// A word held by more inserted elements than this does not make them candidates.
+/// The edit script between two key lists (Myers).
+///
+/// Myers takes time in proportion to the lists' length times the edits between them: for two
+/// long lists with little in common (two unrelated documents, 20 000 siblings whose ids all
+/// changed) that is quadratic, 24 s for a 1 MB pair. Keys found on one side only can never be
+/// equal, so long lists are first cut down to the keys both hold, diffed, and the script
+/// rebuilt: the same length of common subsequence, in time for what the two share.
+fn diff_keys(old: &[u64], new: &[u64]) -> Vec<DiffOp> {
+    const LONG: usize = 1000;
+    if old.len() + new.len() < LONG {
+        return capture_diff_slices(Algorithm::Myers, old, new);
+    }
+    let in_old: rustc_hash::FxHashSet<u64> = old.iter().copied().collect();
+    let in_new: rustc_hash::FxHashSet<u64> = new.iter().copied().collect();
+    let old_kept: Vec<usize> = (0..old.len())
+        .filter(|i| in_new.contains(&old[*i]))
+        .collect();
+    let new_kept: Vec<usize> = (0..new.len())
+        .filter(|j| in_old.contains(&new[*j]))
+        .collect();
+    if old_kept.len() == old.len() && new_kept.len() == new.len() {
+        return capture_diff_slices(Algorithm::Myers, old, new);
+    }
+    let old_common: Vec<u64> = old_kept.iter().map(|i| old[*i]).collect();
+    let new_common: Vec<u64> = new_kept.iter().map(|j| new[*j]).collect();
+    // The equal pairs, in the full lists' places.
+    let mut pairs = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &old_common, &new_common) {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            pairs.extend((0..len).map(|k| (old_kept[old_index + k], new_kept[new_index + k])));
+        }
+    }
+    pairs.push((old.len(), new.len()));
+    let mut ops = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    for (oi, nj) in pairs {
+        match (oi - i, nj - j) {
+            (0, 0) => {}
+            (old_len, 0) => ops.push(DiffOp::Delete {
+                old_index: i,
+                old_len,
+                new_index: j,
+            }),
+            (0, new_len) => ops.push(DiffOp::Insert {
+                old_index: i,
+                new_index: j,
+                new_len,
+            }),
+            (old_len, new_len) => ops.push(DiffOp::Replace {
+                old_index: i,
+                old_len,
+                new_index: j,
+                new_len,
+            }),
+        }
+        if oi < old.len() {
+            match ops.last_mut() {
+                Some(DiffOp::Equal {
+                    old_index,
+                    new_index,
+                    len,
+                }) if *old_index + *len == oi && *new_index + *len == nj => *len += 1,
+                _ => ops.push(DiffOp::Equal {
+                    old_index: oi,
+                    new_index: nj,
+                    len: 1,
+                }),
+            }
+        }
+        (i, j) = (oi + 1, nj + 1);
+    }
+    ops
+}
+
+/// Places in a list under keys, each key's in list order, so that the first place not yet taken
+/// under a key is found without looking at the rest of the list.
+#[derive(Default)]
+struct Postings {
+    lists: rustc_hash::FxHashMap<u64, (usize, Vec<usize>)>,
+}
+
+impl Postings {
+    /// Adds place `k` under `key` (places are added in increasing order).
+    fn add(&mut self, key: u64, k: usize) {
+        self.lists.entry(key).or_default().1.push(k);
+    }
+
+    /// The first place under `key` that `taken` does not mark.
+    fn first_free(&mut self, key: u64, taken: &[bool]) -> Option<usize> {
+        let (cursor, list) = self.lists.get_mut(&key)?;
+        while list.get(*cursor).is_some_and(|k| taken[*k]) {
+            *cursor += 1;
+        }
+        list.get(*cursor).copied()
+    }
+}
+
+/// A word (or child) held by more elements than this does not make them candidates.
 const RARE_WORD_HOLDERS: usize = 16;
 
 /// How many candidates, those sharing the most rare words, are weighed word by word.
@@ -395,7 +497,7 @@ impl<'a, 't> Differ<'a, 't> {
         let mut old_paired = vec![false; old.len()];
         let mut new_paired = vec![false; new.len()];
         let mut anchors: Vec<(usize, usize)> = Vec::new();
-        for op in capture_diff_slices(Algorithm::Myers, &old_hashes, &new_hashes) {
+        for op in diff_keys(&old_hashes, &new_hashes) {
             if let DiffOp::Equal {
                 old_index,
                 new_index,
@@ -410,11 +512,19 @@ impl<'a, 't> Differ<'a, 't> {
             }
         }
         // 2. An identical subtree elsewhere among the children moved.
+        let mut old_by_hash = Postings::default();
+        if new_paired.contains(&false) {
+            for (i, &h) in old_hashes.iter().enumerate() {
+                if !old_paired[i] {
+                    old_by_hash.add(h, i);
+                }
+            }
+        }
         for (j, &nh) in new_hashes.iter().enumerate() {
             if new_paired[j] || !nt.is_element(new[j]) {
                 continue;
             }
-            if let Some(i) = (0..old.len()).find(|i| !old_paired[*i] && old_hashes[*i] == nh) {
+            if let Some(i) = old_by_hash.first_free(nh, &old_paired) {
                 old_paired[i] = true;
                 new_paired[j] = true;
                 let what = describe(nt, new[j]);
@@ -543,7 +653,7 @@ impl<'a, 't> Differ<'a, 't> {
         let new_keys: Vec<u64> = new_gap.iter().map(|j| coarse_key(nt, new[*j])).collect();
         let mut old_left = Vec::new();
         let mut new_left = Vec::new();
-        let ops = capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys);
+        let ops = diff_keys(&old_keys, &new_keys);
         // The second half of an element split (or joined), reported with the first: a place in
         // `new_gap` (`old_gap`).
         let (mut split_off, mut joined_on) = (None, None);
@@ -616,15 +726,19 @@ impl<'a, 't> Differ<'a, 't> {
         // Renamed: same content, other name.
         let mut renamed_new = vec![false; new_left.len()];
         let mut not_renamed = Vec::new();
-        let new_content: Vec<Option<u64>> = new_left
-            .iter()
-            .map(|&n| nt.is_element(n).then(|| nt.content_hash(n)))
-            .collect();
+        let mut by_content = Postings::default();
+        if !old_left.is_empty() {
+            for (k, &n) in new_left.iter().enumerate() {
+                if nt.is_element(n) {
+                    by_content.add(nt.content_hash(n), k);
+                }
+            }
+        }
         for &o in &old_left {
-            let old_content = ot.is_element(o).then(|| ot.content_hash(o));
-            let rename = (0..new_left.len()).position(|k| {
-                !renamed_new[k] && old_content.is_some() && new_content[k] == old_content
-            });
+            let rename = ot
+                .is_element(o)
+                .then(|| by_content.first_free(ot.content_hash(o), &renamed_new))
+                .flatten();
             match rename {
                 Some(k) => {
                     renamed_new[k] = true;
@@ -650,23 +764,44 @@ impl<'a, 't> Differ<'a, 't> {
                     (!renamed_new[k] && nt.is_element(n)).then(|| children_signature(nt, n))
                 })
                 .collect();
+            // Candidates share a child that few others hold: the work grows with the number of
+            // children, not of pairs.
+            let mut holders: rustc_hash::FxHashMap<u64, Vec<usize>> = Default::default();
+            for (k, children) in new_children.iter().enumerate() {
+                let mut children: Vec<u64> = children.iter().flatten().copied().collect();
+                children.dedup();
+                for child in children {
+                    holders.entry(child).or_default().push(k);
+                }
+            }
             for o in not_renamed {
                 let old_children = children_signature(ot, o);
-                let alike = |k: &usize| {
-                    !renamed_new[*k]
-                        && new_children[*k]
+                let mut candidates: Vec<usize> = old_children
+                    .iter()
+                    .filter_map(|child| holders.get(child))
+                    .filter(|ks| ks.len() <= RARE_WORD_HOLDERS)
+                    .flatten()
+                    .copied()
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                let alike = |k: &&usize| {
+                    !renamed_new[**k]
+                        && new_children[**k]
                             .as_ref()
                             .is_some_and(|c| mostly_alike(&old_children, c))
                 };
-                let same_name = |k: &usize| {
-                    nt.name(new_left[*k]) == ot.name(o)
-                        && nt.namespace_or_target(new_left[*k]) == ot.namespace_or_target(o)
+                let same_name = |k: &&usize| {
+                    nt.name(new_left[**k]) == ot.name(o)
+                        && nt.namespace_or_target(new_left[**k]) == ot.namespace_or_target(o)
                 };
                 // One of the same name first; else one renamed (and edited, or with renamed
                 // elements inside).
-                let found = (0..new_left.len())
+                let found = candidates
+                    .iter()
                     .find(|k| alike(k) && same_name(k))
-                    .or_else(|| (0..new_left.len()).find(|k| alike(k)));
+                    .or_else(|| candidates.iter().find(|k| alike(k)))
+                    .copied();
                 match found {
                     Some(k) => {
                         renamed_new[k] = true;
@@ -698,35 +833,58 @@ impl<'a, 't> Differ<'a, 't> {
         let (ot, nt) = (&self.old.tree, &self.new.tree);
         let deleted = std::mem::take(&mut self.deleted);
         let mut inserted = std::mem::take(&mut self.inserted);
-        let numbering_free =
-            |tree: &Tree, i: usize| tree.is_element(i).then(|| tree.hash_ignoring_numbering(i));
-        let mut inserted_numbering_free: Vec<Option<u64>> = if deleted.is_empty() {
-            Vec::new()
-        } else {
-            inserted.iter().map(|&n| numbering_free(nt, n)).collect()
-        };
         let mut moved_pairs = Vec::new();
         let mut still_deleted = Vec::new();
-        for o in deleted {
-            let old_numbering_free = if inserted.is_empty() {
-                None
-            } else {
-                numbering_free(ot, o)
-            };
-            let same = inserted.iter().enumerate().position(|(k, n)| {
-                ot.is_element(o)
-                    && ot.name(o) == nt.name(*n)
-                    && (ot.hash(o) == nt.hash(*n)
-                        || (ot.id(o).is_some() && ot.id(o) == nt.id(*n))
-                        || inserted_numbering_free[k] == old_numbering_free)
-            });
-            match same {
-                Some(k) => {
-                    inserted_numbering_free.remove(k);
-                    moved_pairs.push((o, inserted.remove(k)));
+        if inserted.is_empty() || deleted.is_empty() {
+            still_deleted = deleted;
+        } else {
+            // The same element: of the same name, and identical, or with the same id, or
+            // identical but for numbering. Each is a key; the first inserted element (in list
+            // order) under any of an old element's keys is its match.
+            let keys = |tree: &Tree, i: usize| -> Vec<u64> {
+                if !tree.is_element(i) {
+                    return Vec::new();
                 }
-                None => still_deleted.push(o),
+                let key = |what: u8, value: &dyn Fn(&mut rustc_hash::FxHasher)| {
+                    let mut h = rustc_hash::FxHasher::default();
+                    (what, tree.name(i)).hash(&mut h);
+                    value(&mut h);
+                    h.finish()
+                };
+                let mut keys = vec![
+                    key(0, &|h| tree.hash(i).hash(h)),
+                    key(1, &|h| tree.hash_ignoring_numbering(i).hash(h)),
+                ];
+                if let Some(id) = tree.id(i) {
+                    keys.push(key(2, &|h| id.hash(h)));
+                }
+                keys
+            };
+            let mut postings = Postings::default();
+            for (k, &n) in inserted.iter().enumerate() {
+                for key in keys(nt, n) {
+                    postings.add(key, k);
+                }
             }
+            let mut taken = vec![false; inserted.len()];
+            for o in deleted {
+                let same = keys(ot, o)
+                    .into_iter()
+                    .filter_map(|key| postings.first_free(key, &taken))
+                    .min();
+                match same {
+                    Some(k) => {
+                        taken[k] = true;
+                        moved_pairs.push((o, inserted[k]));
+                    }
+                    None => still_deleted.push(o),
+                }
+            }
+            inserted = inserted
+                .into_iter()
+                .zip(taken)
+                .filter_map(|(n, taken)| (!taken).then_some(n))
+                .collect();
         }
         // Moved and edited: an element of the same name elsewhere with mostly the same words (a
         // paragraph moved, with a word changed in it).
@@ -775,5 +933,83 @@ impl<'a, 't> Differ<'a, 't> {
                 self.changes[last].context = context(nt, p);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{diff_keys, shared};
+    use similar::{capture_diff_slices, Algorithm, DiffOp};
+
+    /// The length of the script's equal runs, checking that they are equal and that its ranges
+    /// tile each list in order (a deletion's place in the new list, and an insertion's in the
+    /// old, are not checked: similar sets them after the other half of a replacement).
+    fn check(old: &[u64], new: &[u64], ops: &[DiffOp]) -> usize {
+        let (mut i, mut j, mut equal) = (0, 0, 0);
+        for op in ops {
+            if let DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } = *op
+            {
+                assert_eq!(
+                    old[old_index..old_index + len],
+                    new[new_index..new_index + len]
+                );
+                equal += len;
+            }
+            let (old_range, new_range) = (op.old_range(), op.new_range());
+            if !old_range.is_empty() {
+                assert_eq!(old_range.start, i, "{op:?}");
+                i = old_range.end;
+            }
+            if !new_range.is_empty() {
+                assert_eq!(new_range.start, j, "{op:?}");
+                j = new_range.end;
+            }
+        }
+        assert_eq!((i, j), (old.len(), new.len()));
+        equal
+    }
+
+    #[test]
+    fn long_key_lists_cut_to_what_both_hold_keep_a_longest_common_subsequence() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |modulo: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % modulo
+        };
+        for round in 0..20 {
+            // Keys 0..50 may be on both sides; 1000+ only on one.
+            let mut list = |len: usize, own: u64| -> Vec<u64> {
+                (0..len)
+                    .map(|_| {
+                        if next(3) == 0 {
+                            next(50)
+                        } else {
+                            own + next(1_000_000)
+                        }
+                    })
+                    .collect()
+            };
+            let old = list(700 + round * 10, 1_000);
+            let new = list(650 + round * 7, 10_000_000);
+            let ours = check(&old, &new, &diff_keys(&old, &new));
+            let plain = check(
+                &old,
+                &new,
+                &capture_diff_slices(Algorithm::Myers, &old, &new),
+            );
+            assert_eq!(ours, plain, "round {round}");
+        }
+    }
+
+    #[test]
+    fn shared_counts_repeats() {
+        assert_eq!(shared(&[1, 1, 2, 3], &[1, 1, 1, 3, 4]), 3);
+        assert_eq!(shared::<u8>(&[], &[1]), 0);
     }
 }
