@@ -316,13 +316,7 @@ fn context(tree: &Tree, node: usize) -> String {
         if let Some(number) = tree.attribute(i, "n") {
             parts.push(format!("{name} {number}"));
         } else {
-            let position = tree.parent(i).map_or(1, |p| {
-                tree.children(p)
-                    .take_while(|c| *c != i)
-                    .filter(|c| tree.name(*c) == name)
-                    .count()
-                    + 1
-            });
+            let (position, _) = tree.place_among_namesakes(i);
             parts.push(format!("{name} {position}"));
         }
         current = tree.parent(i);
@@ -337,12 +331,8 @@ fn element_path(tree: &Tree, node: usize) -> String {
     let mut current = Some(node);
     while let Some(i) = current {
         let name = tree.name(i);
-        let siblings: Vec<usize> = tree
-            .parent(i)
-            .map(|p| tree.children(p).filter(|c| tree.name(*c) == name).collect())
-            .unwrap_or_default();
-        if siblings.len() > 1 {
-            let position = siblings.iter().position(|c| *c == i).unwrap_or(0) + 1;
+        let (position, namesakes) = tree.place_among_namesakes(i);
+        if namesakes > 1 {
             parts.push(format!("{name}[{position}]"));
         } else {
             parts.push(name.to_string());
