@@ -89,6 +89,14 @@ fn words(tree: &Tree, node: usize) -> Vec<String> {
         .collect()
 }
 
+/// The words of an element's text, sorted (to count, with [`shared`], the words two elements
+/// share).
+fn sorted_words(tree: &Tree, node: usize) -> Vec<String> {
+    let mut words = words(tree, node);
+    words.sort_unstable();
+    words
+}
+
 /// The hashes of an element's child elements, in order.
 fn child_elements(tree: &Tree, node: usize) -> Vec<u64> {
     tree.children(node)
@@ -137,13 +145,11 @@ fn unrelated(ot: &Tree, o: usize, nt: &Tree, n: usize) -> bool {
     if !holds_text(ot, o) || !holds_text(nt, n) {
         return false;
     }
-    let (mut a, mut b) = (words(ot, o), words(nt, n));
+    let (a, b) = (sorted_words(ot, o), sorted_words(nt, n));
     if a.len() < MIN_SIMILAR_WORDS || b.len() < MIN_SIMILAR_WORDS {
         return false;
     }
-    a.sort_unstable();
-    b.sort_unstable();
-    4 * shared(&a, &b) < a.len() + b.len()
+    !dice_at_least(shared(&a, &b), a.len() + b.len(), (1, 2))
 }
 
 /// The last few words of an element's text, to say where it was split or joined.
@@ -171,7 +177,21 @@ fn mostly_alike(a: &[u64], b: &[u64]) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    4 * shared(a, b) >= a.len() + b.len()
+    dice_at_least(shared(a, b), a.len() + b.len(), (1, 2))
+}
+
+/// Whether Dice's coefficient, `2 × shared / total` for two lists of `total` items between
+/// them, is at least `numerator / denominator` (in integers: no rounding at the bound).
+fn dice_at_least(shared: usize, total: usize, (numerator, denominator): (usize, usize)) -> bool {
+    2 * shared * denominator >= numerator * total
+}
+
+/// The items of `list` whose place `taken` does not mark, in order.
+fn untaken(list: Vec<usize>, taken: &[bool]) -> Vec<usize> {
+    list.into_iter()
+        .zip(taken)
+        .filter_map(|(item, taken)| (!taken).then_some(item))
+        .collect()
 }
 
 /// How many items two sorted lists share, counting repeats (the size of the intersection of the
@@ -198,7 +218,7 @@ fn shared<T: Ord>(a: &[T], b: &[T]) -> usize {
 /// inserted elements left.
 ///
 /// Candidates come from an index of the words that few inserted elements hold (a name, a date,
-/// a rare word: at most [`RARE_WORD_HOLDERS`]), the [`WORD_CANDIDATES`] sharing most of them
+/// a rare word: at most [`RARE_KEY_HOLDERS`]), the [`WORD_CANDIDATES`] sharing most of them
 /// weighed, so that the work grows with the number of words and not with the number of pairs: a
 /// revision that reorders and edits thousands of paragraphs takes no longer than it reads.
 fn pair_by_words(
@@ -207,16 +227,13 @@ fn pair_by_words(
     nt: &Tree,
     inserted: Vec<usize>,
 ) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
-    let sorted_words = |tree: &Tree, i: usize| {
-        if !tree.is_element(i) {
-            return None;
-        }
-        let mut words = words(tree, i);
-        words.sort_unstable();
-        (words.len() >= MIN_SIMILAR_WORDS).then_some(words)
+    let enough_words = |tree: &Tree, i: usize| {
+        tree.is_element(i)
+            .then(|| sorted_words(tree, i))
+            .filter(|words| words.len() >= MIN_SIMILAR_WORDS)
     };
     let inserted_words: Vec<Option<Vec<String>>> =
-        inserted.iter().map(|&n| sorted_words(nt, n)).collect();
+        inserted.iter().map(|&n| enough_words(nt, n)).collect();
     let mut holders: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
     for (k, words) in inserted_words.iter().enumerate() {
         let mut words: Vec<&str> = words.iter().flatten().map(String::as_str).collect();
@@ -228,7 +245,7 @@ fn pair_by_words(
     let mut taken = vec![false; inserted.len()];
     let (mut pairs, mut deleted_left) = (Vec::new(), Vec::new());
     for o in deleted {
-        let Some(old_words) = sorted_words(ot, o) else {
+        let Some(old_words) = enough_words(ot, o) else {
             deleted_left.push(o);
             continue;
         };
@@ -237,7 +254,7 @@ fn pair_by_words(
         distinct.dedup();
         for word in distinct {
             match holders.get(word) {
-                Some(ks) if ks.len() <= RARE_WORD_HOLDERS => {
+                Some(ks) if ks.len() <= RARE_KEY_HOLDERS => {
                     for &k in ks.iter().filter(|k| !taken[**k]) {
                         *votes.entry(k).or_default() += 1;
                     }
@@ -254,7 +271,8 @@ fn pair_by_words(
             .filter_map(|&(k, _)| {
                 let new_words = inserted_words[k].as_ref()?;
                 let shared = shared(&old_words, new_words);
-                (8 * shared >= 3 * (old_words.len() + new_words.len())).then_some((k, shared))
+                let total = old_words.len() + new_words.len();
+                dice_at_least(shared, total, (3, 4)).then_some((k, shared))
             })
             .max_by_key(|&(k, shared)| (shared, std::cmp::Reverse(k)));
         match best {
@@ -265,11 +283,7 @@ fn pair_by_words(
             None => deleted_left.push(o),
         }
     }
-    let inserted_left = inserted
-        .into_iter()
-        .zip(taken)
-        .filter_map(|(n, taken)| (!taken).then_some(n))
-        .collect();
+    let inserted_left = untaken(inserted, &taken);
     (pairs, deleted_left, inserted_left)
 }
 
@@ -375,8 +389,9 @@ impl Postings {
     }
 }
 
-/// A word (or child) held by more elements than this does not make them candidates.
-const RARE_WORD_HOLDERS: usize = 16;
+/// A key (a word, a child's hash) held by more elements than this does not make them
+/// candidates.
+const RARE_KEY_HOLDERS: usize = 16;
 
 /// How many candidates, those sharing the most rare words, are weighed word by word.
 const WORD_CANDIDATES: usize = 8;
@@ -582,24 +597,20 @@ impl<'a, 't> Differ<'a, 't> {
         if keys(ot, old, &old_free) == keys(nt, new, &new_free) {
             return;
         }
-        // Each hash's old elements, last first, so that the first in document order is popped.
-        let mut by_hash: rustc_hash::FxHashMap<u64, Vec<usize>> = Default::default();
-        for &k in old_free.iter().rev() {
-            by_hash
-                .entry(ot.hash_ignoring_numbering(old[k]))
-                .or_default()
-                .push(k);
+        let mut old_by_hash = Postings::default();
+        for &k in &old_free {
+            old_by_hash.add(ot.hash_ignoring_numbering(old[k]), k);
         }
         let mut pairs = Vec::new();
         for &j in &new_free {
             let hash = nt.hash_ignoring_numbering(new[j]);
-            if let Some(i) = by_hash.get_mut(&hash).and_then(|list| list.pop()) {
+            if let Some(i) = old_by_hash.first_free(hash, old_paired) {
+                old_paired[i] = true;
+                new_paired[j] = true;
                 pairs.push((i, j));
             }
         }
         for (i, j) in pairs {
-            old_paired[i] = true;
-            new_paired[j] = true;
             self.compare(old[i], new[j]);
         }
     }
@@ -779,7 +790,7 @@ impl<'a, 't> Differ<'a, 't> {
                 let mut candidates: Vec<usize> = old_children
                     .iter()
                     .filter_map(|child| holders.get(child))
-                    .filter(|ks| ks.len() <= RARE_WORD_HOLDERS)
+                    .filter(|ks| ks.len() <= RARE_KEY_HOLDERS)
                     .flatten()
                     .copied()
                     .collect();
@@ -880,11 +891,7 @@ impl<'a, 't> Differ<'a, 't> {
                     None => still_deleted.push(o),
                 }
             }
-            inserted = inserted
-                .into_iter()
-                .zip(taken)
-                .filter_map(|(n, taken)| (!taken).then_some(n))
-                .collect();
+            inserted = untaken(inserted, &taken);
         }
         // Moved and edited: an element of the same name elsewhere with mostly the same words (a
         // paragraph moved, with a word changed in it).
