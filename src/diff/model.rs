@@ -462,15 +462,34 @@ impl<'t> Tree<'t> {
         if !self.is_element(i) {
             return self.nodes[i].hash;
         }
+        self.element_content_hash(i, |_| true, |c| self.nodes[c].hash)
+    }
+
+    /// A hash of element `i` without its own name: its namespace, the attributes `keep` keeps,
+    /// and its children's hashes as `child_hash` gives them.
+    fn element_content_hash(
+        &self,
+        i: usize,
+        keep: impl Fn(&(&str, &str, &str)) -> bool,
+        child_hash: impl Fn(usize) -> u64,
+    ) -> u64 {
         let mut content = FxHasher::default();
         self.namespace_or_target(i).hash(&mut content);
-        for attribute in self.attributes(i) {
+        for attribute in self.attributes(i).filter(|a| keep(a)) {
             attribute.hash(&mut content);
         }
         for c in self.children(i) {
-            self.nodes[c].hash.hash(&mut content);
+            child_hash(c).hash(&mut content);
         }
         content.finish()
+    }
+
+    /// A node's hash from the hash of its content and its name.
+    fn with_name(&self, content_hash: u64, i: usize) -> u64 {
+        let mut full = FxHasher::default();
+        content_hash.hash(&mut full);
+        self.name(i).hash(&mut full);
+        full.finish()
     }
 
     /// A hash of the subtree at `i` that ignores every `xml:id` and `n` in it: equal for an
@@ -484,20 +503,11 @@ impl<'t> Tree<'t> {
         let mut hashes = vec![0u64; end - i];
         for k in (i..end).rev() {
             hashes[k - i] = if self.is_element(k) {
-                let mut h = FxHasher::default();
-                self.namespace_or_target(k).hash(&mut h);
-                self.name(k).hash(&mut h);
-                for attribute in self.attributes(k) {
-                    let numbering =
-                        matches!(attribute, (scan::XML_NAMESPACE, "id", _) | ("", "n", _));
-                    if !numbering {
-                        attribute.hash(&mut h);
-                    }
-                }
-                for c in self.children(k) {
-                    hashes[c - i].hash(&mut h);
-                }
-                h.finish()
+                let not_numbering = |a: &(&str, &str, &str)| {
+                    !matches!(a, (scan::XML_NAMESPACE, "id", _) | ("", "n", _))
+                };
+                let content = self.element_content_hash(k, not_numbering, |c| hashes[c - i]);
+                self.with_name(content, k)
             } else {
                 self.nodes[k].hash
             };
@@ -610,11 +620,7 @@ impl<'t> Tree<'t> {
     fn hash_all(&mut self) {
         for i in (0..self.nodes.len()).rev() {
             // A leaf's hash is still that of its text (see `Node::hash`).
-            let content_hash = self.content_hash(i);
-            let mut full = FxHasher::default();
-            content_hash.hash(&mut full);
-            self.name(i).hash(&mut full);
-            self.nodes[i].hash = full.finish();
+            self.nodes[i].hash = self.with_name(self.content_hash(i), i);
         }
     }
 }
