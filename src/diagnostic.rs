@@ -117,6 +117,18 @@ impl Diagnostic {
         }
     }
 
+    /// The same problem, raised to an error (for `--strict`).
+    ///
+    /// ```
+    /// use teikit::diagnostic::{Diagnostic, Location, Severity};
+    /// let d = Diagnostic::warning(Location::new("d1.txt", 3, 5), "page skipped").into_error();
+    /// assert_eq!(d.severity, Severity::Error);
+    /// ```
+    pub fn into_error(mut self) -> Self {
+        self.severity = Severity::Error;
+        self
+    }
+
     /// The same diagnostic, found by rule `rule`.
     pub fn with_rule(mut self, rule: &'static str) -> Self {
         self.rule = Some(rule);

@@ -1,5 +1,8 @@
-//! Bad input: every case gives a message with file, line and column, a non-zero exit, and leaves
-//! the output file as it was.
+//! Bad input. What makes output impossible (an empty or undecodable file, broken editor's data)
+//! gives an error with file, line and column, a non-zero exit, and leaves the output file as it
+//! was. A surprise in the text (a note whose reference cannot be found, a page marker out of
+//! order) costs a warning at its place: the document still converts, nothing of it lost, and
+//! `--strict` turns the warning into a failure that writes nothing.
 
 mod common;
 
@@ -61,6 +64,36 @@ fn assert_rejected(dir: &Path, location: &str, message: &str) {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// Converts `d1.txt` of `dir`: asserts success with a warning at `location` saying `message`,
+/// and returns the TEI written. Then asserts that `--strict` fails on the same warning and
+/// leaves the output as it was.
+fn assert_converted_with_warning(dir: &Path, location: &str, message: &str) -> String {
+    let out = teikit_in(dir, &["convert", "d1.txt", "-o", "out.xml"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "exit status; stderr:\n{err}");
+    assert!(
+        err.contains(&format!("warning: {message}")),
+        "expected a warning {message:?} in:\n{err}"
+    );
+    assert!(
+        err.contains(location),
+        "expected location {location:?} in:\n{err}"
+    );
+    let xml = std::fs::read_to_string(dir.join("out.xml")).unwrap();
+    assert!(xml.starts_with("<?xml"), "{xml}");
+
+    std::fs::write(dir.join("out.xml"), "previous output").unwrap();
+    let strict = teikit_in(dir, &["convert", "d1.txt", "-o", "out.xml", "--strict"]);
+    let err = stderr(&strict);
+    assert_eq!(strict.status.code(), Some(1), "--strict; stderr:\n{err}");
+    assert!(err.contains(&format!("error: {message}")), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.xml")).unwrap(),
+        "previous output"
+    );
+    xml
+}
+
 #[test]
 fn empty_file() {
     let dir = fixture(b"");
@@ -74,56 +107,82 @@ fn empty_file() {
 #[test]
 fn no_title_line() {
     let dir = fixture(b"\nMemorandum for the President\nText.\n");
-    assert_rejected(
+    let xml = assert_converted_with_warning(
         dir.path(),
         "d1.txt:2:1",
         "expected a title line such as `59. Memorandum",
     );
+    assert!(
+        xml.contains("<head>Memorandum for the President</head>"),
+        "{xml}"
+    );
+    assert!(xml.contains("<p>Text.</p>"), "{xml}");
 }
 
 #[test]
-fn note_reference_without_a_note() {
+fn a_number_glued_to_a_word_without_a_note_stays_text() {
     let dir = fixture(b"1. Memorandum\n\nAble said so.1 Then he left.\n");
-    assert_rejected(dir.path(), "d1.txt:3:14", "note reference 1 has no note");
+    let out = teikit_in(dir.path(), &["convert", "d1.txt", "-o", "out.xml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let xml = std::fs::read_to_string(dir.path().join("out.xml")).unwrap();
+    assert!(xml.contains("said so.1 Then he left."), "{xml}");
+    assert!(!xml.contains("<note n="), "{xml}");
 }
 
 #[test]
-fn note_without_a_reference() {
+fn note_without_a_reference_is_kept_at_the_end_of_its_document() {
     let dir = fixture(b"1. Memorandum1\n\nAble said so. Then he left.\n  1. Source: Files.\n  2. Never referenced.\n");
-    assert_rejected(dir.path(), "d1.txt:5:3", "note 2 is never referenced");
+    let xml = assert_converted_with_warning(dir.path(), "d1.txt:5:3", "note 2 is never referenced");
+    assert!(
+        xml.contains(
+            "<note n=\"2\" xml:id=\"d1fn2\" place=\"end\">Never referenced.</note>\n      </div>"
+        ),
+        "{xml}"
+    );
 }
 
 #[test]
-fn notes_numbered_out_of_sequence() {
+fn notes_numbered_out_of_sequence_keep_their_numbers() {
     let dir =
-        fixture(b"1. Memorandum1\n\nAble said so.2 Then.\n  1. Source: Files.\n  3. Three.\n");
-    assert_rejected(
+        fixture(b"1. Memorandum1\n\nAble said so.3 Then.\n  1. Source: Files.\n  3. Three.\n");
+    let xml = assert_converted_with_warning(
         dir.path(),
         "d1.txt:5:3",
         "note numbered 3 where note 2 was expected",
     );
-}
-
-#[test]
-fn page_markers_out_of_order() {
-    let dir = fixture(b"1. Memorandum\n\nAble [Page 5] said [Page 4] so.\n");
-    assert_rejected(
-        dir.path(),
-        "d1.txt:3:20",
-        "page marker [Page 4] out of order",
+    assert!(
+        xml.contains("so.<note n=\"3\" xml:id=\"d1fn3\">Three.</note> Then."),
+        "{xml}"
     );
 }
 
 #[test]
-fn page_marker_duplicated() {
-    let dir = fixture(b"1. Memorandum\n\nAble [Page 5] said.\n[Page 5]\nMore.\n");
-    assert_rejected(dir.path(), "d1.txt:4:1", "duplicate page marker [Page 5]");
+fn page_markers_out_of_order_are_kept_where_they_stand() {
+    let dir = fixture(b"1. Memorandum\n\nAble [Page 5] said [Page 4] so.\n");
+    let xml = assert_converted_with_warning(
+        dir.path(),
+        "d1.txt:3:20",
+        "page marker [Page 4] out of order",
+    );
+    assert!(
+        xml.contains("said <pb n=\"4\" xml:id=\"pg_4\"/> so."),
+        "{xml}"
+    );
 }
 
 #[test]
-fn malformed_page_marker() {
+fn page_marker_duplicated_gets_an_id_of_its_own() {
+    let dir = fixture(b"1. Memorandum\n\nAble [Page 5] said.\n[Page 5]\nMore.\n");
+    let xml =
+        assert_converted_with_warning(dir.path(), "d1.txt:4:1", "duplicate page marker [Page 5]");
+    assert!(xml.contains("<pb n=\"5\" xml:id=\"pg_5_2\"/>"), "{xml}");
+}
+
+#[test]
+fn malformed_page_marker_stays_text() {
     let dir = fixture(b"1. Memorandum\n\nAble [Page five] said.\n");
-    assert_rejected(dir.path(), "d1.txt:3:6", "malformed page marker");
+    let xml = assert_converted_with_warning(dir.path(), "d1.txt:3:6", "malformed page marker");
+    assert!(xml.contains("[Page five] said."), "{xml}");
 }
 
 #[test]
@@ -135,16 +194,24 @@ fn invalid_utf8() {
 #[test]
 fn title_number_disagrees_with_the_document_data() {
     let dir = fixture(b"2. Memorandum\n\nAble said so.\n");
-    assert_rejected(dir.path(), "d1.txt:1:1", "document number 2, but");
+    let xml = assert_converted_with_warning(
+        dir.path(),
+        "d1.txt:1:1",
+        "the title line gives document number 2, but",
+    );
+    assert!(
+        xml.contains("<div type=\"document\" n=\"1\""),
+        "the editor's number: {xml}"
+    );
 }
 
 #[test]
 fn historical_document_without_a_source_note() {
     let dir = fixture(b"1. Memorandum\n\nAble said so.\n");
-    assert_rejected(
+    assert_converted_with_warning(
         dir.path(),
         "d1.txt:1:1",
-        "a historical document needs a source note",
+        "a historical document should have a source note",
     );
 }
 

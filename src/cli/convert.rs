@@ -29,11 +29,25 @@ pub(super) fn run_convert(
     source: PathBuf,
     output: Option<PathBuf>,
     report_unknown: bool,
+    strict: bool,
 ) -> ExitCode {
     let conversion = match convert_file(&source) {
         Ok(c) => c,
         Err(e) => return convert_error_status(&e),
     };
+    if strict && !conversion.warnings.is_empty() {
+        let errors: Vec<_> = conversion
+            .warnings
+            .into_iter()
+            .map(|d| d.into_error())
+            .collect();
+        print_all(&errors);
+        eprintln!(
+            "error: --strict: {} warning(s) make the conversion fail; nothing written",
+            errors.len()
+        );
+        return ExitCode::from(1);
+    }
     print_all(&conversion.warnings);
     if report_unknown {
         print_all(&conversion.unknown_names);
@@ -123,9 +137,17 @@ pub(super) fn run_build(
                     status = ExitCode::from(1);
                 }
             }
-            Outcome::Invalid(problems) => {
+            Outcome::Invalid {
+                problems,
+                after_warnings,
+            } => {
+                let why = if *after_warnings {
+                    "see the warnings about the source"
+                } else {
+                    "a converter bug"
+                };
                 eprintln!(
-                    "{}: error: the converted TEI breaks the rules (a converter bug):",
+                    "{}: error: the converted TEI breaks the rules ({why}):",
                     source.display()
                 );
                 print_all(problems);

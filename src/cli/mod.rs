@@ -48,6 +48,10 @@ enum Command {
         /// Also list capitalised words that no register covers.
         #[arg(long)]
         report_unknown: bool,
+        /// Treat warnings (a note reference not found, a page marker out of order, a line of
+        /// unknown shape) as errors: exit 1 and write nothing.
+        #[arg(long)]
+        strict: bool,
     },
     /// Convert every source under SOURCES into OUT, checking each result.
     Build {
@@ -64,6 +68,9 @@ enum Command {
         /// Also list capitalised words that no register covers.
         #[arg(long)]
         report_unknown: bool,
+        /// Treat the converter's warnings as errors: a source with any is not written.
+        #[arg(long)]
+        strict: bool,
         /// Also write the reading edition, OUT/VOLUME/dN.html, with the XSLT 3.0 stylesheet and
         /// a Saxon found on this machine (see TEIKIT_SAXON).
         #[arg(long, conflicts_with = "check")]
@@ -205,12 +212,14 @@ fn run_command() -> ExitCode {
             source,
             output,
             report_unknown,
-        } => run_convert(source, output, report_unknown),
+            strict,
+        } => run_convert(source, output, report_unknown, strict),
         Command::Build {
             sources,
             out,
             check,
             report_unknown,
+            strict,
             html,
             stylesheet,
         } => run_build(
@@ -218,6 +227,7 @@ fn run_command() -> ExitCode {
                 sources,
                 out,
                 check,
+                strict,
             },
             report_unknown,
             html.then_some(stylesheet),

@@ -132,15 +132,17 @@ impl<'a> TextEncoder<'a> {
                     nodes.extend(self.encode_opening_text(range.clone()));
                 }
                 Piece::Text(range) => nodes.extend(self.encode_text(range.clone(), Vec::new())),
-                Piece::Page { number, .. } => {
-                    let mut pb = self.page_break(number);
+                Piece::Page {
+                    number, repeated, ..
+                } => {
+                    let mut pb = self.page_break(number, *repeated);
                     if self.splits_word(pieces, i) {
                         pb = pb.with_attribute("break", "no");
                         self.findings.pages_inside_words += 1;
                     }
                     nodes.push(Node::Element(pb));
                 }
-                Piece::NoteRef { number, .. } => nodes.push(Node::Element(self.note(*number))),
+                Piece::NoteRef { note, .. } => nodes.push(Node::Element(self.note(*note))),
             }
         }
         nodes
@@ -171,9 +173,13 @@ impl<'a> TextEncoder<'a> {
     }
 
     /// A page break, recorded in the page sequence.
-    pub fn page_break(&mut self, number: &PageNumber) -> Element {
+    pub fn page_break(&mut self, number: &PageNumber, repeated: u32) -> Element {
         self.findings.pages.push(number.label.clone());
-        page_break_element(number)
+        let pb = page_break_element(number);
+        match repeated {
+            0 => pb,
+            k => pb.with_attribute("xml:id", format!("pg_{}_{}", number.label, k + 1)),
+        }
     }
 
     /// Encodes the text that opens a paragraph, with its run-in head if it has one. A head whose
@@ -369,19 +375,19 @@ impl<'a> TextEncoder<'a> {
             .or_else(|| self.volume.volume.default_utc_offset.clone())
     }
 
-    /// The note numbered `number`, encoded where it is referenced.
-    fn note(&mut self, number: u32) -> Element {
-        let id = format!("{}fn{number}", self.doc_id);
-        let mut note = Element::new_mixed("note")
-            .with_attribute("n", number.to_string())
-            .with_attribute("xml:id", id.clone());
-        let Some(text) = self.notes.get(number as usize - 1) else {
-            return note;
+    /// The note at `index` of the list at the end, encoded where it is referenced.
+    pub fn note(&mut self, index: usize) -> Element {
+        let Some(text) = self.notes.get(index) else {
+            return Element::new_mixed("note");
         };
+        let id = note_id(self.doc_id, self.notes, index);
+        let mut note = Element::new_mixed("note")
+            .with_attribute("n", text.label.clone())
+            .with_attribute("xml:id", id.clone());
         self.findings.notes += 1;
         let range = text.range.clone();
         let note_text = self.source.slice(&range);
-        let is_source = number == 1 && note_text.starts_with("Source:");
+        let is_source = index == 0 && note_text.starts_with("Source:");
         if is_source {
             note.set_attribute("type", "source");
         }
@@ -549,6 +555,26 @@ const HONORIFICS: &[&str] = &[
     "Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Amb.", "Adm.", "Sen.", "Rep.", "Gov.", "Col.", "Lt.",
     "Capt.", "Prof.", "St.",
 ];
+
+/// The id of the note at `index`: the document's id, `fn` and the note's number (`d59fn1`, as
+/// FRUS writes it); `fnstar`, `fnstar2`… for notes marked with asterisks; a suffix where a
+/// number repeats.
+pub fn note_id(doc_id: &str, notes: &[NoteText], index: usize) -> String {
+    let label = &notes[index].label;
+    let stem = if label.chars().all(|c| c.is_ascii_digit()) {
+        label.clone()
+    } else {
+        match label.chars().count() {
+            1 => "star".to_string(),
+            n => format!("star{n}"),
+        }
+    };
+    let same_before = notes[..index].iter().filter(|n| &n.label == label).count();
+    match same_before {
+        0 => format!("{doc_id}fn{stem}"),
+        k => format!("{doc_id}fn{stem}_{}", k + 1),
+    }
+}
 
 /// A `pb` element for `number`.
 pub fn page_break_element(number: &PageNumber) -> Element {

@@ -22,6 +22,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Compare instead of writing.
     pub check: bool,
+    /// Treat the converter's warnings as errors: a source with any is not written.
+    pub strict: bool,
 }
 
 /// What happened to one source.
@@ -44,7 +46,13 @@ pub enum Outcome {
     /// The conversion failed.
     Failed(ConvertError),
     /// The conversion gave TEI that breaks the semantic rules (a converter bug).
-    Invalid(Vec<Diagnostic>),
+    Invalid {
+        /// What the rules and the schema found.
+        problems: Vec<Diagnostic>,
+        /// Whether the conversion warned about the source: the problems then usually come from
+        /// what the warnings describe (pages out of order), not from the converter.
+        after_warnings: bool,
+    },
     /// The output could not be written.
     Unwritable(OutputError),
 }
@@ -172,7 +180,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                 source_path,
                 &volume,
                 &output,
-                options.check,
+                options,
                 &mut validator,
                 &mut report,
                 &mut mentioned,
@@ -201,7 +209,7 @@ fn build_one(
     source_path: &Path,
     volume: &VolumeData,
     output: &Path,
-    check: bool,
+    options: &BuildOptions,
     validator: &mut crate::relaxng::Validator,
     report: &mut BuildReport,
     mentioned: &mut BTreeSet<String>,
@@ -220,6 +228,16 @@ fn build_one(
         Ok(c) => c,
         Err(e) => return Outcome::Failed(e),
     };
+    let check = options.check;
+    if options.strict && !conversion.warnings.is_empty() {
+        let errors = conversion
+            .warnings
+            .into_iter()
+            .map(Diagnostic::into_error)
+            .collect();
+        return Outcome::Failed(ConvertError::Source(errors));
+    }
+    let after_warnings = !conversion.warnings.is_empty();
     mentioned.extend(conversion.mentioned.iter().cloned());
     report.warnings.extend(conversion.warnings);
     report.unknown_names.extend(conversion.unknown_names);
@@ -236,7 +254,10 @@ fn build_one(
             .map(|d| d.with_rule(crate::rules::SCHEMA)),
     );
     if !errors.is_empty() {
-        return Outcome::Invalid(errors);
+        return Outcome::Invalid {
+            problems: errors,
+            after_warnings,
+        };
     }
     let existing = std::fs::read(output).ok();
     let same = existing.as_deref() == Some(conversion.xml.as_bytes());

@@ -195,7 +195,7 @@ pub const MONTHS: [&str; 12] = [
 ];
 
 const MONTH_RE: &str = r"January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.";
-const TIME_RE: &str = r"\d{1,2}(?::\d{2})?\s?[ap]\.m\.|\d{4}Z";
+const TIME_RE: &str = r"\d{1,2}(?::\d{2})?\s?[ap]\.\s?m\.?|\d{4}\s?Z\b|midnight|noon";
 
 fn month_number(name: &str) -> Option<u32> {
     let key = name.trim_end_matches('.');
@@ -230,7 +230,7 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
             r"\b(?P<m1>{MONTH_RE})\s(?P<d1>\d{{1,2}})\s?[–-]\s?(?P<m2>{MONTH_RE})\s(?P<d2>\d{{1,2}})(?:,\s(?P<y>\d{{4}}))?\b"
         )),
         day: re(format!(
-            r"\b(?P<m>{MONTH_RE})\s(?P<d>\d{{1,2}})\b(?:,\s(?P<y>\d{{4}})\b)?(?:,\s(?P<t1>{TIME_RE})(?:\s?[–-]\s?(?P<t2>{TIME_RE}))?)?"
+            r"\b(?P<m>{MONTH_RE})\s(?P<d>\d{{1,2}})\b(?:,\s(?P<y>\d{{4}})\b)?(?:(?:,\s|\s?—\s?)(?P<t1>{TIME_RE})(?:\s?[–-]\s?(?P<t2>{TIME_RE}))?)?"
         )),
         month_range: re(format!(
             r"\b(?P<m1>{MONTH_RE})\s?[–-]\s?(?P<m2>{MONTH_RE})\s(?P<y>\d{{4}})\b"
@@ -457,8 +457,16 @@ fn select_longest(mut candidates: Vec<DateMention>) -> Vec<DateMention> {
 }
 
 /// `10:30 a.m.`, `5 p.m.` or `1119Z` on `date`, as an ISO date-time.
+///
+/// Midnight is written as FRUS writes it, the first minute of the day stated (`T00:00`); noon is
+/// `T12:00`.
 fn date_time(date: CivilDate, time: &str) -> Option<String> {
-    if let Some(hhmm) = time.strip_suffix('Z') {
+    match time {
+        "midnight" => return Some(format!("{date}T00:00:00{LOCAL_OFFSET}")),
+        "noon" => return Some(format!("{date}T12:00:00{LOCAL_OFFSET}")),
+        _ => {}
+    }
+    if let Some(hhmm) = time.strip_suffix('Z').map(str::trim_end) {
         let (h, m): (u32, u32) = (hhmm[..2].parse().ok()?, hhmm[2..].parse().ok()?);
         return (h < 24 && m < 60).then(|| format!("{date}T{h:02}:{m:02}:00+00:00"));
     }
@@ -546,6 +554,37 @@ mod tests {
         );
         assert_eq!(v[4].1, DateValue::Span("1967".into(), "1969".into()));
         assert_eq!(v[5].1, DateValue::When("1973-05-19".into()));
+    }
+
+    #[test]
+    fn times_after_a_dash_midnight_noon_and_no_final_period() {
+        let v = values("Paris, December 17, 1955—1 a.m.");
+        assert_eq!(
+            v[0].1,
+            DateValue::When(format!("1955-12-17T01:00:00{LOCAL_OFFSET}"))
+        );
+        let v = values("Washington, December 23, 1955—3:43 p.m.");
+        assert_eq!(
+            v[0].1,
+            DateValue::When(format!("1955-12-23T15:43:00{LOCAL_OFFSET}"))
+        );
+        let v = values("Saigon, October 20, 1961, midnight.");
+        assert_eq!(
+            v[0].1,
+            DateValue::When(format!("1961-10-20T00:00:00{LOCAL_OFFSET}"))
+        );
+        let v = values("Geneva, May 3, 1962, noon");
+        assert_eq!(
+            v[0].1,
+            DateValue::When(format!("1962-05-03T12:00:00{LOCAL_OFFSET}"))
+        );
+        let v = values("Washington, June 23, 1961, 4 p.m");
+        assert_eq!(
+            v[0].1,
+            DateValue::When(format!("1961-06-23T16:00:00{LOCAL_OFFSET}"))
+        );
+        let v = values("Kathmandu, August 5, 1977, 0550Z");
+        assert_eq!(v[0].1, DateValue::When("1977-08-05T05:50:00+00:00".into()));
     }
 
     #[test]

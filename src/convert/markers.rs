@@ -3,12 +3,13 @@
 //! A line is cut into [`Piece`]s: runs of text, page markers and note references, each with
 //! its byte range in the source so that every later message can point at it.
 //!
-//! Note references are recognised by position and sequence, not by shape alone: a number is a
-//! reference only when it is glued to the end of a word or punctuation mark ("Nixon1",
-//! "Tho.2", "January,3"), is followed by a space or the end of the line, and is the next
-//! number expected. So "Article 20", "60 days", "Box 114", "June 6" and "1973" stay text.
+//! Note references are recognised by position and sequence, not by shape alone
+//! ([`note_refs`]): a number is a reference only where it is glued to what precedes it
+//! ("Nixon1", "Tho.2", "January,3", "State 122979.3", "July 19712") and the notes' order allows
+//! it there. So "Article 20", "60 days", "Box 114", "June 6" and "1973" stay text.
 
 use super::layout::truncate;
+use super::note_refs::{self, Labels};
 use super::source::SourceText;
 use crate::diagnostic::Diagnostic;
 use regex::Regex;
@@ -102,12 +103,14 @@ pub enum Piece {
         number: PageNumber,
         /// The marker in the source.
         range: Range<usize>,
+        /// Whether the same page began before (the page break then gets an id of its own).
+        repeated: u32,
     },
     /// A reference to a note.
     NoteRef {
-        /// The note's number.
-        number: u32,
-        /// The digits in the source.
+        /// The note's index in the list at the end.
+        note: usize,
+        /// The reference's characters in the source.
         range: Range<usize>,
     },
 }
@@ -116,90 +119,153 @@ static PAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\[\s*[Pp]age\b([^\]\n]*)\]|\[\s*[Pp]age\b[^\]\n]*$").expect("page pattern")
 });
 
-/// Cuts lines into pieces while tracking page and note sequence across the whole document.
+/// Cuts the lines of a document into pieces: page markers checked for order, note references
+/// placed in sequence across the whole document ([`note_refs`]).
+///
+/// Nothing here stops a conversion: a marker out of order, a malformed marker and a note whose
+/// reference cannot be found are warnings, and the text stays as it is.
 #[derive(Debug)]
 pub struct MarkerScanner<'s> {
     source: &'s SourceText,
-    note_count: u32,
-    next_note: u32,
+    note_labels: Vec<&'s str>,
     last_page: Option<(PageNumber, usize)>,
-    /// Problems found so far.
-    pub diagnostics: Vec<Diagnostic>,
-    /// Gaps in the page sequence (warnings).
+    pages_seen: Vec<(PageNumber, usize)>,
+    /// Problems found (markers out of order, malformed markers), as warnings.
     pub warnings: Vec<Diagnostic>,
+    /// The notes whose reference was not found, by index.
+    pub unplaced: Vec<usize>,
+}
+
+/// A line cut at its page markers, before the note references are placed.
+enum Segment {
+    Text(Range<usize>),
+    Page(Piece),
 }
 
 impl<'s> MarkerScanner<'s> {
-    /// A scanner for a document with `note_count` notes at its end.
-    pub fn new(source: &'s SourceText, note_count: u32) -> Self {
+    /// A scanner for a document whose notes carry `note_labels` (`"1"`, `"0"`, `"*"`…), in order.
+    pub fn new(source: &'s SourceText, note_labels: Vec<&'s str>) -> Self {
         MarkerScanner {
             source,
-            note_count,
-            next_note: 1,
+            note_labels,
             last_page: None,
-            diagnostics: Vec::new(),
+            pages_seen: Vec::new(),
             warnings: Vec::new(),
+            unplaced: Vec::new(),
         }
     }
 
-    /// The number of note references found so far.
-    pub fn references_found(&self) -> u32 {
-        self.next_note - 1
+    /// Cuts every line of the document (title first, in source order) into pieces.
+    pub fn scan_document(&mut self, lines: &[Range<usize>]) -> Vec<Vec<Piece>> {
+        let segmented: Vec<Vec<Segment>> = lines.iter().map(|r| self.segments(r.clone())).collect();
+        let labels = Labels::new(self.note_labels.iter().copied());
+        let mut found = Vec::new();
+        for segment in segmented.iter().flatten() {
+            if let Segment::Text(range) = segment {
+                found.extend(note_refs::candidates(
+                    self.source.slice(range),
+                    range.start,
+                    &labels,
+                ));
+            }
+        }
+        let placed = note_refs::place(&found, self.note_labels.len());
+        let mut references: Vec<(Range<usize>, usize)> = placed
+            .iter()
+            .enumerate()
+            .filter_map(|(note, r)| r.clone().map(|r| (r, note)))
+            .collect();
+        references.sort_by_key(|(r, _)| r.start);
+        self.unplaced = (0..placed.len()).filter(|&i| placed[i].is_none()).collect();
+        let mut next = references.into_iter().peekable();
+        segmented
+            .into_iter()
+            .map(|segments| {
+                let mut pieces = Vec::new();
+                for segment in segments {
+                    match segment {
+                        Segment::Page(piece) => pieces.push(piece),
+                        Segment::Text(range) => {
+                            let mut cursor = range.start;
+                            while let Some((r, note)) = next.next_if(|(r, _)| r.end <= range.end) {
+                                if r.start > cursor {
+                                    pieces.push(Piece::Text(cursor..r.start));
+                                }
+                                cursor = r.end;
+                                pieces.push(Piece::NoteRef { note, range: r });
+                            }
+                            if range.end > cursor {
+                                pieces.push(Piece::Text(cursor..range.end));
+                            }
+                        }
+                    }
+                }
+                pieces
+            })
+            .collect()
     }
 
-    /// Cuts the line at `range` into pieces.
-    pub fn scan(&mut self, range: Range<usize>) -> Vec<Piece> {
+    /// Cuts a line at its page markers.
+    fn segments(&mut self, range: Range<usize>) -> Vec<Segment> {
         let text = self.source.slice(&range);
-        let mut pieces = Vec::new();
+        let mut segments = Vec::new();
         let mut cursor = 0;
         for m in PAGE.captures_iter(text) {
             let whole = m.get(0).expect("match");
-            self.scan_text(
-                range.start + cursor,
-                range.start + whole.start(),
-                &mut pieces,
-            );
             let marker = range.start + whole.start()..range.start + whole.end();
             let label = m.get(1).map(|g| g.as_str().trim()).unwrap_or("");
             match PageNumber::parse(label).filter(|_| whole.as_str().ends_with(']')) {
                 Some(number) => {
-                    self.check_page_order(&number, marker.start);
-                    pieces.push(Piece::Page {
+                    if whole.start() > cursor {
+                        segments.push(Segment::Text(range.start + cursor..marker.start));
+                    }
+                    let repeated = self.check_page_order(&number, marker.start);
+                    segments.push(Segment::Page(Piece::Page {
                         number,
                         range: marker,
-                    });
+                        repeated,
+                    }));
+                    cursor = whole.end();
                 }
-                None => self.diagnostics.push(Diagnostic::error(
+                // Kept as text: the words of the source are never dropped.
+                None => self.warnings.push(Diagnostic::warning(
                     self.source.location(marker.start),
                     format!(
-                        "malformed page marker `{}`; expected `[Page N]` with an arabic or roman page number",
+                        "malformed page marker `{}` kept as text; expected `[Page N]` with an arabic or roman page number",
                         truncate(whole.as_str(), 30)
                     ),
                 )),
             }
-            cursor = whole.end();
         }
-        self.scan_text(range.start + cursor, range.end, &mut pieces);
-        pieces
+        if text.len() > cursor {
+            segments.push(Segment::Text(range.start + cursor..range.end));
+        }
+        segments
     }
 
-    fn check_page_order(&mut self, number: &PageNumber, offset: usize) {
+    /// Checks a marker against the one before; returns how often the page began already.
+    fn check_page_order(&mut self, number: &PageNumber, offset: usize) -> u32 {
+        let here = self.source.location(offset);
+        let repeated = self
+            .pages_seen
+            .iter()
+            .filter(|(p, _)| p.roman == number.roman && p.value == number.value)
+            .count() as u32;
         if let Some((last, last_offset)) = &self.last_page {
-            let here = self.source.location(offset);
             let before = self.source.location(*last_offset);
-            if number.roman == last.roman && number.value == last.value {
-                self.diagnostics.push(Diagnostic::error(
+            if repeated > 0 {
+                self.warnings.push(Diagnostic::warning(
                     here,
                     format!(
-                        "duplicate page marker [Page {}]; page {} already began at {}:{}",
-                        number.label, last.label, before.line, before.column
+                        "duplicate page marker [Page {}]; page {} already began at {}:{}; kept, with an id of its own",
+                        number.label, number.label, before.line, before.column
                     ),
                 ));
             } else if number.roman == last.roman && number.value < last.value {
-                self.diagnostics.push(Diagnostic::error(
+                self.warnings.push(Diagnostic::warning(
                     here,
                     format!(
-                        "page marker [Page {}] out of order: it follows [Page {}] (at {}:{}); expected page {}",
+                        "page marker [Page {}] out of order: it follows [Page {}] (at {}:{}); expected page {}; kept where it stands",
                         number.label,
                         last.label,
                         before.line,
@@ -218,72 +284,9 @@ impl<'s> MarkerScanner<'s> {
             }
         }
         self.last_page = Some((number.clone(), offset));
+        self.pages_seen.push((number.clone(), offset));
+        repeated
     }
-
-    /// Splits text between markers into text and note references.
-    fn scan_text(&mut self, start: usize, end: usize, pieces: &mut Vec<Piece>) {
-        let text = self.source.slice(&(start..end));
-        let mut text_start = 0;
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            if !chars[i].1.is_ascii_digit() {
-                i += 1;
-                continue;
-            }
-            let run_start = i;
-            while i < chars.len() && chars[i].1.is_ascii_digit() {
-                i += 1;
-            }
-            let (from, to) = (chars[run_start].0, chars.get(i).map_or(text.len(), |c| c.0));
-            let before = run_start.checked_sub(1).map(|j| chars[j].1);
-            let before2 = run_start.checked_sub(2).map(|j| chars[j].1);
-            let after = chars.get(i).map(|c| c.1);
-            if !is_reference_position(before, before2, after) {
-                continue;
-            }
-            let Ok(number) = text[from..to].parse::<u32>() else {
-                continue;
-            };
-            if number != self.next_note {
-                continue;
-            }
-            if number > self.note_count {
-                self.diagnostics.push(Diagnostic::error(
-                    self.source.location(start + from),
-                    format!(
-                        "note reference {number} has no note: the list at the end has {} note(s); expected a line `  {number}. …` there",
-                        self.note_count
-                    ),
-                ));
-            }
-            self.next_note += 1;
-            if from > text_start {
-                pieces.push(Piece::Text(start + text_start..start + from));
-            }
-            pieces.push(Piece::NoteRef {
-                number,
-                range: start + from..start + to,
-            });
-            text_start = to;
-        }
-        if text.len() > text_start {
-            pieces.push(Piece::Text(start + text_start..end));
-        }
-    }
-}
-
-/// Whether digits between `before` and `after` stand where a note reference is printed: glued to
-/// a word or closing punctuation, and followed by a space or the end of the line.
-fn is_reference_position(before: Option<char>, before2: Option<char>, after: Option<char>) -> bool {
-    let glued = match before {
-        Some(c) if c.is_alphabetic() => true,
-        // "1.5" and "45,000" are numbers, not "word.5".
-        Some('.' | ',') => !before2.is_some_and(|c| c.is_ascii_digit()),
-        Some(';' | ':' | '’' | '”' | '"' | ')' | ']' | '?' | '!') => true,
-        _ => false,
-    };
-    glued && after.is_none_or(|c| c.is_whitespace() || c == '[')
 }
 
 #[cfg(test)]
@@ -291,54 +294,64 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn scan(text: &str, notes: u32) -> (Vec<Piece>, MarkerScanner<'static>) {
-        let source: &'static SourceText = Box::leak(Box::new(SourceText::new(
-            Path::new("t.txt"),
-            text.to_string(),
-        )));
-        let mut scanner = MarkerScanner::new(source, notes);
-        let pieces = scanner.scan(0..text.len());
-        (pieces, scanner)
+    fn scan(text: &str, labels: &[&'static str]) -> (Vec<Piece>, Vec<Diagnostic>, Vec<usize>) {
+        let source = SourceText::new(Path::new("t.txt"), text.to_string());
+        let mut scanner = MarkerScanner::new(&source, labels.to_vec());
+        let whole_line = 0..text.len();
+        let mut pieces = scanner.scan_document(std::slice::from_ref(&whole_line));
+        (pieces.remove(0), scanner.warnings, scanner.unplaced)
+    }
+
+    fn notes(pieces: &[Piece]) -> Vec<usize> {
+        pieces
+            .iter()
+            .filter_map(|p| match p {
+                Piece::NoteRef { note, .. } => Some(*note),
+                _ => None,
+            })
+            .collect()
     }
 
     #[test]
     fn note_references_are_glued_and_sequential() {
-        let (pieces, s) = scan(
+        let (pieces, warnings, unplaced) = scan(
             "Tho.2 no; Nixon1 and January,2 Article 20, 60 days 1973.",
-            2,
+            &["1", "2"],
         );
-        let refs: Vec<u32> = pieces
-            .iter()
-            .filter_map(|p| match p {
-                Piece::NoteRef { number, .. } => Some(*number),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(refs, [1, 2]);
-        assert!(s.diagnostics.is_empty());
+        assert_eq!(notes(&pieces), [0, 1]);
+        assert!(warnings.is_empty() && unplaced.is_empty());
     }
 
     #[test]
     fn page_markers_inside_words_and_between_words() {
-        let (pieces, _) = scan("impor[Page 4]tant and [Page 5] more", 0);
+        let (pieces, _, _) = scan("impor[Page 4]tant and [Page 5] more", &[]);
         assert!(matches!(&pieces[1], Piece::Page { number, .. } if number.value == 4));
         assert_eq!(pieces.len(), 5);
     }
 
     #[test]
-    fn disordered_duplicate_and_malformed_markers_are_errors() {
-        let (_, s) = scan("a [Page 5] b [Page 4] c [Page 4] d [Page x7]", 0);
-        let messages: Vec<&str> = s.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    fn disordered_duplicate_and_malformed_markers_are_warnings_and_nothing_is_lost() {
+        let text = "a [Page 5] b [Page 4] c [Page 4] d [Page x7]";
+        let (pieces, warnings, _) = scan(text, &[]);
+        let messages: Vec<&str> = warnings.iter().map(|d| d.message.as_str()).collect();
         assert!(messages[0].contains("out of order"), "{messages:?}");
         assert!(messages[1].contains("duplicate"), "{messages:?}");
         assert!(messages[2].contains("malformed"), "{messages:?}");
+        assert!(
+            matches!(&pieces[5], Piece::Page { repeated: 1, .. }),
+            "{pieces:?}"
+        );
+        let Piece::Text(last) = pieces.last().expect("pieces") else {
+            panic!("{pieces:?}")
+        };
+        assert_eq!(&text[last.clone()], " d [Page x7]");
     }
 
     #[test]
-    fn reference_without_note_is_an_error() {
-        let (_, s) = scan("He said so.1 Then", 0);
-        assert!(s.diagnostics[0].message.contains("has no note"));
-        assert_eq!(s.diagnostics[0].location.column, 12);
+    fn a_note_whose_reference_is_missing_is_reported_unplaced() {
+        let (pieces, _, unplaced) = scan("He said so.1 Then3 more", &["1", "2", "3"]);
+        assert_eq!(notes(&pieces), [0, 2]);
+        assert_eq!(unplaced, [1]);
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod header;
 pub mod layout;
 pub mod markers;
 pub mod mentions;
+pub mod note_refs;
 pub mod runin;
 pub mod source;
 pub mod source_note;
@@ -123,15 +124,14 @@ pub fn convert(
     volume: &VolumeData,
     document: &DocumentData,
 ) -> Result<Conversion, ConvertError> {
-    let layout = parse_layout(source).map_err(ConvertError::Source)?;
+    let mut layout = parse_layout(source).map_err(ConvertError::Source)?;
     let meta = &document.document;
-    let mut errors = Vec::new();
-    if layout.title.number != meta.number {
-        errors.push(Diagnostic::error(
+    let mut warnings = std::mem::take(&mut layout.warnings);
+    if let Some(number) = layout.title.number.filter(|n| *n != meta.number) {
+        warnings.push(Diagnostic::warning(
             source.location(layout.title.range.start),
             format!(
-                "the title line gives document number {}, but {} says {}",
-                layout.title.number,
+                "the title line gives document number {number}, but {} says {}; the editor's number is used",
                 document.path.display(),
                 meta.number
             ),
@@ -143,42 +143,53 @@ pub fn convert(
         .first()
         .is_some_and(|n| source.slice(&n.range).starts_with("Source:"));
     if meta.subtype == "historical-document" && !has_source_note {
-        errors.push(Diagnostic::error(
+        warnings.push(Diagnostic::warning(
             source.location(layout.title.range.start),
             format!(
-                "a historical document needs a source note: expected note 1 at the end to begin `Source:` (or set `subtype` in {} if this is not a historical document)",
+                "a historical document should have a source note: expected the first note at the end to begin `Source:` (or set `subtype` in {} if this is not a historical document)",
                 document.path.display()
             ),
         ));
     }
-    let mut scanner = MarkerScanner::new(source, layout.notes.len() as u32);
-    let title_pieces = scanner.scan(layout.title.range.clone());
+    let labels: Vec<&str> = layout.notes.iter().map(|n| n.label.as_str()).collect();
+    let mut scanner = MarkerScanner::new(source, labels);
+    let lines: Vec<std::ops::Range<usize>> = std::iter::once(layout.title.range.clone())
+        .chain(layout.blocks.iter().map(|b| b.range.clone()))
+        .collect();
+    let mut scanned = scanner.scan_document(&lines).into_iter();
+    let title_pieces = scanned.next().unwrap_or_default();
     let blocks: Vec<ScannedBlock> = layout
         .blocks
         .iter()
-        .map(|b| ScannedBlock {
+        .zip(scanned)
+        .map(|(b, pieces)| ScannedBlock {
             kind: b.kind,
-            pieces: scanner.scan(b.range.clone()),
+            pieces,
         })
         .collect();
-    for note in layout
-        .notes
-        .iter()
-        .skip(scanner.references_found() as usize)
-    {
-        errors.push(Diagnostic::error(
+    for &index in &scanner.unplaced {
+        let note = &layout.notes[index];
+        let label = |i: usize| layout.notes[i].label.as_str();
+        let between = match (index.checked_sub(1), layout.notes.get(index + 1)) {
+            (Some(p), Some(_)) => format!(
+                " between note {}'s reference and note {}'s",
+                label(p),
+                label(index + 1)
+            ),
+            (Some(p), None) => format!(" after note {}'s reference", label(p)),
+            (None, Some(_)) => format!(" before note {}'s reference", label(index + 1)),
+            (None, None) => String::new(),
+        };
+        warnings.push(Diagnostic::warning(
             source.location(note.number_offset),
             format!(
-                "note {} is never referenced: expected its number glued to the end of a word in the text, as in `word.{}`",
-                note.number, note.number
+                "note {} is never referenced: expected its number glued to the text{between}, as in `word.{}`; kept at the end of the document with place=\"end\"",
+                note.label, note.label
             ),
         ));
     }
-    errors.append(&mut scanner.diagnostics);
-    if !errors.is_empty() {
-        return Err(ConvertError::Source(errors));
-    }
-    let mut warnings = std::mem::take(&mut scanner.warnings);
+    warnings.append(&mut scanner.warnings);
+    let unplaced_notes = std::mem::take(&mut scanner.unplaced);
 
     let gazetteer = Gazetteer::new(volume);
     let date = document_date(source, &title_pieces, &blocks, meta);
@@ -205,7 +216,10 @@ pub fn convert(
     let mut encoder =
         TextEncoder::new(source, volume, &gazetteer, context, &meta.id, &layout.notes);
     let first_page = first_page(meta, &blocks);
-    let div = encode_document(&mut encoder, meta, &title_pieces, &blocks, date.as_ref());
+    let mut div = encode_document(&mut encoder, meta, &title_pieces, &blocks, date.as_ref());
+    for index in unplaced_notes {
+        div.push_element(encoder.note(index).with_attribute("place", "end"));
+    }
     let findings = std::mem::take(&mut encoder.findings);
 
     let title = header_title(source, &title_pieces);
@@ -282,8 +296,11 @@ fn encode_document(
         match block.kind {
             BlockKind::Paragraph if only_page => {
                 for piece in &block.pieces {
-                    if let Piece::Page { number, .. } = piece {
-                        content.push(encoder.page_break(number));
+                    if let Piece::Page {
+                        number, repeated, ..
+                    } = piece
+                    {
+                        content.push(encoder.page_break(number, *repeated));
                     }
                 }
             }
@@ -300,6 +317,11 @@ fn encode_document(
                         .with_attribute("type", "subject")
                         .with_child(item),
                 );
+            }
+            BlockKind::OpenerLine => {
+                let mut seg = Element::new_mixed("seg");
+                seg.extend(encoder.encode_pieces(&block.pieces, false));
+                opener.push_element(seg);
             }
             BlockKind::Dateline => {
                 has_dateline = true;
