@@ -216,20 +216,100 @@ fn historical_document_without_a_source_note() {
 }
 
 #[test]
-fn missing_register_file() {
-    let dir = fixture(b"1. Memorandum\n\nAble said so.\n");
+fn missing_register_file_converts_without_names_and_says_what_would_enrich_it() {
+    let dir = fixture(b"1. Memorandum1\n\nAble said so.\n  1. Source: Files.\n");
     std::fs::remove_file(dir.path().join("volume.toml")).unwrap();
-    let out = teikit_in(dir.path(), &["convert", "d1.txt", "-o", "out.xml"]);
+    let xml = assert_converted_with_warning(
+        dir.path(),
+        "d1.txt:1:1",
+        "converted without the editor's data; it would be enriched by",
+    );
+    assert!(
+        xml.contains("<p>Able said so.</p>"),
+        "no names tagged: {xml}"
+    );
+
+    // A volume named on the command line must exist.
+    let out = teikit_in(
+        dir.path(),
+        &[
+            "convert",
+            "d1.txt",
+            "--volume",
+            "elsewhere.toml",
+            "-o",
+            "out.xml",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("volume.toml: cannot read editorial data"),
+        err.contains("elsewhere.toml: cannot read editorial data"),
         "{err}"
     );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("out.xml")).unwrap(),
         "previous output"
     );
+
+    // With --volume, the registers of another folder tag the names.
+    std::fs::write(dir.path().join("elsewhere.toml"), VOLUME).unwrap();
+    let out = teikit_in(
+        dir.path(),
+        &["convert", "d1.txt", "--volume", "elsewhere.toml"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        xml.contains("<persName ref=\"#p_A_1\">Able</persName>"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn a_lone_text_converts_with_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("letter.txt"),
+        "Washington, June 3, 1977.\nDear Cy:\nThank you for your letter.\nIt helped.\nSincerely,\nJimmy\n",
+    )
+    .unwrap();
+    let out = teikit_in(dir.path(), &["convert", "letter.txt", "-o", "letter.xml"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("volume.toml (the volume and its registers"),
+        "{err}"
+    );
+    assert!(err.contains("letter.toml (the document's number"), "{err}");
+    let xml = std::fs::read_to_string(dir.path().join("letter.xml")).unwrap();
+    assert!(
+        xml.contains(r#"<div type="document" n="1" xml:id="letter""#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(
+            r#"<dateline>Washington, <date when="1977-06-03">June 3, 1977</date>.</dateline>"#
+        ),
+        "{xml}"
+    );
+    assert!(!xml.contains("<head>"), "no title line, no head: {xml}");
+    assert!(
+        xml.contains(r#"<title type="main">letter</title>"#),
+        "{xml}"
+    );
+    assert!(xml.contains("<salute>Dear Cy:</salute>"), "{xml}");
+    assert!(
+        xml.contains(
+            "<closer>\n          <salute>Sincerely,</salute>\n          <signed>Jimmy</signed>"
+        ),
+        "{xml}"
+    );
+    let validate = teikit_in(
+        dir.path(),
+        &["validate", "--disable", "source-note", "letter.xml"],
+    );
+    assert!(validate.status.success(), "{}", stderr(&validate));
 }
 
 #[test]

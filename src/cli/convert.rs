@@ -3,7 +3,7 @@
 use super::print_all;
 use super::stdout::out;
 use crate::convert::build::{build, BuildOptions, Outcome};
-use crate::convert::{convert_file, data_paths, ConvertError};
+use crate::convert::{convert_file_with_options, data_paths, ConvertError, DataOptions};
 use crate::output::write_atomically;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -30,8 +30,12 @@ pub(super) fn run_convert(
     output: Option<PathBuf>,
     report_unknown: bool,
     strict: bool,
+    volume: Option<PathBuf>,
 ) -> ExitCode {
-    let conversion = match convert_file(&source) {
+    let options = DataOptions {
+        volume: volume.clone(),
+    };
+    let conversion = match convert_file_with_options(&source, &options) {
         Ok(c) => c,
         Err(e) => return convert_error_status(&e),
     };
@@ -54,7 +58,8 @@ pub(super) fn run_convert(
     }
     match output {
         Some(path) => {
-            let (volume, document) = data_paths(&source);
+            let (beside, document) = data_paths(&source);
+            let volume = volume.unwrap_or(beside);
             let inputs = [source.as_path(), volume.as_path(), document.as_path()];
             if let Err(e) = write_atomically(&path, conversion.xml.as_bytes(), &inputs) {
                 eprintln!("error: {e}");

@@ -37,8 +37,9 @@ struct Cli {
 enum Command {
     /// Convert one plain-text document to TEI P5.
     ///
-    /// Reads `volume.toml` and `dN.toml` from beside the source. Writes to OUT atomically, or to
-    /// standard output.
+    /// Reads `volume.toml` and `dN.toml` from beside the source (or the volume from --volume);
+    /// without them the text is converted with defaults and a warning. Writes to OUT
+    /// atomically, or to standard output.
     Convert {
         /// The plain-text source, e.g. sources/frus1969-76v10/d59.txt.
         source: PathBuf,
@@ -52,6 +53,10 @@ enum Command {
         /// unknown shape) as errors: exit 1 and write nothing.
         #[arg(long)]
         strict: bool,
+        /// The volume's data and registers (default: volume.toml beside the source; without
+        /// one the text is converted with no names tagged).
+        #[arg(long, value_name = "FILE")]
+        volume: Option<PathBuf>,
     },
     /// Convert every source under SOURCES into OUT, checking each result.
     Build {
@@ -213,7 +218,8 @@ fn run_command() -> ExitCode {
             output,
             report_unknown,
             strict,
-        } => run_convert(source, output, report_unknown, strict),
+            volume,
+        } => run_convert(source, output, report_unknown, strict, volume),
         Command::Build {
             sources,
             out,

@@ -356,23 +356,8 @@ impl<'a> TextEncoder<'a> {
         element
     }
 
-    /// The UTC offset of the nearest place named before `position` in the same run, or the
-    /// volume's default.
     fn utc_offset_before(&self, position: usize, mentions: &[Mention]) -> Option<String> {
-        mentions
-            .iter()
-            .rev()
-            .filter(|m| m.range.end <= position)
-            .find_map(|m| match &m.entry {
-                Some((EntryKind::Place, id)) => self
-                    .volume
-                    .places
-                    .iter()
-                    .find(|p| p.id.get_ref() == id)
-                    .and_then(|p| p.utc_offset.clone()),
-                _ => None,
-            })
-            .or_else(|| self.volume.volume.default_utc_offset.clone())
+        utc_offset_before(self.volume, mentions, position)
     }
 
     /// The note at `index` of the list at the end, encoded where it is referenced.
@@ -548,6 +533,28 @@ impl<'a> TextEncoder<'a> {
         }
         flush(&mut run, self);
     }
+}
+
+/// The UTC offset of the nearest place named before `position` in the same run, or the
+/// volume's default.
+pub fn utc_offset_before(
+    volume: &VolumeData,
+    mentions: &[Mention],
+    position: usize,
+) -> Option<String> {
+    mentions
+        .iter()
+        .rev()
+        .filter(|m| m.range.end <= position)
+        .find_map(|m| match &m.entry {
+            Some((EntryKind::Place, id)) => volume
+                .places
+                .iter()
+                .find(|p| p.id.get_ref() == id)
+                .and_then(|p| p.utc_offset.clone()),
+            _ => None,
+        })
+        .or_else(|| volume.volume.default_utc_offset.clone())
 }
 
 /// Abbreviated titles before names: their full stop ends no sentence.

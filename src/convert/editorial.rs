@@ -215,6 +215,37 @@ pub enum EntryKind {
 }
 
 impl VolumeData {
+    /// No volume and empty registers, for a text converted without editor's data: the header
+    /// then names no series or volume, and no name is tagged.
+    pub fn none() -> Self {
+        VolumeData {
+            volume: Volume {
+                id: String::new(),
+                series: String::new(),
+                subseries: String::new(),
+                number: String::new(),
+                title: String::new(),
+                editors: Vec::new(),
+                publisher: String::new(),
+                pub_place: String::new(),
+                published: String::new(),
+                distributor: None,
+                availability: String::new(),
+                default_utc_offset: None,
+            },
+            persons: Vec::new(),
+            places: Vec::new(),
+            orgs: Vec::new(),
+            abbreviations: Vec::new(),
+            path: PathBuf::new(),
+        }
+    }
+
+    /// Whether a volume was described (false for [`VolumeData::none`]).
+    pub fn is_described(&self) -> bool {
+        !self.volume.title.is_empty() || !self.volume.series.is_empty()
+    }
+
     /// Reads and checks `volume.toml`.
     pub fn load(path: &Path) -> Result<Self, EditorialError> {
         let (text, mut data): (String, VolumeData) = parse_file(path)?;
@@ -290,6 +321,36 @@ impl VolumeData {
 }
 
 impl DocumentData {
+    /// The document's data where no `dN.toml` exists: the number printed in the title line, else
+    /// the digits of the file name, else 1; the file name as id where it is one (`d59`), else
+    /// `d` and the number.
+    pub fn defaults(source: &Path, printed_number: Option<u32>) -> Self {
+        let stem = source
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem_number = stem
+            .trim_start_matches(|c: char| !c.is_ascii_digit())
+            .parse::<u32>()
+            .ok();
+        let number = printed_number.or(stem_number).unwrap_or(1);
+        let id = if is_ncname(&stem) {
+            stem
+        } else {
+            format!("d{number}")
+        };
+        DocumentData {
+            document: DocumentMeta {
+                number,
+                id,
+                subtype: default_subtype(),
+                first_page: None,
+                date: None,
+            },
+            path: source.with_extension("toml"),
+        }
+    }
+
     /// Reads and checks `dN.toml`.
     pub fn load(path: &Path) -> Result<Self, EditorialError> {
         let (text, mut data): (String, DocumentData) = parse_file(path)?;

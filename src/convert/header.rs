@@ -55,15 +55,19 @@ fn resp() -> String {
 
 fn file_desc(input: &HeaderInput) -> Element {
     let v = &input.volume.volume;
+    let described = input.volume.is_described();
     let mut title_stmt = Element::new("titleStmt")
-        .with_child(text_element("title", &input.title).with_attribute("type", "main"))
-        .with_child(text_element("title", &v.series).with_attribute("type", "series"))
-        .with_child(text_element("title", &v.subseries).with_attribute("type", "sub-series"))
-        .with_child(
+        .with_child(text_element("title", &input.title).with_attribute("type", "main"));
+    if described {
+        title_stmt.push_element(text_element("title", &v.series).with_attribute("type", "series"));
+        title_stmt
+            .push_element(text_element("title", &v.subseries).with_attribute("type", "sub-series"));
+        title_stmt.push_element(
             text_element("title", &format!("Volume {}", v.number))
                 .with_attribute("type", "volume-number"),
-        )
-        .with_child(text_element("title", &v.title).with_attribute("type", "volume"));
+        );
+        title_stmt.push_element(text_element("title", &v.title).with_attribute("type", "volume"));
+    }
     for editor in &v.editors {
         title_stmt.push_element(text_element("editor", editor).with_attribute("role", "primary"));
     }
@@ -73,20 +77,33 @@ fn file_desc(input: &HeaderInput) -> Element {
             .with_child(text_element("name", "teikit").with_attribute("ref", resp())),
     );
 
-    let publication = Element::new("publicationStmt")
-        .with_child(text_element(
+    let publication = if described {
+        Element::new("publicationStmt")
+            .with_child(text_element(
+                "publisher",
+                v.distributor.as_deref().unwrap_or(&v.publisher),
+            ))
+            .with_child(text_element("pubPlace", &v.pub_place))
+            .with_child(
+                text_element("date", &v.published).with_attribute("when", v.published.clone()),
+            )
+            .with_child(
+                text_element("idno", &format!("{}{}", v.id, input.document.id))
+                    .with_attribute("type", "frus"),
+            )
+            .with_child(Element::new("availability").with_child(text_element("p", &v.availability)))
+    } else {
+        // No volume.toml: nothing is known of a publication, and nothing is invented.
+        Element::new("publicationStmt").with_child(text_element(
             "publisher",
-            v.distributor.as_deref().unwrap_or(&v.publisher),
+            "Unpublished: converted by teikit without the editor's data of a volume",
         ))
-        .with_child(text_element("pubPlace", &v.pub_place))
-        .with_child(text_element("date", &v.published).with_attribute("when", v.published.clone()))
-        .with_child(
-            text_element("idno", &format!("{}{}", v.id, input.document.id))
-                .with_attribute("type", "frus"),
-        )
-        .with_child(Element::new("availability").with_child(text_element("p", &v.availability)));
+    };
 
-    let mut source_desc = Element::new("sourceDesc").with_child(volume_bibl(input));
+    let mut source_desc = Element::new("sourceDesc");
+    if described {
+        source_desc.push_element(volume_bibl(input));
+    }
     if let Some((archival, note_id)) = &input.findings.archival {
         let mut identifier = Element::new("msIdentifier")
             .with_child(text_element("repository", &archival.repository));
@@ -124,6 +141,12 @@ fn file_desc(input: &HeaderInput) -> Element {
             }
             source_desc.push_element(list);
         }
+    }
+    if source_desc.children.is_empty() {
+        source_desc.push_element(text_element(
+            "p",
+            "A document received as plain text; no volume describes it.",
+        ));
     }
     Element::new("fileDesc")
         .with_child(title_stmt)

@@ -24,7 +24,8 @@ use std::sync::LazyLock;
 pub struct TitleLine {
     /// The document number printed before the title, if it is printed.
     pub number: Option<u32>,
-    /// The whole line, without surrounding whitespace.
+    /// The whole line, without surrounding whitespace; empty where the text has no title line
+    /// and begins with its dateline or salutation.
     pub range: Range<usize>,
 }
 
@@ -41,6 +42,18 @@ pub enum BlockKind {
     Paragraph,
     /// The signature at the end.
     Signature,
+    /// A line under the signature giving the signer's office: `Secretary of State`.
+    SignerTitle,
+    /// A salutation opening a letter: `Dear Cy:`, `Your Excellency,`.
+    Salute,
+    /// A closing phrase before the signature: `Sincerely,`.
+    Closing,
+    /// The heading of a list of participants: `PARTICIPANTS`.
+    ParticipantsHead,
+    /// One participant, one line each, after [`BlockKind::ParticipantsHead`].
+    Participant,
+    /// A source note printed in brackets in the text, not numbered: `[Source: Carter Library, …]`.
+    InlineSourceNote,
 }
 
 /// One non-blank body line.
@@ -125,6 +138,12 @@ fn trimmed(source: &SourceText, range: &Range<usize>) -> Range<usize> {
     range.start + lead..range.end - trail
 }
 
+/// The document number printed at the start of the first line (`59. Memorandum …`), if any.
+pub fn printed_number(source: &SourceText) -> Option<u32> {
+    let first = source.text().lines().find(|l| !l.trim().is_empty())?;
+    TITLE.captures(first.trim()).and_then(|c| c[1].parse().ok())
+}
+
 /// Splits a source into title, body lines and notes, reporting every structural problem.
 pub fn parse_layout(source: &SourceText) -> Result<Layout, Vec<Diagnostic>> {
     let all = lines(source);
@@ -138,16 +157,26 @@ pub fn parse_layout(source: &SourceText) -> Result<Layout, Vec<Diagnostic>> {
             "empty source: expected a title line such as `59. Memorandum From … to …` (document number, full stop, title)",
         )]);
     };
-    let title_range = trimmed(source, &all[first].text_range);
+    let mut title_range = trimmed(source, &all[first].text_range);
     let title_text = source.slice(&title_range);
     let number = TITLE
         .captures(title_text)
         .and_then(|c| c[1].parse::<u32>().ok());
+    // The first line of the body, when the text begins with its dateline or salutation.
+    let mut body_start = first + 1;
     if number.is_none() {
+        let untitled = is_dateline(title_text) || SALUTE.is_match(title_text);
+        let consequence = if untitled {
+            body_start = first;
+            title_range = title_range.start..title_range.start;
+            "the document is left without a head"
+        } else {
+            "the line is taken as the title as it stands"
+        };
         diagnostics.push(Diagnostic::warning(
             source.location(title_range.start),
             format!(
-                "expected a title line such as `59. Memorandum From … to …` (document number, full stop, title), found `{}`; the line is taken as the title as it stands",
+                "expected a title line such as `59. Memorandum From … to …` (document number, full stop, title), found `{}`; {consequence}",
                 truncate(title_text, 60)
             ),
         ));
@@ -156,7 +185,7 @@ pub fn parse_layout(source: &SourceText) -> Result<Layout, Vec<Diagnostic>> {
     // Notes: the indented, numbered lines at the end of the file.
     let mut note_lines = Vec::new();
     let mut body_end = all.len();
-    for (i, line) in all.iter().enumerate().skip(first + 1).rev() {
+    for (i, line) in all.iter().enumerate().skip(body_start).rev() {
         let s = source.slice(&line.text_range);
         if s.trim().is_empty() {
             continue;
@@ -177,7 +206,7 @@ pub fn parse_layout(source: &SourceText) -> Result<Layout, Vec<Diagnostic>> {
     note_lines.reverse();
     check_note_numbers(source, &note_lines, &mut diagnostics);
 
-    let mut blocks: Vec<Block> = all[first + 1..body_end]
+    let mut blocks: Vec<Block> = all[body_start..body_end.max(body_start)]
         .iter()
         .map(|l| trimmed(source, &l.text_range))
         .filter(|r| !r.is_empty())
@@ -196,18 +225,15 @@ pub fn parse_layout(source: &SourceText) -> Result<Layout, Vec<Diagnostic>> {
         })
         .collect();
     mark_opener(source, &mut blocks);
-    let paragraphs = blocks
-        .iter()
-        .filter(|b| b.kind == BlockKind::Paragraph)
-        .count();
-    if paragraphs > 1 {
-        if let Some(last) = blocks.last_mut() {
-            if last.kind == BlockKind::Paragraph && looks_like_signature(source.slice(&last.range))
-            {
-                last.kind = BlockKind::Signature;
-            }
+    for block in blocks.iter_mut().filter(|b| b.kind == BlockKind::Paragraph) {
+        let text = source.slice(&block.range);
+        if text.starts_with("[Source:") && text.ends_with(']') {
+            block.kind = BlockKind::InlineSourceNote;
         }
     }
+    mark_salute(source, &mut blocks);
+    mark_participants(source, &mut blocks);
+    mark_closer(source, &mut blocks);
     Ok(Layout {
         title: TitleLine {
             number,
@@ -284,6 +310,194 @@ fn looks_like_opener_line(text: &str) -> bool {
     text.chars().count() <= 40
         && text.split_whitespace().count() <= 6
         && !text.ends_with([':', ',', ';'])
+}
+
+static SALUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:My )?Dear\b|Your (?:Excellency|Majesty|Highness)\b|(?:Mr\.|Madam) (?:President|Secretary|Prime Minister|Chairman|Ambassador)\b|Sir\b|Gentlemen\b)[^.;]{0,50}[:,]$")
+        .expect("salute pattern")
+});
+static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:Very |Most )?(?:[Ss]incerely|[Ff]aithfully|[Rr]espectfully|[Cc]ordially|[Tt]ruly)(?: yours| submitted)?|Yours (?:sincerely|faithfully|truly|ever)|As ever|Ever yours|(?:With )?(?:[Bb]est|[Ww]arm|[Kk]ind|[Ww]armest|[Kk]indest) (?:regards|wishes|personal regards)|Regards)[^.;:]{0,30},$")
+        .expect("closing pattern")
+});
+/// Words that open a signer's office under a signature: `Secretary of State`.
+const OFFICE_WORDS: &[&str] = &[
+    "Secretary",
+    "Under",
+    "Assistant",
+    "Deputy",
+    "Acting",
+    "Director",
+    "Ambassador",
+    "Chairman",
+    "Administrator",
+    "Special",
+    "Executive",
+    "Counselor",
+    "Chief",
+    "Commander",
+    "President",
+    "Vice",
+    "Minister",
+    "Prime",
+    "Chargé",
+    "Charge",
+    "Consul",
+    "Attorney",
+    "Legal",
+    "National",
+];
+
+/// The salutation of a letter: the first line after the opener, when it is one.
+fn mark_salute(source: &SourceText, blocks: &mut [Block]) {
+    let Some(first) = blocks.iter().position(|b| {
+        !matches!(
+            b.kind,
+            BlockKind::Subject | BlockKind::OpenerLine | BlockKind::Dateline
+        )
+    }) else {
+        return;
+    };
+    if blocks[first].kind == BlockKind::Paragraph
+        && SALUTE.is_match(source.slice(&blocks[first].range))
+    {
+        blocks[first].kind = BlockKind::Salute;
+    }
+}
+
+/// A `PARTICIPANTS` line and the participants after it, one a line, up to the first sentence,
+/// page markers between them allowed. A last short line without a comma or a title before the
+/// paragraphs is a section heading (`Military Aid`), not a participant.
+fn mark_participants(source: &SourceText, blocks: &mut [Block]) {
+    let Some(head) = blocks.iter().position(|b| {
+        b.kind == BlockKind::Paragraph && {
+            let t = source.slice(&b.range).trim_end_matches(':');
+            t.eq_ignore_ascii_case("participants") || t.eq_ignore_ascii_case("present")
+        }
+    }) else {
+        return;
+    };
+    let text = |i: usize| source.slice(&blocks[i].range);
+    let mut items = Vec::new();
+    for (i, block) in blocks.iter().enumerate().skip(head + 1) {
+        let line = source.slice(&block.range);
+        if block.kind != BlockKind::Paragraph {
+            break;
+        }
+        if is_page_marker_line(line) {
+            continue;
+        }
+        if line.chars().count() > 160
+            || line.ends_with(['.', ':', '?', '!']) && !line.ends_with("Jr.")
+        {
+            break;
+        }
+        items.push(i);
+    }
+    // The last one is a heading of the first section where nothing marks it as a person.
+    if let Some(&last) = items.last() {
+        let line = text(last);
+        let followed_by_text = blocks.get(last + 1).is_some();
+        let personal = line.contains(',')
+            || line.starts_with("The ")
+            || PARTICIPANT_TITLES.iter().any(|t| line.starts_with(t));
+        if followed_by_text && !personal && items.len() > 1 {
+            items.pop();
+        }
+    }
+    if items.is_empty() {
+        return;
+    }
+    blocks[head].kind = BlockKind::ParticipantsHead;
+    for i in items {
+        blocks[i].kind = BlockKind::Participant;
+    }
+}
+
+/// Titles that open a participant's line.
+const PARTICIPANT_TITLES: &[&str] = &[
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "His ",
+    "Her ",
+    "Honorable",
+    "Ambassador",
+    "Admiral",
+    "General",
+    "Gen.",
+    "Colonel",
+    "Secretary",
+    "President",
+    "Vice President",
+    "Prime Minister",
+    "Minister",
+    "Senator",
+    "Congressman",
+    "Governor",
+    "Deputy",
+    "Under Secretary",
+    "Assistant",
+    "Director",
+    "Chairman",
+    "Prince",
+    "King",
+    "Sir",
+    "Lord",
+];
+
+/// Whether a line is nothing but page markers.
+fn is_page_marker_line(line: &str) -> bool {
+    PAGE_MARKER.replace_all(line, "").trim().is_empty()
+}
+
+/// The signature at the end (after at least one paragraph), the office under it, and a closing
+/// phrase (`Sincerely,`) before it.
+fn mark_closer(source: &SourceText, blocks: &mut [Block]) {
+    let text = |b: &Block| source.slice(&b.range);
+    let paragraphs = blocks
+        .iter()
+        .filter(|b| b.kind == BlockKind::Paragraph)
+        .count();
+    let n = blocks.len();
+    let is_paragraph = |i: usize| blocks[i].kind == BlockKind::Paragraph;
+    let mut first_closer = n;
+    if n >= 2
+        && paragraphs > 2
+        && is_paragraph(n - 1)
+        && is_paragraph(n - 2)
+        && looks_like_signer_title(text(&blocks[n - 1]))
+        && looks_like_signature(text(&blocks[n - 2]))
+    {
+        blocks[n - 2].kind = BlockKind::Signature;
+        blocks[n - 1].kind = BlockKind::SignerTitle;
+        first_closer = n - 2;
+    } else if n >= 1
+        && paragraphs > 1
+        && is_paragraph(n - 1)
+        && looks_like_signature(text(&blocks[n - 1]))
+    {
+        blocks[n - 1].kind = BlockKind::Signature;
+        first_closer = n - 1;
+    }
+    if first_closer > 0
+        && blocks[first_closer - 1].kind == BlockKind::Paragraph
+        && CLOSING.is_match(text(&blocks[first_closer - 1]))
+    {
+        blocks[first_closer - 1].kind = BlockKind::Closing;
+    }
+}
+
+/// An office under a signature: a short line opening with an office word, without sentence
+/// punctuation.
+fn looks_like_signer_title(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 12
+        && OFFICE_WORDS.contains(&words[0])
+        && !text.ends_with(['.', ':', ';', ',', '?', '!'])
+        && !text.contains('[')
 }
 
 /// A signature is a short line of capitalised words without sentence punctuation: "Unger",
@@ -391,6 +605,51 @@ mod tests {
         ] {
             assert!(!is_dateline(line), "{line}");
         }
+    }
+
+    fn kinds(text: &str) -> Vec<BlockKind> {
+        layout(text)
+            .unwrap()
+            .blocks
+            .iter()
+            .map(|b| b.kind)
+            .collect()
+    }
+
+    #[test]
+    fn letters_open_with_a_salutation_and_close_with_a_closing_and_a_signature() {
+        use BlockKind::*;
+        assert_eq!(
+            kinds("1. Letter1\nWashington, May 2, 1973.\nDear Cy:\nOne.\nTwo.\nSincerely,\nJimmy Carter\n  1. Source: X.\n"),
+            [Dateline, Salute, Paragraph, Paragraph, Closing, Signature]
+        );
+        assert_eq!(
+            kinds("1. Letter1\nYour Excellency,\nOne.\nTwo.\nThree.\nWilliam P. Rogers\nSecretary of State\n  1. Source: X.\n"),
+            [Salute, Paragraph, Paragraph, Paragraph, Signature, SignerTitle]
+        );
+        // A sentence is no salutation, a sentence ending in a comma no closing.
+        assert_eq!(
+            kinds("1. M1\nDear as it was, the price rose.\nOne.\nTwo.\nSmith\n  1. Source: X.\n"),
+            [Paragraph, Paragraph, Paragraph, Signature]
+        );
+    }
+
+    #[test]
+    fn participants_one_a_line_until_the_first_section() {
+        use BlockKind::*;
+        assert_eq!(
+            kinds("1. M1\nPARTICIPANTS\nThe President\n[Page 9]\nJames F. Leonard, Country Director\nMilitary Aid\nAfter some preliminaries he spoke.\n  1. Source: X.\n"),
+            [ParticipantsHead, Participant, Paragraph, Participant, Paragraph, Paragraph]
+        );
+    }
+
+    #[test]
+    fn a_source_note_printed_in_brackets() {
+        use BlockKind::*;
+        assert_eq!(
+            kinds("1. M\nWashington, July 26, 1979\n[Source: Carter Library, Box 2. Secret.]\nText.\n"),
+            [Dateline, InlineSourceNote, Paragraph]
+        );
     }
 
     #[test]

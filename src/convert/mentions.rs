@@ -1,14 +1,26 @@
 //! Finding the register's persons, places, organisations and abbreviations in a text.
 //!
-//! Every form of every entry is looked for at word boundaries (a hyphen is one); where matches overlap the longest
+//! Every form of every entry (those the register lists, those derived from its name by
+//! [`super::names`], and each without accents) is looked for at word boundaries (a hyphen is one); where matches overlap the longest
 //! wins ("North Vietnamese" over "North", "Le Duc Tho" over "Tho"), then the leftmost. A title
 //! the register allows before a name belongs to the mention ("Ambassador Sullivan"); a role form
 //! ("President" for Nixon) matches only where no capitalised word follows it, so "President
 //! Thieu" is Thieu.
 
 use super::editorial::{EntryKind, VolumeData};
+use super::names::{derived_forms, fold_diacritics};
 use std::collections::HashMap;
 use std::ops::Range;
+
+/// Adds to `forms` each form's spelling without accents, as cables write names.
+fn with_folded_variants(forms: &mut Vec<String>) {
+    let folded: Vec<String> = forms.iter().filter_map(|f| fold_diacritics(f)).collect();
+    for form in folded {
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+}
 
 /// A name found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +57,14 @@ impl Gazetteer {
         let mut forms = Vec::new();
         for person in &volume.persons {
             let entry = Some((EntryKind::Person, person.id.get_ref().clone()));
-            for form in &person.forms {
+            let mut person_forms = person.forms.clone();
+            for form in derived_forms(&person.name) {
+                if !person_forms.contains(&form) {
+                    person_forms.push(form);
+                }
+            }
+            with_folded_variants(&mut person_forms);
+            for form in &person_forms {
                 forms.push(Form {
                     text: form.clone(),
                     entry: entry.clone(),
@@ -75,7 +94,9 @@ impl Gazetteer {
             (EntryKind::Org, &volume.orgs),
         ] {
             for entity in list.iter() {
-                for form in &entity.forms {
+                let mut entity_forms = entity.forms.clone();
+                with_folded_variants(&mut entity_forms);
+                for form in &entity_forms {
                     forms.push(Form {
                         text: form.clone(),
                         entry: Some((kind, entity.id.get_ref().clone())),
@@ -122,7 +143,10 @@ impl Gazetteer {
                 if !at_word_boundary(text, start, end) {
                     continue;
                 }
-                if form.role_only && followed_by_capitalised_word(&text[end..]) {
+                if form.role_only
+                    && (followed_by_capitalised_word(&text[end..])
+                        || names_another_office(&text[..start]))
+                {
                     continue;
                 }
                 candidates.push((start..end, form));
@@ -161,6 +185,32 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let after = text[end..].chars().next();
     // Hyphens do separate: "GVN-controlled" and "ex-SPT" mention the GVN and the SPT.
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// Whether the word before an office makes it another office: "Vice President", "Assistant
+/// Secretary", "former President" are not the President or the Secretary.
+fn names_another_office(before: &str) -> bool {
+    const MODIFIERS: &[&str] = &[
+        "Vice",
+        "Assistant",
+        "Deputy",
+        "Under",
+        "Acting",
+        "Executive",
+        "Special",
+        "Associate",
+        "former",
+        "Former",
+        "late",
+        "future",
+        "Regional",
+        "Provincial",
+    ];
+    let Some(rest) = before.strip_suffix(' ') else {
+        return false;
+    };
+    let word = rest.rsplit(' ').next().unwrap_or(rest);
+    MODIFIERS.contains(&word) || word.ends_with('-')
 }
 
 fn followed_by_capitalised_word(rest: &str) -> bool {
@@ -232,6 +282,14 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn an_office_with_a_modifier_is_another_office() {
+        assert_eq!(
+            found("the Vice President and the former President met the President."),
+            [("President", "p_N".to_string())]
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod header;
 pub mod layout;
 pub mod markers;
 pub mod mentions;
+pub mod names;
 pub mod note_refs;
 pub mod runin;
 pub mod source;
@@ -33,7 +34,7 @@ pub use runin::{find_run_in_head, Delimiter};
 pub use source_note::analyse_note;
 pub use spans::{build_nodes, Span};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{self, Diagnostic};
 use crate::xml::{to_xml_string, Element, Node, TEI_NS};
 use body::{page_break_element, Findings, TextEncoder, CONVERTER_ID};
 use editorial::{DocumentData, EditorialError, VolumeData, VOLUME_FILE};
@@ -90,11 +91,69 @@ pub fn data_paths(source: &Path) -> (PathBuf, PathBuf) {
     (dir.join(VOLUME_FILE), source.with_extension("toml"))
 }
 
+/// Where a conversion takes its editor's data from.
+#[derive(Debug, Clone, Default)]
+pub struct DataOptions {
+    /// The volume's data and registers (`--volume`); by default `volume.toml` beside the source.
+    pub volume: Option<PathBuf>,
+}
+
 /// Converts the source at `path`, reading its editorial data from beside it.
+///
+/// A source without `volume.toml` or `dN.toml` beside it is still converted, with defaults (no
+/// names tagged, the number printed in the title, the date from the dateline), and a warning
+/// saying which data would enrich it. A data file that exists but cannot be read or parsed is
+/// an error.
 pub fn convert_file(path: &Path) -> Result<Conversion, ConvertError> {
-    let (volume_path, document_path) = data_paths(path);
-    let volume = VolumeData::load(&volume_path)?;
-    convert_file_with(path, &volume, &document_path)
+    convert_file_with_options(path, &DataOptions::default())
+}
+
+/// [`convert_file`] with the volume's data taken from `options`.
+pub fn convert_file_with_options(
+    path: &Path,
+    options: &DataOptions,
+) -> Result<Conversion, ConvertError> {
+    let (beside, document_path) = data_paths(path);
+    let bytes = std::fs::read(path).map_err(|source| ConvertError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let source = SourceText::decode(path, bytes).map_err(|d| ConvertError::Source(vec![d]))?;
+    let mut missing = Vec::new();
+    let volume = match &options.volume {
+        Some(file) => VolumeData::load(file)?,
+        None if beside.exists() => VolumeData::load(&beside)?,
+        None => {
+            missing.push(format!(
+                "{} (the volume and its registers: persons, places, organisations and terms would be tagged; `teikit registers import` makes one from TEI lists)",
+                beside.display()
+            ));
+            VolumeData::none()
+        }
+    };
+    let document = if document_path.exists() {
+        DocumentData::load(&document_path)?
+    } else {
+        missing.push(format!(
+            "{} (the document's number, id, subtype, first page and an established date)",
+            document_path.display()
+        ));
+        DocumentData::defaults(path, layout::printed_number(&source))
+    };
+    let mut conversion = convert(&source, &volume, &document)?;
+    if !missing.is_empty() {
+        conversion.warnings.insert(
+            0,
+            Diagnostic::warning(
+                diagnostic::Location::file_start(path),
+                format!(
+                    "converted without the editor's data; it would be enriched by {}",
+                    missing.join(" and ")
+                ),
+            ),
+        );
+    }
+    Ok(conversion)
 }
 
 /// Converts the source at `path` with an already loaded volume.
@@ -141,7 +200,11 @@ pub fn convert(
     let has_source_note = layout
         .notes
         .first()
-        .is_some_and(|n| source.slice(&n.range).starts_with("Source:"));
+        .is_some_and(|n| source.slice(&n.range).starts_with("Source:"))
+        || layout
+            .blocks
+            .iter()
+            .any(|b| b.kind == BlockKind::InlineSourceNote);
     if meta.subtype == "historical-document" && !has_source_note {
         warnings.push(Diagnostic::warning(
             source.location(layout.title.range.start),
@@ -192,7 +255,7 @@ pub fn convert(
     let unplaced_notes = std::mem::take(&mut scanner.unplaced);
 
     let gazetteer = Gazetteer::new(volume);
-    let date = document_date(source, &title_pieces, &blocks, meta);
+    let date = document_date(source, &title_pieces, &blocks, meta, &gazetteer, volume);
     let context = DateContext {
         year: date
             .as_ref()
@@ -222,7 +285,14 @@ pub fn convert(
     }
     let findings = std::mem::take(&mut encoder.findings);
 
-    let title = header_title(source, &title_pieces);
+    let title = match header_title(source, &title_pieces) {
+        // A text without a title line is named by its file.
+        t if t.is_empty() => source.path().file_stem().map_or_else(
+            || "Untitled document".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        ),
+        t => t,
+    };
     let parts = (
         blocks.iter().any(|b| b.kind == BlockKind::Dateline),
         blocks.iter().any(|b| b.kind == BlockKind::Subject),
@@ -280,14 +350,16 @@ fn encode_document(
         .with_attribute("n", meta.number.to_string())
         .with_attribute("xml:id", meta.id.clone())
         .with_attribute("subtype", meta.subtype.clone());
-    let mut head = Element::new_mixed("head");
-    head.extend(encoder.encode_pieces(title_pieces, false));
-    div.push_element(head);
+    if !title_pieces.is_empty() {
+        let mut head = Element::new_mixed("head");
+        head.extend(encoder.encode_pieces(title_pieces, false));
+        div.push_element(head);
+    }
 
     let mut opener = Element::new("opener");
-    let mut content = Vec::new();
+    let mut content: Vec<Element> = Vec::new();
     let mut has_dateline = false;
-    for block in blocks {
+    for (index, block) in blocks.iter().enumerate() {
         let only_page = block.pieces.iter().all(|p| match p {
             Piece::Page { .. } => true,
             Piece::Text(r) => encoder.is_blank(r),
@@ -295,12 +367,76 @@ fn encode_document(
         });
         match block.kind {
             BlockKind::Paragraph if only_page => {
+                // Between two participants the page turns inside their list.
+                let inside_list = blocks
+                    .get(index + 1)
+                    .is_some_and(|b| b.kind == BlockKind::Participant)
+                    && content.last().is_some_and(|e| e.name == "list");
                 for piece in &block.pieces {
                     if let Piece::Page {
                         number, repeated, ..
                     } = piece
                     {
-                        content.push(encoder.page_break(number, *repeated));
+                        let pb = encoder.page_break(number, *repeated);
+                        match content.last_mut() {
+                            Some(list) if inside_list => list.push_element(pb),
+                            _ => content.push(pb),
+                        }
+                    }
+                }
+            }
+            BlockKind::ParticipantsHead => {
+                let mut head = Element::new_mixed("head");
+                head.extend(encoder.encode_pieces(&block.pieces, false));
+                content.push(
+                    Element::new("list")
+                        .with_attribute("type", "participants")
+                        .with_child(head),
+                );
+            }
+            BlockKind::Participant => {
+                let mut item = Element::new_mixed("item");
+                item.extend(encoder.encode_pieces(&block.pieces, false));
+                if let Some(list) = content.last_mut().filter(|e| e.name == "list") {
+                    list.push_element(item);
+                }
+            }
+            BlockKind::InlineSourceNote => {
+                let mut note = Element::new_mixed("note")
+                    .with_attribute("type", "source")
+                    .with_attribute("place", "inline")
+                    .with_attribute("xml:id", format!("{}fnsource", meta.id));
+                note.extend(encoder.encode_pieces(&block.pieces, false));
+                content.push(note);
+            }
+            BlockKind::Salute => {
+                let mut salute = Element::new_mixed("salute");
+                salute.extend(encoder.encode_pieces(&block.pieces, false));
+                opener.push_element(salute);
+            }
+            BlockKind::Closing | BlockKind::Signature | BlockKind::SignerTitle => {
+                if content.last().is_none_or(|e| e.name != "closer") {
+                    content.push(Element::new("closer"));
+                }
+                let closer = content.last_mut().expect("a closer was just pushed");
+                let pieces = encoder.encode_pieces(&block.pieces, false);
+                match block.kind {
+                    BlockKind::Closing => {
+                        let mut salute = Element::new_mixed("salute");
+                        salute.extend(pieces);
+                        closer.push_element(salute);
+                    }
+                    BlockKind::Signature => {
+                        let mut signed = Element::new_mixed("signed");
+                        signed.extend(pieces);
+                        closer.push_element(signed);
+                    }
+                    _ => {
+                        // The office, on its own line under the name, inside the signature.
+                        if let Some(Node::Element(signed)) = closer.children.last_mut() {
+                            signed.push_element(Element::new("lb"));
+                            signed.extend(pieces);
+                        }
                     }
                 }
             }
@@ -328,11 +464,6 @@ fn encode_document(
                 let mut dateline = Element::new_mixed("dateline");
                 dateline.extend(encoder.encode_pieces(&block.pieces, false));
                 opener.push_element(dateline);
-            }
-            BlockKind::Signature => {
-                let mut signed = Element::new_mixed("signed");
-                signed.extend(encoder.encode_pieces(&block.pieces, false));
-                content.push(Element::new("closer").with_child(signed));
             }
         }
     }
@@ -442,6 +573,8 @@ fn document_date(
     title: &[Piece],
     blocks: &[ScannedBlock],
     meta: &editorial::DocumentMeta,
+    gazetteer: &Gazetteer,
+    volume: &VolumeData,
 ) -> Option<DocumentDate> {
     if let Some(date) = &meta.date {
         let value = match (&date.when, &date.not_before, &date.not_after) {
@@ -462,8 +595,16 @@ fn document_date(
             .into_iter()
             .find(|d| d.inference.is_none() && matches!(d.value, DateValue::When(_)))
         {
+            // A time is local to the place named before it.
+            let offset = body::utc_offset_before(volume, &gazetteer.find(&text), found.range.start);
+            let zone = |v: String| v.replace(dates::LOCAL_OFFSET, offset.as_deref().unwrap_or(""));
+            let value = match found.value {
+                DateValue::When(v) => DateValue::When(zone(v)),
+                DateValue::Span(a, b) => DateValue::Span(zone(a), zone(b)),
+                other => other,
+            };
             return Some(DocumentDate {
-                value: found.value,
+                value,
                 cert: None,
                 basis: None,
                 inferred_by_converter: false,

@@ -19,8 +19,18 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
             .filter(|n| n.ancestors().find(is_document_div) == Some(div))
             .collect();
         if rules.enabled("footnote-sequence") {
-            for (i, note) in notes.iter().enumerate() {
-                let expected = i + 1;
+            // Notes marked `*`, `**` stand outside the numbering; a volume may number its source
+            // notes 0 and the rest from 1.
+            let numbered: Vec<&roxmltree::Node> = notes
+                .iter()
+                .filter(|n| !n.attribute("n").unwrap_or("").chars().all(|c| c == '*'))
+                .collect();
+            let first = match numbered.first().and_then(|n| n.attribute("n")) {
+                Some("0") => 0,
+                _ => 1,
+            };
+            for (i, note) in numbered.into_iter().enumerate() {
+                let expected = first + i;
                 let n = note.attribute("n").unwrap_or("");
                 if n.parse::<usize>().ok() != Some(expected) {
                     cx.report(
@@ -67,6 +77,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                         .map(|t| t.text().unwrap_or(""))
                         .collect::<String>()
                         .trim_start()
+                        .trim_start_matches('[')
                         .starts_with("Source:")
             });
             if !has_source {
@@ -132,6 +143,22 @@ mod tests {
     }
 
     #[test]
+    fn notes_numbered_from_zero_and_notes_marked_with_asterisks_are_in_sequence() {
+        let zero = GOOD
+            .replace(r#"n="1" xml:id="d1fn1""#, r#"n="0" xml:id="d1fn0""#)
+            .replace(r#"n="2" xml:id="d1fn2""#, r#"n="1" xml:id="d1fn1""#);
+        assert_eq!(check(&zero), Vec::<String>::new());
+        let starred = GOOD.replace(
+            "x.<note",
+            r#"x.<note n="*" xml:id="d1fnstar">z</note> w.<note n="**" xml:id="d1fnstar2">z</note><note"#,
+        );
+        assert_eq!(check(&starred), Vec::<String>::new());
+        // Zero only as the start: 1, 0 is out of sequence.
+        let found = check(&GOOD.replace(r#"n="2" xml:id="d1fn2""#, r#"n="0" xml:id="d1fn0""#));
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
     fn whitespace_before_a_note() {
         let found = check(&GOOD.replace("x.<note", "x. <note"));
         assert_eq!(
@@ -160,6 +187,15 @@ mod tests {
         assert_eq!(
             found,
             ["t.xml:1:18: error[source-note]: historical document without a source note; expected a <note type=\"source\"> beginning \"Source:\" (in /TEI/text/body/div)"]
+        );
+        let inline = GOOD.replace(
+            r#"<note n="1" xml:id="d1fn1" type="source">Source: Files.</note>"#,
+            r#"<note xml:id="d1fnsource" type="source" place="inline">[Source: Files.]</note>"#,
+        );
+        assert_eq!(
+            check(&inline).len(),
+            1,
+            "only the numbering of note 2 is off"
         );
         let editorial = GOOD
             .replace("historical-document", "editorial-note")

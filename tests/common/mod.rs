@@ -55,6 +55,12 @@ pub fn shared_sources_dir() -> Option<PathBuf> {
     shared_dir("sources", "TEIKIT_SHARED_SOURCES")
 }
 
+/// The FRUS development set (`../shared/frus-devset`, or `$TEIKIT_FRUS_DEVSET`), under the same
+/// rule as [`reference_dir`].
+pub fn frus_devset_dir() -> Option<PathBuf> {
+    shared_dir("frus-devset", "TEIKIT_FRUS_DEVSET")
+}
+
 /// `$variable` if set, else `../shared/<name>`; `None` when missing outside CI, a failed test
 /// when missing in CI.
 fn shared_dir(name: &str, variable: &str) -> Option<PathBuf> {
