@@ -100,14 +100,18 @@ static NOTE: LazyLock<Regex> = LazyLock::new(|| {
 /// optional time (`, 4 p.m.`, `—3:43 p.m.`, `, 1119Z`, `, 10:30 a.m.–5:05 p.m.`, `, midnight`),
 /// an optional final full stop.
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    let place = r"[\p{L}\[][\p{L}\[\]().’' -]{0,60}";
+    // Unbounded repetitions: bounded ones of Unicode classes make a large automaton, and
+    // [`is_dateline`] bounds the line's length instead.
+    let place = r"[\p{L}\[][^,\d\n]*";
     let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)";
-    let time = r"(?:\d{1,2}(?::\d{2})?\s?[ap]\.\s?m\.?|\d{4}\s?Z|midnight|noon)";
+    let time = r"(?:\d\d?(?::\d\d)?\s?[ap]\.\s?m\.?|\d{4}\s?Z|midnight|noon)";
     Regex::new(&format!(
-        r"^(?:{place}(?:, {place}){{0,2}}, )?(?:{month} \d{{1,2}}(?:\s?[–-]\s?\d{{1,2}})?, \d{{4}}|[Uu]ndated)(?:(?:, |\s?[—–]\s?|\s)(?:{time})(?:\s?[–-]\s?{time})?)?\.?$"
+        r"^(?:{place}(?:, {place})?(?:, {place})?, )?(?:{month} \d\d?(?:\s?[–-]\s?\d\d?)?, \d{{4}}|[Uu]ndated)(?:(?:, |\s?[—–]\s?|\s)(?:{time})(?:\s?[–-]\s?{time})?)?\.?$"
     ))
     .expect("dateline pattern")
 });
+/// The longest line read as a dateline.
+const DATELINE_MAX_CHARS: usize = 160;
 /// How many lines before the dateline can belong to the opener (`SNIE 14.2–69`).
 const OPENER_LINES_BEFORE_DATELINE: usize = 2;
 
@@ -297,6 +301,9 @@ fn mark_opener(source: &SourceText, blocks: &mut [Block]) {
 
 /// Whether a line is a dateline (page markers inside it are ignored).
 pub fn is_dateline(line: &str) -> bool {
+    if line.chars().count() > DATELINE_MAX_CHARS {
+        return false;
+    }
     let without_pages = PAGE_MARKER.replace_all(line, "");
     DATELINE.is_match(without_pages.trim())
 }

@@ -593,7 +593,7 @@ fn document_date(
         let text = text_of(source, &dateline.pieces);
         if let Some(found) = find_dates(&text, DateContext::default())
             .into_iter()
-            .find(|d| d.inference.is_none() && matches!(d.value, DateValue::When(_)))
+            .find(|d| d.inference.is_none() && !matches!(d.value, DateValue::Period(..)))
         {
             // A time is local to the place named before it.
             let offset = body::utc_offset_before(volume, &gazetteer.find(&text), found.range.start);
