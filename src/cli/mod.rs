@@ -5,10 +5,11 @@
 //! files, bad arguments).
 //!
 //! This module holds the argument definitions and the dispatch; each command's running and
-//! printing lives beside it: `convert` (convert, build), `diff`, `validate`.
+//! printing lives beside it: `convert` (convert, build), `diff`, `registers`, `validate`.
 
 mod convert;
 mod diff;
+mod registers;
 mod stdout;
 mod validate;
 
@@ -87,6 +88,11 @@ enum Command {
     },
     /// List the validation rules: id, severity, what each requires.
     Rules,
+    /// Work with the registers of persons, places, organisations and terms.
+    Registers {
+        #[command(subcommand)]
+        action: RegistersAction,
+    },
     /// Compare two revisions of an XML (TEI) document as documents, not as lines; or two
     /// directories of them, every *.xml by its relative path, on every core.
     ///
@@ -287,6 +293,9 @@ fn run_command() -> ExitCode {
                 }
             }
         }
+        Command::Registers {
+            action: RegistersAction::Import { file, output },
+        } => registers::run_import(&file, output),
         Command::Rules => {
             for rule in RULES {
                 stdout::outln!("{:<20} {:<8} {}", rule.id, rule.severity, rule.summary);
@@ -325,6 +334,23 @@ fn run_command() -> ExitCode {
             run_validate(schema, rules, limits, cache, format, paths)
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+enum RegistersAction {
+    /// Read persons, places, organisations and terms from TEI (listPerson, listPlace, listOrg;
+    /// FRUS front matter: div[@xml:id=persons] and div[@xml:id=terms]) as volume.toml entries.
+    ///
+    /// Name forms are derived from each entry's name; list in volume.toml only those that
+    /// cannot be.
+    Import {
+        /// The TEI file holding the registers.
+        file: PathBuf,
+        /// Add the entries to this volume.toml (created if missing; entries whose id it holds
+        /// are left as they are). Default: print them.
+        #[arg(short, long, value_name = "VOLUME_TOML")]
+        output: Option<PathBuf>,
+    },
 }
 
 fn print_all(diagnostics: &[Diagnostic]) {

@@ -122,6 +122,9 @@ pub struct Abbreviation {
     pub id: Spanned<String>,
     /// The abbreviation as printed: "DRV".
     pub form: String,
+    /// Other ways the same term is printed ("DRVN" where the list has "DRV or DRVN").
+    #[serde(default)]
+    pub variants: Vec<String>,
     /// What it stands for: "Democratic Republic of Vietnam (North Vietnam)".
     pub expansion: String,
 }

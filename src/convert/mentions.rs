@@ -109,7 +109,11 @@ impl Gazetteer {
         let abbreviations: HashMap<String, String> = volume
             .abbreviations
             .iter()
-            .map(|a| (a.form.clone(), a.id.get_ref().clone()))
+            .flat_map(|a| {
+                std::iter::once(&a.form)
+                    .chain(&a.variants)
+                    .map(|form| (form.clone(), a.id.get_ref().clone()))
+            })
             .collect();
         for form in abbreviations.keys() {
             if !forms.iter().any(|f| &f.text == form) {

@@ -23,6 +23,7 @@ pub mod markers;
 pub mod mentions;
 pub mod names;
 pub mod note_refs;
+pub mod registers;
 pub mod runin;
 pub mod source;
 pub mod source_note;

@@ -42,7 +42,38 @@ const TITLES: &[&str] = &[
     "Ms.",
     "Senator",
     "Judge",
+    "Field",
+    "Marshal",
+    "Air",
+    "Vice",
+    "Rear",
+    "Brigadier",
+    "Major-General",
+    "Lieutenant-General",
+    "Sergeant",
+    "Commodore",
+    "Emperor",
+    "Empress",
+    "Pope",
+    "Rabbi",
+    "Reverend",
+    "Rev.",
+    "Msgr.",
+    "Monsignor",
+    "Crown",
 ];
+
+/// The titles at the head of the given names of a surname-first entry: `General` in
+/// `Sawaeng Senanarong, General`, `Field Marshal` in `Thanom Kittikachorn, Field Marshal`.
+pub fn leading_title(name: &str) -> Option<String> {
+    let (bare, _) = split_parentheses(name);
+    let (_, given) = bare.split_once(',')?;
+    let words: Vec<&str> = given
+        .split_whitespace()
+        .take_while(|w| TITLES.contains(w))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
 
 /// The commonest Vietnamese family names, as FRUS spells them (without diacritics).
 const VIETNAMESE_FAMILY_NAMES: &[&str] = &[
@@ -205,6 +236,15 @@ mod tests {
             derived_forms("Monzón, Colonel Elfego"),
             ["Monzón", "Elfego Monzón"]
         );
+        assert_eq!(
+            derived_forms("Thanom Kittikachorn, Field Marshal"),
+            ["Thanom Kittikachorn"]
+        );
+        assert_eq!(
+            leading_title("Thanom Kittikachorn, Field Marshal").as_deref(),
+            Some("Field Marshal")
+        );
+        assert_eq!(leading_title("Kissinger, Henry A."), None);
         assert_eq!(
             derived_forms("Bundy, McGeorge"),
             ["Bundy", "McGeorge Bundy"]
