@@ -54,6 +54,12 @@ pub enum BlockKind {
     Participant,
     /// A source note printed in brackets in the text, not numbered: `[Source: Carter Library, …]`.
     InlineSourceNote,
+    /// A postscript after the signature: `PS—Some of the statements …`.
+    Postscript,
+    /// The line that begins an attachment: `[Enclosure]`, `Tab A`, `Attachment 2`.
+    AttachmentMarker,
+    /// The title of an attachment, on the line after its marker.
+    AttachmentHead,
 }
 
 /// One non-blank body line.
@@ -228,16 +234,28 @@ pub fn parse_layout(source: &SourceText) -> Result<Layout, Vec<Diagnostic>> {
             }
         })
         .collect();
-    mark_opener(source, &mut blocks);
-    for block in blocks.iter_mut().filter(|b| b.kind == BlockKind::Paragraph) {
-        let text = source.slice(&block.range);
-        if text.starts_with("[Source:") && text.ends_with(']') {
-            block.kind = BlockKind::InlineSourceNote;
+    // The document, then each attachment from its marker on, read alike.
+    let markers: Vec<usize> = (0..blocks.len())
+        .filter(|&i| i > 0 && ATTACHMENT.is_match(source.slice(&blocks[i].range)))
+        .collect();
+    let mut starts = vec![0];
+    starts.extend(&markers);
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(blocks.len());
+        let mut from = start;
+        if k > 0 {
+            blocks[start].kind = BlockKind::AttachmentMarker;
+            from += 1;
+            if blocks
+                .get(from)
+                .is_some_and(|b| from < end && looks_like_attachment_head(source.slice(&b.range)))
+            {
+                blocks[from].kind = BlockKind::AttachmentHead;
+                from += 1;
+            }
         }
+        mark_part(source, &mut blocks[from..end]);
     }
-    mark_salute(source, &mut blocks);
-    mark_participants(source, &mut blocks);
-    mark_closer(source, &mut blocks);
     Ok(Layout {
         title: TitleLine {
             number,
@@ -247,6 +265,36 @@ pub fn parse_layout(source: &SourceText) -> Result<Layout, Vec<Diagnostic>> {
         notes: note_lines,
         warnings: diagnostics,
     })
+}
+
+/// Reads the parts of a document (or of an attachment): opener, salutation, source note in
+/// brackets, participants, closer.
+fn mark_part(source: &SourceText, blocks: &mut [Block]) {
+    mark_opener(source, blocks);
+    for block in blocks.iter_mut().filter(|b| b.kind == BlockKind::Paragraph) {
+        let text = source.slice(&block.range);
+        if text.starts_with("[Source:") && text.ends_with(']') {
+            block.kind = BlockKind::InlineSourceNote;
+        }
+    }
+    mark_salute(source, blocks);
+    mark_participants(source, blocks);
+    mark_closer(source, blocks);
+}
+
+/// The line that opens an attachment, as FRUS prints it.
+static ATTACHMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\[?(?:Enclosure|Attachment|Tab|Annex|Appendix|Exhibit)(?: [A-Z0-9]{1,3})?\]?\.?$")
+        .expect("attachment pattern")
+});
+
+/// The title of an attachment: a line that is no dateline and no sentence (`Memorandum
+/// Prepared in the Department of State3`, `Draft Telegram From …`).
+fn looks_like_attachment_head(text: &str) -> bool {
+    text.chars().count() <= 250
+        && !is_dateline(text)
+        && !text.ends_with(['.', ':', '?', '!'])
+        && text.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// Numbered notes run 1, 2, 3… or, where a volume numbers the source note 0, 0, 1, 2…; notes
@@ -463,37 +511,62 @@ fn is_page_marker_line(line: &str) -> bool {
 /// phrase (`Sincerely,`) before it.
 fn mark_closer(source: &SourceText, blocks: &mut [Block]) {
     let text = |b: &Block| source.slice(&b.range);
-    let paragraphs = blocks
+    // The lines that say something: a page marker between the signature and what surrounds it
+    // is passed over.
+    let mut lines: Vec<usize> = (0..blocks.len())
+        .filter(|&i| !is_page_marker_line(text(&blocks[i])))
+        .collect();
+    let paragraph = |blocks: &[Block], i: usize| blocks[i].kind == BlockKind::Paragraph;
+    // A postscript after the signature: the closer is read before it.
+    if let [.., signature, last] = lines[..] {
+        if lines.len() >= 3
+            && paragraph(blocks, last)
+            && is_postscript(text(&blocks[last]))
+            && looks_like_signature(text(&blocks[signature]))
+        {
+            blocks[last].kind = BlockKind::Postscript;
+            lines.pop();
+        }
+    }
+    let paragraphs = lines.iter().filter(|&&i| paragraph(blocks, i)).count();
+    let mut first_closer = lines.len();
+    match lines[..] {
+        [.., name, office]
+            if paragraphs > 2
+                && paragraph(blocks, office)
+                && paragraph(blocks, name)
+                && looks_like_signer_title(text(&blocks[office]))
+                && looks_like_signature(text(&blocks[name])) =>
+        {
+            blocks[name].kind = BlockKind::Signature;
+            blocks[office].kind = BlockKind::SignerTitle;
+            first_closer = lines.len() - 2;
+        }
+        [.., name]
+            if paragraphs > 1
+                && paragraph(blocks, name)
+                && looks_like_signature(text(&blocks[name])) =>
+        {
+            blocks[name].kind = BlockKind::Signature;
+            first_closer = lines.len() - 1;
+        }
+        _ => {}
+    }
+    if let Some(&closing) = first_closer.checked_sub(1).and_then(|k| lines.get(k)) {
+        if first_closer < lines.len()
+            && paragraph(blocks, closing)
+            && CLOSING.is_match(text(&blocks[closing]))
+        {
+            blocks[closing].kind = BlockKind::Closing;
+        }
+    }
+}
+
+/// A postscript: `PS—…`, `P.S. …`.
+fn is_postscript(text: &str) -> bool {
+    ["PS—", "PS.", "PS:", "P.S.", "PPS", "P.P.S."]
         .iter()
-        .filter(|b| b.kind == BlockKind::Paragraph)
-        .count();
-    let n = blocks.len();
-    let is_paragraph = |i: usize| blocks[i].kind == BlockKind::Paragraph;
-    let mut first_closer = n;
-    if n >= 2
-        && paragraphs > 2
-        && is_paragraph(n - 1)
-        && is_paragraph(n - 2)
-        && looks_like_signer_title(text(&blocks[n - 1]))
-        && looks_like_signature(text(&blocks[n - 2]))
-    {
-        blocks[n - 2].kind = BlockKind::Signature;
-        blocks[n - 1].kind = BlockKind::SignerTitle;
-        first_closer = n - 2;
-    } else if n >= 1
-        && paragraphs > 1
-        && is_paragraph(n - 1)
-        && looks_like_signature(text(&blocks[n - 1]))
-    {
-        blocks[n - 1].kind = BlockKind::Signature;
-        first_closer = n - 1;
-    }
-    if first_closer > 0
-        && blocks[first_closer - 1].kind == BlockKind::Paragraph
-        && CLOSING.is_match(text(&blocks[first_closer - 1]))
-    {
-        blocks[first_closer - 1].kind = BlockKind::Closing;
-    }
+        .any(|p| text.starts_with(p))
 }
 
 /// An office under a signature: a short line opening with an office word, without sentence
@@ -647,6 +720,26 @@ mod tests {
         assert_eq!(
             kinds("1. M1\nPARTICIPANTS\nThe President\n[Page 9]\nJames F. Leonard, Country Director\nMilitary Aid\nAfter some preliminaries he spoke.\n  1. Source: X.\n"),
             [ParticipantsHead, Participant, Paragraph, Participant, Paragraph, Paragraph]
+        );
+    }
+
+    #[test]
+    fn attachments_with_their_own_head_dateline_and_signature_and_a_postscript() {
+        use BlockKind::*;
+        assert_eq!(
+            kinds("1. Letter1\nWashington, May 2, 1973.\nOne.\nTwo.\nWalter\nPS—Also this.\n[Enclosure]\nMemorandum Prepared in the Department2\nWashington, May 1, 1973.\nThree.\nFour.\nRusk\nTab B\nThe text of tab B.\n  1. Source: X.\n  2. Secret.\n"),
+            [
+                Dateline, Paragraph, Paragraph, Signature, Postscript,
+                AttachmentMarker, AttachmentHead, Dateline, Paragraph, Paragraph, Signature,
+                AttachmentMarker, Paragraph
+            ]
+        );
+        // A paragraph that mentions Tab A is no attachment.
+        assert_eq!(
+            kinds(
+                "1. M1\nAttached at Tab A is a memorandum.\nTab A is attached.\n  1. Source: X.\n"
+            ),
+            [Paragraph, Paragraph]
         );
     }
 

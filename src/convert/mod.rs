@@ -356,7 +356,110 @@ fn encode_document(
         head.extend(encoder.encode_pieces(title_pieces, false));
         div.push_element(head);
     }
+    let first_attachment = blocks
+        .iter()
+        .position(|b| b.kind == BlockKind::AttachmentMarker)
+        .unwrap_or(blocks.len());
+    let (mut opener, content, has_dateline) =
+        encode_part(encoder, meta, &blocks[..first_attachment]);
+    if !has_dateline {
+        if let Some(date) = date {
+            // The date is not printed: an empty date (no words added to the text) that points
+            // to its statement in the header.
+            let mut element =
+                Element::new("date").with_attribute("corresp", format!("#{}_date", meta.id));
+            set_date_value(&mut element, &date.value);
+            if let Some(cert) = &date.cert {
+                element.set_attribute("cert", cert.clone());
+            }
+            if date.inferred_by_converter {
+                element.set_attribute("resp", format!("#{CONVERTER_ID}"));
+            }
+            opener.push_element(
+                Element::new_mixed("dateline")
+                    .with_attribute("resp", format!("#{CONVERTER_ID}"))
+                    .with_child(element),
+            );
+        }
+    }
+    let attachments = encode_attachments(encoder, meta, &blocks[first_attachment..]);
+    for annotation in &encoder.findings.annotations {
+        opener.push_element(annotation.clone());
+    }
+    if !opener.children.is_empty() {
+        div.push_element(opener);
+    }
+    if attachments.is_empty() {
+        for element in content {
+            div.push(Node::Element(element));
+        }
+    } else {
+        // TEI lets a division hold paragraphs and then divisions, with the closer after them
+        // all; a document with attachments therefore holds its own text, closer included, in a
+        // division of its own, followed by one division per attachment.
+        let mut main = Element::new("div")
+            .with_attribute("type", "main")
+            .with_attribute("xml:id", format!("{}_main", meta.id));
+        for element in content {
+            main.push(Node::Element(element));
+        }
+        div.push_element(main);
+        for attachment in attachments {
+            div.push_element(attachment);
+        }
+    }
+    div
+}
 
+/// One division per attachment: its marker and title as heads, then its parts.
+fn encode_attachments(
+    encoder: &mut TextEncoder,
+    meta: &editorial::DocumentMeta,
+    blocks: &[ScannedBlock],
+) -> Vec<Element> {
+    let mut divisions = Vec::new();
+    let mut rest = blocks;
+    while let Some((marker, after)) = rest.split_first() {
+        let end = after
+            .iter()
+            .position(|b| b.kind == BlockKind::AttachmentMarker)
+            .unwrap_or(after.len());
+        let (own, next) = after.split_at(end);
+        rest = next;
+        let number = divisions.len() + 1;
+        let mut div = Element::new("div")
+            .with_attribute("type", "attachment")
+            .with_attribute("xml:id", format!("{}_attachment{number}", meta.id));
+        let mut label = Element::new_mixed("head").with_attribute("type", "label");
+        label.extend(encoder.encode_pieces(&marker.pieces, false));
+        div.push_element(label);
+        let own = match own.split_first() {
+            Some((head, body)) if head.kind == BlockKind::AttachmentHead => {
+                let mut title = Element::new_mixed("head");
+                title.extend(encoder.encode_pieces(&head.pieces, false));
+                div.push_element(title);
+                body
+            }
+            _ => own,
+        };
+        let (opener, content, _) = encode_part(encoder, meta, own);
+        if !opener.children.is_empty() {
+            div.push_element(opener);
+        }
+        for element in content {
+            div.push(Node::Element(element));
+        }
+        divisions.push(div);
+    }
+    divisions
+}
+
+/// The opener and the content of a document or an attachment, and whether it has a dateline.
+fn encode_part(
+    encoder: &mut TextEncoder,
+    meta: &editorial::DocumentMeta,
+    blocks: &[ScannedBlock],
+) -> (Element, Vec<Element>, bool) {
     let mut opener = Element::new("opener");
     let mut content: Vec<Element> = Vec::new();
     let mut has_dateline = false;
@@ -402,6 +505,13 @@ fn encode_document(
                     list.push_element(item);
                 }
             }
+            BlockKind::Postscript => {
+                let mut p = Element::new_mixed("p");
+                p.extend(encoder.encode_pieces(&block.pieces, false));
+                content.push(Element::new("postscript").with_child(p));
+            }
+            // Read by encode_attachments before the parts of an attachment.
+            BlockKind::AttachmentMarker | BlockKind::AttachmentHead => {}
             BlockKind::InlineSourceNote => {
                 let mut note = Element::new_mixed("note")
                     .with_attribute("type", "source")
@@ -468,36 +578,7 @@ fn encode_document(
             }
         }
     }
-    if !has_dateline {
-        if let Some(date) = date {
-            // The date is not printed: an empty date (no words added to the text) that points
-            // to its statement in the header.
-            let mut element =
-                Element::new("date").with_attribute("corresp", format!("#{}_date", meta.id));
-            set_date_value(&mut element, &date.value);
-            if let Some(cert) = &date.cert {
-                element.set_attribute("cert", cert.clone());
-            }
-            if date.inferred_by_converter {
-                element.set_attribute("resp", format!("#{CONVERTER_ID}"));
-            }
-            opener.push_element(
-                Element::new_mixed("dateline")
-                    .with_attribute("resp", format!("#{CONVERTER_ID}"))
-                    .with_child(element),
-            );
-        }
-    }
-    for annotation in &encoder.findings.annotations {
-        opener.push_element(annotation.clone());
-    }
-    if !opener.children.is_empty() {
-        div.push_element(opener);
-    }
-    for element in content {
-        div.push(Node::Element(element));
-    }
-    div
+    (opener, content, has_dateline)
 }
 
 /// The title for the header: the title line's text without the number and the note reference.

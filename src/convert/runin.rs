@@ -66,6 +66,10 @@ pub fn find_run_in_head(
     earlier_heads: &[String],
     is_known_name: impl Fn(&str) -> bool,
 ) -> Option<RunInHead> {
+    // "Dear Fritz: In view of …" opens a letter; it heads nothing.
+    if text.starts_with("Dear ") || text.starts_with("My dear ") {
+        return None;
+    }
     if let Some(c) = HEAD.captures(text) {
         let head = c.name("head").expect("head group");
         let delim = c.name("delim").expect("delimiter group");
