@@ -60,6 +60,10 @@ pub enum BlockKind {
     AttachmentMarker,
     /// The title of an attachment, on the line after its marker.
     AttachmentHead,
+    /// An item of a list, printed with a bullet, after the first paragraph.
+    ListItem,
+    /// The label of the list item on the next line (`1.`, `A.`, `(a)`).
+    ItemLabel,
 }
 
 /// One non-blank body line.
@@ -271,6 +275,7 @@ pub fn parse_layout(source: &SourceText) -> Result<Layout, Vec<Diagnostic>> {
 /// brackets, participants, closer.
 fn mark_part(source: &SourceText, blocks: &mut [Block]) {
     mark_opener(source, blocks);
+    mark_lists(source, blocks);
     for block in blocks.iter_mut().filter(|b| b.kind == BlockKind::Paragraph) {
         let text = source.slice(&block.range);
         if text.starts_with("[Source:") && text.ends_with(']') {
@@ -281,6 +286,34 @@ fn mark_part(source: &SourceText, blocks: &mut [Block]) {
     mark_participants(source, blocks);
     mark_closer(source, blocks);
 }
+
+/// A bullet is the subject line only at the top, before the first paragraph; further down it
+/// is an item of a list, and a line holding only a label (`1.`, `A.`) before it is the item's.
+fn mark_lists(source: &SourceText, blocks: &mut [Block]) {
+    let Some(first_paragraph) = blocks.iter().position(|b| {
+        b.kind == BlockKind::Paragraph && !is_page_marker_line(source.slice(&b.range))
+    }) else {
+        return;
+    };
+    for i in first_paragraph..blocks.len() {
+        if blocks[i].kind != BlockKind::Subject {
+            continue;
+        }
+        blocks[i].kind = BlockKind::ListItem;
+        if i > 0
+            && blocks[i - 1].kind == BlockKind::Paragraph
+            && ITEM_LABEL.is_match(source.slice(&blocks[i - 1].range))
+        {
+            blocks[i - 1].kind = BlockKind::ItemLabel;
+        }
+    }
+}
+
+/// A list item's label on a line of its own.
+static ITEM_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)]|[—–-])$")
+        .expect("item label pattern")
+});
 
 /// The line that opens an attachment, as FRUS prints it.
 static ATTACHMENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -740,6 +773,15 @@ mod tests {
                 "1. M1\nAttached at Tab A is a memorandum.\nTab A is attached.\n  1. Source: X.\n"
             ),
             [Paragraph, Paragraph]
+        );
+    }
+
+    #[test]
+    fn bullets_below_the_first_paragraph_are_list_items_with_their_labels() {
+        use BlockKind::*;
+        assert_eq!(
+            kinds("1. M1\nWashington, May 2, 1973.\n  • The subject\nText.\n1.\n  • First.\n2.\n  • Second.\n  • Third.\nEnd.\n  1. Source: X.\n"),
+            [Dateline, Subject, Paragraph, ItemLabel, ListItem, ItemLabel, ListItem, ListItem, Paragraph]
         );
     }
 

@@ -411,6 +411,22 @@ fn encode_document(
     div
 }
 
+/// Whether a line holds nothing but page markers.
+fn is_only_page(encoder: &TextEncoder, block: &ScannedBlock) -> bool {
+    block.pieces.iter().all(|p| match p {
+        Piece::Page { .. } => true,
+        Piece::Text(r) => encoder.is_blank(r),
+        Piece::NoteRef { .. } => false,
+    })
+}
+
+/// Whether a list's items carry labels.
+fn list_is_labelled(list: &Element) -> bool {
+    list.children
+        .iter()
+        .any(|c| matches!(c, Node::Element(e) if e.name == "label"))
+}
+
 /// One division per attachment: its marker and title as heads, then its parts.
 fn encode_attachments(
     encoder: &mut TextEncoder,
@@ -464,18 +480,16 @@ fn encode_part(
     let mut content: Vec<Element> = Vec::new();
     let mut has_dateline = false;
     for (index, block) in blocks.iter().enumerate() {
-        let only_page = block.pieces.iter().all(|p| match p {
-            Piece::Page { .. } => true,
-            Piece::Text(r) => encoder.is_blank(r),
-            Piece::NoteRef { .. } => false,
-        });
+        let only_page = is_only_page(encoder, block);
         match block.kind {
             BlockKind::Paragraph if only_page => {
                 // Between two participants the page turns inside their list.
-                let inside_list = blocks
-                    .get(index + 1)
-                    .is_some_and(|b| b.kind == BlockKind::Participant)
-                    && content.last().is_some_and(|e| e.name == "list");
+                let inside_list = blocks.get(index + 1).is_some_and(|b| {
+                    matches!(
+                        b.kind,
+                        BlockKind::Participant | BlockKind::ListItem | BlockKind::ItemLabel
+                    )
+                }) && content.last().is_some_and(|e| e.name == "list");
                 for piece in &block.pieces {
                     if let Piece::Page {
                         number, repeated, ..
@@ -509,6 +523,38 @@ fn encode_part(
                 let mut p = Element::new_mixed("p");
                 p.extend(encoder.encode_pieces(&block.pieces, false));
                 content.push(Element::new("postscript").with_child(p));
+            }
+            BlockKind::ItemLabel | BlockKind::ListItem => {
+                let name = match block.kind {
+                    BlockKind::ItemLabel => "label",
+                    _ => "item",
+                };
+                let mut element = Element::new_mixed(name);
+                element.extend(encoder.encode_pieces(&block.pieces, false));
+                // The block before, page markers passed over.
+                let previous = blocks[..index]
+                    .iter()
+                    .rev()
+                    .find(|b| !(b.kind == BlockKind::Paragraph && is_only_page(encoder, b)))
+                    .map(|b| b.kind);
+                let after_its_label =
+                    block.kind == BlockKind::ListItem && previous == Some(BlockKind::ItemLabel);
+                // TEI lists label every item or none: a change starts another list, as does
+                // anything else between items.
+                let labelled = block.kind == BlockKind::ItemLabel;
+                let continues = after_its_label
+                    || matches!(previous, Some(BlockKind::ListItem))
+                        && content.last().is_some_and(|list| {
+                            list.name == "list"
+                                && list.attributes.is_empty()
+                                && list_is_labelled(list) == labelled
+                        });
+                if !continues {
+                    content.push(Element::new("list"));
+                }
+                if let Some(list) = content.last_mut() {
+                    list.push_element(element);
+                }
             }
             // Read by encode_attachments before the parts of an attachment.
             BlockKind::AttachmentMarker | BlockKind::AttachmentHead => {}
