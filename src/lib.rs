@@ -8,6 +8,7 @@
 //! - [`diff`]: two revisions compared as documents;
 //! - [`publish`]: the XSLT reading edition, run by a Saxon found on the machine;
 //! - [`output`]: atomic writes that never lose an editor's file;
+//! - [`parallel`]: the ordered parallel map that validation, directory diffs and builds share;
 //! - [`diagnostic`]: locations and messages shared by all of them;
 //! - [`cli`]: the `teikit` command line over these libraries.
 #![forbid(unsafe_code)]
@@ -18,6 +19,7 @@ pub mod convert;
 pub mod diagnostic;
 pub mod diff;
 pub mod output;
+pub mod parallel;
 pub mod publish;
 pub mod relaxng;
 pub mod report;

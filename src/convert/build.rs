@@ -160,32 +160,54 @@ pub fn discover(sources: &Path) -> Result<Vec<VolumeSources>, BuildError> {
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut report = BuildReport::default();
     let schema = crate::relaxng::Schema::bundled().map_err(BuildError::Schema)?;
-    let mut validator = schema.validator();
-    for volume_sources in discover(&options.sources)? {
-        let volume = VolumeData::load(&volume_sources.dir.join(VOLUME_FILE))?;
-        let volume_name = volume_sources
-            .dir
-            .file_name()
-            .map(PathBuf::from)
-            .unwrap_or_default();
-        let mut mentioned: BTreeSet<String> = BTreeSet::new();
-        for source_path in &volume_sources.sources {
-            let output = options.out.join(&volume_name).join(
-                source_path
+    let volumes: Vec<(VolumeSources, VolumeData)> = discover(&options.sources)?
+        .into_iter()
+        .map(|v| {
+            let data = VolumeData::load(&v.dir.join(VOLUME_FILE))?;
+            Ok((v, data))
+        })
+        .collect::<Result<_, BuildError>>()?;
+    // Every source of every volume, converted on every core; the results are read back in
+    // order, so the report is the same whatever the order of the work.
+    let jobs: Vec<(usize, &PathBuf, PathBuf)> = volumes
+        .iter()
+        .enumerate()
+        .flat_map(|(v, (sources, _))| {
+            let volume_name = sources
+                .dir
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_default();
+            sources.sources.iter().map(move |source| {
+                let file = source
                     .file_stem()
                     .map(|s| PathBuf::from(s).with_extension("xml"))
-                    .unwrap_or_default(),
-            );
-            let outcome = build_one(
-                source_path,
-                &volume,
-                &output,
-                options,
-                &mut validator,
-                &mut report,
-                &mut mentioned,
-            );
-            report.outcomes.push((source_path.clone(), outcome));
+                    .unwrap_or_default();
+                (v, source, options.out.join(&volume_name).join(file))
+            })
+        })
+        .collect();
+    let built = crate::parallel::ordered_map(
+        &jobs,
+        0,
+        None,
+        || schema.validator(),
+        |validator, (v, source, output)| {
+            build_one(source, &volumes[*v].1, output, options, validator)
+        },
+        &|_| {},
+    );
+    let mut results = jobs.iter().zip(built).peekable();
+    for (v, (volume_sources, volume)) in volumes.iter().enumerate() {
+        let mut mentioned: BTreeSet<String> = BTreeSet::new();
+        while let Some(((_, source, _), result)) = results.next_if(|((w, _, _), _)| *w == v) {
+            let built = result.unwrap_or_else(|| {
+                Built::failed(source, "not converted: a worker thread could not start")
+            });
+            mentioned.extend(built.mentioned);
+            report.warnings.extend(built.warnings);
+            report.unknown_names.extend(built.unknown_names);
+            report.outcomes.push(((*source).clone(), built.outcome));
         }
         // An entry that no document of the volume mentions is probably misspelt in the text or
         // the register.
@@ -205,54 +227,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     Ok(report)
 }
 
-fn build_one(
+/// Checks the converted `xml` against what is on disk, and writes it unless `check`.
+fn outcome_of(
+    xml: &str,
+    errors: Vec<Diagnostic>,
+    after_warnings: bool,
     source_path: &Path,
-    volume: &VolumeData,
     output: &Path,
-    options: &BuildOptions,
-    validator: &mut crate::relaxng::Validator,
-    report: &mut BuildReport,
-    mentioned: &mut BTreeSet<String>,
+    check: bool,
 ) -> Outcome {
-    let conversion = (|| {
-        let bytes = std::fs::read(source_path).map_err(|source| ConvertError::Io {
-            path: source_path.to_path_buf(),
-            source,
-        })?;
-        let source =
-            SourceText::decode(source_path, bytes).map_err(|d| ConvertError::Source(vec![d]))?;
-        let document = DocumentData::load(&source_path.with_extension("toml"))?;
-        convert(&source, volume, &document)
-    })();
-    let conversion = match conversion {
-        Ok(c) => c,
-        Err(e) => return Outcome::Failed(e),
-    };
-    let check = options.check;
-    if options.strict && !conversion.warnings.is_empty() {
-        let errors = conversion
-            .warnings
-            .into_iter()
-            .map(Diagnostic::into_error)
-            .collect();
-        return Outcome::Failed(ConvertError::Source(errors));
-    }
-    let after_warnings = !conversion.warnings.is_empty();
-    mentioned.extend(conversion.mentioned.iter().cloned());
-    report.warnings.extend(conversion.warnings);
-    report.unknown_names.extend(conversion.unknown_names);
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        check_document(output, &conversion.xml)
-            .into_iter()
-            .partition(|d| d.severity == Severity::Error);
-    report.warnings.extend(warnings);
-    let mut errors = errors;
-    errors.extend(
-        validator
-            .validate(output, &conversion.xml)
-            .into_iter()
-            .map(|d| d.with_rule(crate::rules::SCHEMA)),
-    );
     if !errors.is_empty() {
         return Outcome::Invalid {
             problems: errors,
@@ -260,7 +243,7 @@ fn build_one(
         };
     }
     let existing = std::fs::read(output).ok();
-    let same = existing.as_deref() == Some(conversion.xml.as_bytes());
+    let same = existing.as_deref() == Some(xml.as_bytes());
     if check {
         return if same {
             Outcome::Current {
@@ -280,11 +263,96 @@ fn build_one(
             written: false,
         };
     }
-    match write_atomically(output, conversion.xml.as_bytes(), &[source_path]) {
+    match write_atomically(output, xml.as_bytes(), &[source_path]) {
         Ok(()) => Outcome::Current {
             output: output.to_path_buf(),
             written: true,
         },
         Err(e) => Outcome::Unwritable(e),
+    }
+}
+
+/// What building one source gave: its outcome and what the report collects from it.
+struct Built {
+    outcome: Outcome,
+    warnings: Vec<Diagnostic>,
+    unknown_names: Vec<Diagnostic>,
+    mentioned: Vec<String>,
+}
+
+impl Built {
+    fn of(outcome: Outcome) -> Self {
+        Built {
+            outcome,
+            warnings: Vec::new(),
+            unknown_names: Vec::new(),
+            mentioned: Vec::new(),
+        }
+    }
+
+    fn failed(source: &Path, why: &str) -> Self {
+        Built::of(Outcome::Failed(ConvertError::Io {
+            path: source.to_path_buf(),
+            source: std::io::Error::other(why.to_string()),
+        }))
+    }
+}
+
+fn build_one(
+    source_path: &Path,
+    volume: &VolumeData,
+    output: &Path,
+    options: &BuildOptions,
+    validator: &mut crate::relaxng::Validator,
+) -> Built {
+    let conversion = (|| {
+        let bytes = std::fs::read(source_path).map_err(|source| ConvertError::Io {
+            path: source_path.to_path_buf(),
+            source,
+        })?;
+        let source =
+            SourceText::decode(source_path, bytes).map_err(|d| ConvertError::Source(vec![d]))?;
+        let document = DocumentData::load(&source_path.with_extension("toml"))?;
+        convert(&source, volume, &document)
+    })();
+    let conversion = match conversion {
+        Ok(c) => c,
+        Err(e) => return Built::of(Outcome::Failed(e)),
+    };
+    if options.strict && !conversion.warnings.is_empty() {
+        let errors = conversion
+            .warnings
+            .into_iter()
+            .map(Diagnostic::into_error)
+            .collect();
+        return Built::of(Outcome::Failed(ConvertError::Source(errors)));
+    }
+    let after_warnings = !conversion.warnings.is_empty();
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        check_document(output, &conversion.xml)
+            .into_iter()
+            .partition(|d| d.severity == Severity::Error);
+    let mut errors = errors;
+    errors.extend(
+        validator
+            .validate(output, &conversion.xml)
+            .into_iter()
+            .map(|d| d.with_rule(crate::rules::SCHEMA)),
+    );
+    let outcome = outcome_of(
+        &conversion.xml,
+        errors,
+        after_warnings,
+        source_path,
+        output,
+        options.check,
+    );
+    let mut all_warnings = conversion.warnings;
+    all_warnings.extend(warnings);
+    Built {
+        outcome,
+        warnings: all_warnings,
+        unknown_names: conversion.unknown_names,
+        mentioned: conversion.mentioned,
     }
 }

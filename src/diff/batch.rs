@@ -10,8 +10,6 @@ use super::{diff, diff_reading_text, Change, Normalisation, Side};
 use crate::diagnostic::Diagnostic;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 /// What became of one document.
 #[derive(Debug)]
@@ -91,32 +89,23 @@ pub fn compare_trees(
         .into_iter()
         .map(|(path, (old, new))| (path, old, new))
         .collect();
-    let results: Vec<Mutex<Option<Outcome>>> = work.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let jobs = options.jobs.clamp(1, work.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((path, in_old, in_new)) = work.get(i) else {
-                    break;
-                };
-                let outcome = match (in_old, in_new) {
-                    (true, false) => Outcome::OnlyOld,
-                    (false, true) => Outcome::OnlyNew,
-                    _ => compare_files(&old_dir.join(path), &new_dir.join(path), options),
-                };
-                if let Ok(mut slot) = results[i].lock() {
-                    *slot = Some(outcome);
-                }
-            });
-        }
-    });
+    let results = crate::parallel::ordered_map(
+        &work,
+        options.jobs,
+        None,
+        || (),
+        |(), (path, in_old, in_new)| match (in_old, in_new) {
+            (true, false) => Outcome::OnlyOld,
+            (false, true) => Outcome::OnlyNew,
+            _ => compare_files(&old_dir.join(path), &new_dir.join(path), options),
+        },
+        &|_| {},
+    );
     Ok(work
         .into_iter()
         .zip(results)
         .map(|((relative, _, _), result)| {
-            let outcome = result.into_inner().ok().flatten().unwrap_or_else(|| {
+            let outcome = result.unwrap_or_else(|| {
                 Outcome::Trouble(Diagnostic::error(
                     crate::diagnostic::Location::file_start(&relative),
                     "a worker stopped before comparing this file",

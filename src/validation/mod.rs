@@ -12,8 +12,6 @@ use crate::relaxng::{Schema, Validator};
 use crate::rules::{check_parsed, RuleSet, SCHEMA, WELL_FORMED};
 use crate::xml::{decode, parse, ReadLimits};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 /// The files to check for `paths`: each file as given, and every `*.xml` under each directory,
 /// sorted. Symbolic links are followed, but a directory reached twice (a link loop, or two links
@@ -138,51 +136,27 @@ pub fn check_files(
     options: &Options,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<Outcome> {
-    let slots: Vec<OnceLock<Outcome>> = files.iter().map(|_| OnceLock::new()).collect();
-    let mut order: Vec<usize> = (0..files.len()).collect();
+    let mut largest_first: Vec<usize> = (0..files.len()).collect();
     let size = |i: &usize| std::fs::metadata(&files[*i]).map_or(0, |m| m.len());
-    order.sort_by_key(|i| std::cmp::Reverse(size(i)));
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let first_panic: Mutex<Option<String>> = Mutex::new(None);
-    let jobs = options.jobs.clamp(1, files.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            let builder = std::thread::Builder::new().stack_size(64 * 1024 * 1024);
-            let spawned = builder.spawn_scoped(scope, || {
-                let mut validator = schema.map(Schema::validator);
-                loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&index) = order.get(k) else { break };
-                    let path = &files[index];
-                    let outcome = match std::fs::read(path) {
-                        Ok(bytes) => {
-                            Outcome::Checked(check_bytes(validator.as_mut(), path, bytes, options))
-                        }
-                        Err(e) => Outcome::Unreadable(e),
-                    };
-                    let _ = slots[index].set(outcome);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                }
-                // The compiled tables die with the process; freeing them piece by piece only
-                // delays the exit.
-                std::mem::forget(validator);
-            });
-            if let Err(e) = spawned {
-                if let Ok(mut slot) = first_panic.lock() {
-                    slot.get_or_insert_with(|| e.to_string());
-                }
-            }
-        }
-    });
-    slots
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner().unwrap_or_else(|| {
-                Outcome::Unreadable(std::io::Error::other(
-                    "not checked: a worker thread could not start",
-                ))
-            })
+    largest_first.sort_by_key(|i| std::cmp::Reverse(size(i)));
+    crate::parallel::ordered_map(
+        files,
+        options.jobs,
+        Some(&largest_first),
+        || schema.map(Schema::validator),
+        |validator, path| match std::fs::read(path) {
+            Ok(bytes) => Outcome::Checked(check_bytes(validator.as_mut(), path, bytes, options)),
+            Err(e) => Outcome::Unreadable(e),
+        },
+        progress,
+    )
+    .into_iter()
+    .map(|outcome| {
+        outcome.unwrap_or_else(|| {
+            Outcome::Unreadable(std::io::Error::other(
+                "not checked: a worker thread could not start",
+            ))
         })
-        .collect()
+    })
+    .collect()
 }
