@@ -9,14 +9,15 @@
 //! - [`publish`]: the XSLT reading edition, run by a Saxon found on the machine;
 //! - [`output`]: atomic writes that never lose an editor's file;
 //! - [`parallel`]: the ordered parallel map that validation, directory diffs and builds share;
-//! - [`diagnostic`]: locations and messages shared by all of them;
+//! - [`base`]: what all of them share: locations and messages, calendar dates, page numbers,
+//!   element paths, namespaces, the registry of rules;
 //! - [`cli`]: the `teikit` command line over these libraries.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod base;
 pub mod cli;
 pub mod convert;
-pub mod diagnostic;
 pub mod diff;
 pub mod output;
 pub mod parallel;

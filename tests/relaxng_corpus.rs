@@ -14,7 +14,7 @@ static SCHEMA: LazyLock<Option<(PathBuf, Schema)>> = LazyLock::new(|| {
     Some((reference, schema))
 });
 
-fn errors_of(file: &str) -> Vec<teikit::diagnostic::Diagnostic> {
+fn errors_of(file: &str) -> Vec<teikit::base::diagnostic::Diagnostic> {
     let (reference, schema) = SCHEMA.as_ref().expect("reference data");
     let path = reference.join("corpus").join(file);
     let text = std::fs::read_to_string(&path).unwrap();

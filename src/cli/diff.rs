@@ -77,7 +77,7 @@ pub(super) fn run_diff_trees(
             }
             Outcome::Trouble(d) => {
                 trouble += 1;
-                print_diagnostic(&d.clone().with_rule(crate::rules::WELL_FORMED));
+                print_diagnostic(&d.clone().with_rule(crate::rules::RuleId::WellFormed));
             }
         }
         if matches!(format, DiffFormat::Json) && !stat {
@@ -130,7 +130,7 @@ pub(super) fn run_diff(
     // The text, and its encoding (--record writes back UTF-8 only).
     let read = |path: &std::path::Path| {
         crate::xml::read_file(path).map_err(|d| {
-            print_diagnostic(&d.with_rule(crate::rules::WELL_FORMED));
+            print_diagnostic(&d.with_rule(crate::rules::RuleId::WellFormed));
             ExitCode::from(2)
         })
     };
@@ -154,7 +154,7 @@ pub(super) fn run_diff(
     let (old_side, new_side) = match sides {
         Ok(sides) => sides,
         Err(d) => {
-            print_diagnostic(&d.with_rule(crate::rules::WELL_FORMED));
+            print_diagnostic(&d.with_rule(crate::rules::RuleId::WellFormed));
             return ExitCode::from(2);
         }
     };

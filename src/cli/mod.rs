@@ -13,11 +13,11 @@ mod registers;
 mod stdout;
 mod validate;
 
+use crate::base::diagnostic::Diagnostic;
 use crate::convert::build::BuildOptions;
-use crate::diagnostic::Diagnostic;
 use crate::report::human::print_diagnostic;
 use crate::report::Format;
-use crate::rules::{RuleSet, RULES};
+use crate::rules::{RuleId, RuleSet, RULES};
 use crate::xml::ReadLimits;
 use clap::{Parser, Subcommand};
 use convert::{run_build, run_convert};
@@ -298,7 +298,7 @@ fn run_command() -> ExitCode {
         } => registers::run_import(&file, output),
         Command::Rules => {
             for rule in RULES {
-                stdout::outln!("{:<20} {:<8} {}", rule.id, rule.severity, rule.summary);
+                stdout::outln!("{:<20} {:<8} {}", rule.code, rule.severity, rule.summary);
             }
             ExitCode::SUCCESS
         }
@@ -314,9 +314,9 @@ fn run_command() -> ExitCode {
             let limits = ReadLimits::from(limits);
             let mut rules = RuleSet::all();
             if no_rules {
-                for rule in RULES {
-                    if rule.id != crate::rules::SCHEMA && rule.id != crate::rules::WELL_FORMED {
-                        let _ = rules.disable(rule.id);
+                for rule in RuleId::all() {
+                    if rule != RuleId::Schema && rule != RuleId::WellFormed {
+                        rules.disable_rule(rule);
                     }
                 }
             }

@@ -14,7 +14,7 @@ use super::runin::{find_run_in_head, Delimiter};
 use super::source::SourceText;
 use super::source_note::{analyse_note, AnnotationAct, ArchivalSource, Classification};
 use super::spans::{build_nodes, Span};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::base::diagnostic::{Diagnostic, Location};
 use crate::xml::{Element, Node};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;

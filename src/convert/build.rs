@@ -7,7 +7,7 @@
 
 use super::editorial::{DocumentData, VolumeData, VOLUME_FILE};
 use super::{convert, source::SourceText, ConvertError};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::output::{write_atomically, OutputError};
 use crate::rules::check_document;
 use std::collections::BTreeSet;
@@ -337,7 +337,7 @@ fn build_one(
         validator
             .validate(output, &conversion.xml)
             .into_iter()
-            .map(|d| d.with_rule(crate::rules::SCHEMA)),
+            .map(|d| d.with_rule(crate::rules::RuleId::Schema)),
     );
     let outcome = outcome_of(
         &conversion.xml,

@@ -9,128 +9,11 @@
 //! Anything inferred (a year the text does not print, a day computed from the document date, the
 //! bounds of "the end of April") is returned as such, so that the encoder can mark it.
 
+use crate::base::calendar::days_in_month;
+pub use crate::base::calendar::CivilDate;
 use regex::Regex;
-use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
-
-/// A day of the proleptic Gregorian calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CivilDate {
-    /// Year.
-    pub year: i32,
-    /// Month, 1–12.
-    pub month: u32,
-    /// Day, 1–31.
-    pub day: u32,
-}
-
-impl CivilDate {
-    /// A valid date, or `None`.
-    ///
-    /// ```
-    /// use teikit::convert::CivilDate;
-    /// assert!(CivilDate::new(1973, 2, 29).is_none());
-    /// assert_eq!(CivilDate::new(1973, 5, 23).unwrap().succ().to_string(), "1973-05-24");
-    /// ```
-    pub fn new(year: i32, month: u32, day: u32) -> Option<Self> {
-        (1..=12)
-            .contains(&month)
-            .then_some(())
-            .filter(|_| day >= 1 && day <= days_in_month(year, month))
-            .map(|_| CivilDate { year, month, day })
-    }
-
-    /// Parses `YYYY-MM-DD`.
-    pub fn parse(s: &str) -> Option<Self> {
-        let mut parts = s.splitn(3, '-');
-        let year = parts.next()?.parse().ok()?;
-        let month = parts.next()?.parse().ok()?;
-        let day = parts.next()?.get(..2)?.parse().ok()?;
-        CivilDate::new(year, month, day)
-    }
-
-    /// The next day.
-    pub fn succ(self) -> Self {
-        if self.day < days_in_month(self.year, self.month) {
-            CivilDate {
-                day: self.day + 1,
-                ..self
-            }
-        } else if self.month < 12 {
-            CivilDate {
-                month: self.month + 1,
-                day: 1,
-                ..self
-            }
-        } else {
-            CivilDate {
-                year: self.year + 1,
-                month: 1,
-                day: 1,
-            }
-        }
-    }
-
-    /// The previous day.
-    pub fn pred(self) -> Self {
-        if self.day > 1 {
-            CivilDate {
-                day: self.day - 1,
-                ..self
-            }
-        } else if self.month > 1 {
-            let month = self.month - 1;
-            CivilDate {
-                month,
-                day: days_in_month(self.year, month),
-                ..self
-            }
-        } else {
-            CivilDate {
-                year: self.year - 1,
-                month: 12,
-                day: 31,
-            }
-        }
-    }
-
-    /// Day of the week, 0 = Monday … 6 = Sunday.
-    pub fn weekday(self) -> u32 {
-        // Days since 1970-01-01 (a Thursday), by Howard Hinnant's civil-from-days inverse.
-        let y = if self.month <= 2 {
-            self.year - 1
-        } else {
-            self.year
-        } as i64;
-        let era = if y >= 0 { y } else { y - 399 } / 400;
-        let yoe = y - era * 400;
-        let m = self.month as i64;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + self.day as i64 - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146097 + doe - 719468;
-        ((days + 3).rem_euclid(7)) as u32
-    }
-}
-
-impl fmt::Display for CivilDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
 
 /// What the text states, normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -341,7 +224,7 @@ pub fn find_dates(text: &str, context: DateContext) -> Vec<DateMention> {
         let value = (|| {
             let y = year?;
             let m = month_number(&c["m"])?;
-            let last = days_in_month(y, m);
+            let last = days_in_month(i64::from(y), m);
             let (from, to) = match (
                 c.name("pos").map(|x| x.as_str()),
                 c.name("adj").map(|x| x.as_str()),

@@ -10,7 +10,7 @@
 //! Everything the converter knows about people, places and the volume comes from these files;
 //! nothing about a particular document is written in Rust.
 
-use crate::diagnostic::{LineIndex, Location};
+use crate::base::diagnostic::{LineIndex, Location};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

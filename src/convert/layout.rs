@@ -14,7 +14,7 @@
 //! ```
 
 use super::source::SourceText;
-use crate::diagnostic::Diagnostic;
+use crate::base::diagnostic::Diagnostic;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;

@@ -35,7 +35,7 @@ pub use runin::{find_run_in_head, Delimiter};
 pub use source_note::analyse_note;
 pub use spans::{build_nodes, Span};
 
-use crate::diagnostic::{self, Diagnostic};
+use crate::base::diagnostic::{self, Diagnostic};
 use crate::xml::{to_xml_string, Element, Node, TEI_NS};
 use body::{page_break_element, Findings, TextEncoder, CONVERTER_ID};
 use editorial::{DocumentData, EditorialError, VolumeData, VOLUME_FILE};

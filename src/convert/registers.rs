@@ -16,7 +16,7 @@
 
 use super::editorial::{is_ncname, VolumeData};
 use super::names::{derived_forms, leading_title};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::base::diagnostic::{Diagnostic, Location};
 use roxmltree::Node;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -97,7 +97,7 @@ pub fn read_registers(path: &Path, text: &str) -> Result<Import, Diagnostic> {
     let mut import = Import::default();
     let located = |node: Node| {
         let (line, column) =
-            crate::diagnostic::LineIndex::new(text).line_column(text, node.range().start);
+            crate::base::diagnostic::LineIndex::new(text).line_column(text, node.range().start);
         Location::new(path, line, column)
     };
     for node in doc.descendants().filter(Node::is_element) {

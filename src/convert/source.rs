@@ -1,6 +1,6 @@
 //! The plain-text source as received: decoded, with offsets that map back to lines and columns.
 
-use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::base::diagnostic::{Diagnostic, LineIndex, Location};
 use crate::xml::chars::is_xml_char;
 use std::ops::Range;
 use std::path::{Path, PathBuf};

@@ -402,7 +402,7 @@ const MIN_SIMILAR_WORDS: usize = 5;
 fn attribute_name(ns: &str, name: &str) -> String {
     match ns {
         "" => name.to_string(),
-        "http://www.w3.org/XML/1998/namespace" => format!("xml:{name}"),
+        crate::base::ns::XML => format!("xml:{name}"),
         other => format!("{{{other}}}{name}"),
     }
 }

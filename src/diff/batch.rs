@@ -7,7 +7,7 @@
 //! workers times the largest pair, plus the reports.
 
 use super::{diff, diff_reading_text, Change, Normalisation, Side};
-use crate::diagnostic::Diagnostic;
+use crate::base::diagnostic::Diagnostic;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -107,7 +107,7 @@ pub fn compare_trees(
         .map(|((relative, _, _), result)| {
             let outcome = result.unwrap_or_else(|| {
                 Outcome::Trouble(Diagnostic::error(
-                    crate::diagnostic::Location::file_start(&relative),
+                    crate::base::diagnostic::Location::file_start(&relative),
                     "a worker stopped before comparing this file",
                 ))
             });

@@ -26,7 +26,7 @@ mod render;
 pub use model::{Normalisation, Tree};
 pub use render::{human, json, stat};
 
-use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::base::diagnostic::{Diagnostic, LineIndex, Location};
 use crate::xml::{parse, ReadLimits};
 use std::path::{Path, PathBuf};
 
@@ -327,18 +327,16 @@ fn context(tree: &Tree, node: usize) -> String {
 
 /// The element path of `node` (`/TEI/text/body/div/p[4]`).
 fn element_path(tree: &Tree, node: usize) -> String {
-    let mut parts = Vec::new();
+    let mut steps = Vec::new();
     let mut current = Some(node);
     while let Some(i) = current {
-        let name = tree.name(i);
         let (position, namesakes) = tree.place_among_namesakes(i);
-        if namesakes > 1 {
-            parts.push(format!("{name}[{position}]"));
-        } else {
-            parts.push(name.to_string());
-        }
+        steps.push(crate::base::path::Step {
+            name: tree.name(i),
+            position: (namesakes > 1).then_some(position),
+        });
         current = tree.parent(i);
     }
-    parts.reverse();
-    format!("/{}", parts.join("/"))
+    steps.reverse();
+    crate::base::path::element_path(steps)
 }

@@ -5,7 +5,7 @@
 //! `revisionDesc`, or in a new `revisionDesc` at the end of the `teiHeader`. The element prefix is
 //! the one the document uses for `teiHeader`; the result must parse before it is written.
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::base::diagnostic::{Diagnostic, Location};
 use crate::xml::{parse, ReadLimits};
 use std::path::Path;
 

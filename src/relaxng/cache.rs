@@ -16,7 +16,7 @@ use super::datatype::{Datatype, RegexCache, XsdType};
 use super::pattern::{Pat, Store, ValuePattern};
 use super::syntax::{resolve_prefix, NameClass};
 use super::Schema;
-use crate::diagnostic::Location;
+use crate::base::diagnostic::Location;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -11,12 +11,12 @@ use super::syntax::{
     is_ncname, resolve_href, Combine, DatatypeRef, GrammarItem, NameClass, Node, Pattern,
 };
 use super::SchemaError;
-use crate::diagnostic::{LineIndex, Location};
+use crate::base::diagnostic::{LineIndex, Location};
 use std::path::Path;
 use std::sync::Arc;
 
 const XSD: &str = "http://www.w3.org/2001/XMLSchema-datatypes";
-const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+const XML_NS: &str = crate::base::ns::XML;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {

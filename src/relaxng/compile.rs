@@ -7,7 +7,7 @@ use super::datatype::{Datatype, RegexCache};
 use super::pattern::{ContentId, DefId, Pat, PatId, Store, ValuePattern, EMPTY, NOT_ALLOWED, TEXT};
 use super::syntax::{resolve_prefix, Combine, GrammarItem, NameClass, Node, Pattern};
 use super::SchemaError;
-use crate::diagnostic::Location;
+use crate::base::diagnostic::Location;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 

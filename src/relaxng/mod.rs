@@ -41,7 +41,7 @@ pub mod validate;
 pub use datatype::translate_xsd_regex;
 pub use validate::Validator;
 
-use crate::diagnostic::Location;
+use crate::base::diagnostic::Location;
 use compile::Compiled;
 use datatype::XsdType;
 use pattern::Pat;
@@ -165,7 +165,7 @@ impl Schema {
         let mut out: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
             Default::default();
         let name = |nc: &NameClass| match nc {
-            NameClass::Name(ns, local) if ns == "http://www.w3.org/XML/1998/namespace" => {
+            NameClass::Name(ns, local) if ns == crate::base::ns::XML => {
                 Some(format!("xml:{local}"))
             }
             NameClass::Name(_, local) => Some(local.clone()),

@@ -86,7 +86,7 @@ pub struct Store {
     /// Element content slots.
     pub contents: Vec<PatId>,
     /// Where each content slot's element was written, for messages.
-    pub content_locations: Vec<crate::diagnostic::Location>,
+    pub content_locations: Vec<crate::base::diagnostic::Location>,
     /// Datatypes.
     pub datatypes: Vec<Datatype>,
     /// Values.
@@ -118,7 +118,7 @@ impl Store {
         pats: Vec<Pat>,
         name_classes: Vec<NameClass>,
         contents: Vec<PatId>,
-        content_locations: Vec<crate::diagnostic::Location>,
+        content_locations: Vec<crate::base::diagnostic::Location>,
         datatypes: Vec<Datatype>,
         values: Vec<ValuePattern>,
     ) -> Self {
@@ -300,7 +300,7 @@ impl Store {
     pub fn new_content(
         &mut self,
         content: PatId,
-        location: crate::diagnostic::Location,
+        location: crate::base::diagnostic::Location,
     ) -> ContentId {
         self.contents.push(content);
         self.content_locations.push(location);
@@ -416,7 +416,7 @@ mod tests {
     fn simplifying_constructors() {
         let mut s = Store::new();
         let nc = s.name_class(NameClass::Name(String::new(), "a".into()));
-        let c = s.new_content(EMPTY, crate::diagnostic::Location::new("t", 1, 1));
+        let c = s.new_content(EMPTY, crate::base::diagnostic::Location::new("t", 1, 1));
         let e = s.intern(Pat::Element(nc, c));
         assert_eq!(s.choice(NOT_ALLOWED, e), e);
         assert_eq!(s.group(EMPTY, e), e);

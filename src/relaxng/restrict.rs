@@ -6,7 +6,7 @@ use super::compile::Compiled;
 use super::pattern::{is_infinite, overlap, NcId, Pat, PatId, Store};
 use super::syntax::NameClass;
 use super::SchemaError;
-use crate::diagnostic::Location;
+use crate::base::diagnostic::Location;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 

@@ -10,14 +10,14 @@
 //! `externalRef` and `include` are left as references to files: [`super::compile`] follows them.
 
 use super::SchemaError;
-use crate::diagnostic::{LineIndex, Location};
+use crate::base::diagnostic::{LineIndex, Location};
 use crate::xml::chars::{is_name_char, is_name_start};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The RELAX NG namespace.
 pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
-const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+const XML_NS: &str = crate::base::ns::XML;
 
 /// In-scope namespace declarations of a schema element (prefix → URI), for QNames in values.
 pub type NsContext = Arc<Vec<(String, String)>>;

@@ -11,7 +11,7 @@ use super::derive::{is_whitespace, Deriver, NameId};
 use super::pattern::{NcId, Pat, PatId, NOT_ALLOWED};
 use super::syntax::NameClass;
 use super::Schema;
-use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::base::diagnostic::{Diagnostic, LineIndex, Location};
 use crate::xml::ReadLimits;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -63,29 +63,8 @@ impl Walk<'_> {
     fn report(&mut self, offset: usize, node: roxmltree::Node, message: String) {
         let location = self.location(offset);
         self.diagnostics
-            .push(Diagnostic::error(location, message).with_path(element_path(node)));
+            .push(Diagnostic::error(location, message).with_path(crate::base::path::of_node(node)));
     }
-}
-
-/// `/TEI/text/body/div[2]/p[4]`: names, with positions where siblings share the name.
-pub fn element_path(node: roxmltree::Node) -> String {
-    let mut parts: Vec<String> = node
-        .ancestors()
-        .filter(|n| n.is_element())
-        .map(|n| {
-            let name = n.tag_name().name();
-            let same = |s: &roxmltree::Node| s.is_element() && s.tag_name() == n.tag_name();
-            let before = n.prev_siblings().skip(1).filter(same).count();
-            let after = n.next_siblings().skip(1).filter(same).count();
-            if before + after > 0 {
-                format!("{name}[{}]", before + 1)
-            } else {
-                name.to_string()
-            }
-        })
-        .collect();
-    parts.reverse();
-    format!("/{}", parts.join("/"))
 }
 
 /// Resolves the prefixes of QName values (`xsd:QName`, `QName` values) against the namespaces
@@ -701,7 +680,7 @@ fn describe_name_class(nc: &NameClass) -> String {
 }
 
 fn display_name(ns: &str, local: &str) -> String {
-    if ns == "http://www.w3.org/XML/1998/namespace" {
+    if ns == crate::base::ns::XML {
         format!("xml:{local}")
     } else {
         local.to_string()

@@ -1,7 +1,7 @@
 //! The human format: diagnostics the way compilers print them, the message, the place, the
 //! source line and a marker under the column.
 
-use crate::diagnostic::Diagnostic;
+use crate::base::diagnostic::Diagnostic;
 use std::path::PathBuf;
 use std::sync::Mutex;
 

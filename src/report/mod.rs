@@ -22,8 +22,8 @@
 
 pub mod human;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::RULES;
+use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::rules::{RuleId, RULES};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -82,7 +82,7 @@ pub fn json(results: &[FileResult]) -> Value {
                 "error": r.unreadable,
                 "problems": r.problems.iter().map(|d| json!({
                     "severity": severity(d.severity),
-                    "rule": d.rule,
+                    "rule": d.rule.map(RuleId::code),
                     "line": d.location.line,
                     "column": d.location.column,
                     "element": d.path,
@@ -114,7 +114,7 @@ pub fn sarif(results: &[FileResult]) -> Value {
         .iter()
         .map(|r| {
             json!({
-                "id": r.id,
+                "id": r.code,
                 "shortDescription": {"text": r.summary},
                 "defaultConfiguration": {"level": severity(r.severity)},
             })
@@ -125,16 +125,16 @@ pub fn sarif(results: &[FileResult]) -> Value {
         let uri = r.path.to_string_lossy().replace('\\', "/");
         if let Some(why) = r.unreadable {
             sarif_results.push(json!({
-                "ruleId": crate::rules::WELL_FORMED,
+                "ruleId": RuleId::WellFormed.code(),
                 "level": "error",
                 "message": {"text": format!("cannot read: {why}")},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
             }));
         }
         for d in r.problems {
-            let rule = d.rule.unwrap_or(crate::rules::SCHEMA);
+            let rule = d.rule.unwrap_or(RuleId::Schema);
             let mut result = json!({
-                "ruleId": rule,
+                "ruleId": rule.code(),
                 "level": severity(d.severity),
                 "message": {"text": d.message},
                 "locations": [{"physicalLocation": {
@@ -191,7 +191,10 @@ pub fn github(results: &[FileResult]) -> String {
             ));
         }
         for d in r.problems {
-            let title = escape(&format!("teikit {}", d.rule.unwrap_or("schema")), true);
+            let title = escape(
+                &format!("teikit {}", d.rule.unwrap_or(RuleId::Schema)),
+                true,
+            );
             out.push_str(&format!(
                 "::{} file={file},line={},col={},title={title}::{}\n",
                 severity(d.severity),
@@ -207,12 +210,12 @@ pub fn github(results: &[FileResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Location;
+    use crate::base::diagnostic::Location;
 
     fn sample() -> Vec<Diagnostic> {
         vec![
             Diagnostic::error(Location::new("a.xml", 3, 5), "bad, very: bad\nreally")
-                .with_rule("schema")
+                .with_rule(RuleId::Schema)
                 .with_path("/TEI/text"),
         ]
     }

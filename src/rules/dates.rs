@@ -1,6 +1,6 @@
 //! Rules on dates: `iso-date`, `date-order`.
 
-use super::{Context, RuleSet};
+use super::{Context, RuleId, RuleSet};
 
 const DATE_ATTRIBUTES: &[&str] = &["when", "from", "to", "notBefore", "notAfter"];
 
@@ -18,10 +18,10 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
             if attribute.namespace().is_none()
                 && DATE_ATTRIBUTES.contains(&name)
                 && !is_iso_date(attribute.value())
-                && rules.enabled("iso-date")
+                && rules.enabled(RuleId::IsoDate)
             {
                 cx.report(
-                    "iso-date",
+                    RuleId::IsoDate,
                     attribute.range().start,
                     node,
                     format!(
@@ -32,7 +32,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                 );
             }
         }
-        if !rules.enabled("date-order") {
+        if !rules.enabled(RuleId::DateOrder) {
             continue;
         }
         for (low, high) in [("from", "to"), ("notBefore", "notAfter")] {
@@ -41,7 +41,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                 let n = a.len().min(b.len()).min(10);
                 if is_iso_date(a) && is_iso_date(b) && a[..n] > b[..n] {
                     cx.report(
-                        "date-order",
+                        RuleId::DateOrder,
                         node.range().start,
                         node,
                         format!(
@@ -71,8 +71,12 @@ pub(super) fn is_iso_date(value: &str) -> bool {
             digits(y, 4)
                 && digits(m, 2)
                 && digits(d, 2)
-                && crate::convert::CivilDate::new(y.parse().unwrap_or(0), number(m), number(d))
-                    .is_some()
+                && crate::base::calendar::CivilDate::new(
+                    y.parse().unwrap_or(0),
+                    number(m),
+                    number(d),
+                )
+                .is_some()
         }
         _ => false,
     };

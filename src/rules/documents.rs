@@ -1,8 +1,8 @@
 //! Rules on the structure of documentary editions (as the FRUS Schematron has them):
 //! `footnote-sequence`, `note-spacing`, `page-order`, `source-note`.
 
-use super::{Context, RuleSet};
-use crate::convert::PageNumber;
+use super::{Context, RuleId, RuleSet};
+use crate::base::pages::PageNumber;
 
 fn is_document_div(node: &roxmltree::Node) -> bool {
     node.tag_name().name() == "div" && node.attribute("type") == Some("document")
@@ -18,7 +18,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
             .filter(|n| n.tag_name().name() == "note" && n.attribute("n").is_some())
             .filter(|n| n.ancestors().find(is_document_div) == Some(div))
             .collect();
-        if rules.enabled("footnote-sequence") {
+        if rules.enabled(RuleId::FootnoteSequence) {
             // Notes marked `*`, `**` stand outside the numbering; a volume may number its source
             // notes 0 and the rest from 1.
             let numbered: Vec<&roxmltree::Node> = notes
@@ -34,7 +34,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                 let n = note.attribute("n").unwrap_or("");
                 if n.parse::<usize>().ok() != Some(expected) {
                     cx.report(
-                        "footnote-sequence",
+                        RuleId::FootnoteSequence,
                         note.range().start,
                         *note,
                         format!("note numbered `{n}` where note {expected} was expected"),
@@ -46,7 +46,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                     let id = note.attribute((roxmltree::NS_XML_URI, "id"));
                     if id != Some(want.as_str()) {
                         cx.report(
-                            "footnote-sequence",
+                            RuleId::FootnoteSequence,
                             note.range().start,
                             *note,
                             format!("note {n} has xml:id `{}`; expected `{want}` (document id + \"fn\" + number)", id.unwrap_or("")),
@@ -55,12 +55,12 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                 }
             }
         }
-        if rules.enabled("note-spacing") {
+        if rules.enabled(RuleId::NoteSpacing) {
             for note in &notes {
                 let before = note.prev_sibling().and_then(|s| s.text());
                 if before.is_some_and(|t| t.ends_with(char::is_whitespace)) {
                     cx.report(
-                        "note-spacing",
+                        RuleId::NoteSpacing,
                         note.range().start,
                         *note,
                         format!("whitespace before note {}; a footnote follows its word or punctuation directly", note.attribute("n").unwrap_or("")),
@@ -68,7 +68,9 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                 }
             }
         }
-        if rules.enabled("source-note") && div.attribute("subtype") == Some("historical-document") {
+        if rules.enabled(RuleId::SourceNote)
+            && div.attribute("subtype") == Some("historical-document")
+        {
             let has_source = div.descendants().any(|n| {
                 n.tag_name().name() == "note"
                     && n.attribute("type") == Some("source")
@@ -82,7 +84,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
             });
             if !has_source {
                 cx.report(
-                    "source-note",
+                    RuleId::SourceNote,
                     div.range().start,
                     div,
                     "historical document without a source note; expected a <note type=\"source\"> beginning \"Source:\"".to_string(),
@@ -90,7 +92,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
             }
         }
     }
-    if rules.enabled("page-order") {
+    if rules.enabled(RuleId::PageOrder) {
         let mut last: Option<(PageNumber, usize)> = None;
         for pb in doc.descendants().filter(|n| n.tag_name().name() == "pb") {
             let Some(number) = pb.attribute("n").and_then(PageNumber::parse) else {
@@ -105,7 +107,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                         "comes before"
                     };
                     cx.report(
-                        "page-order",
+                        RuleId::PageOrder,
                         pb.range().start,
                         pb,
                         format!("page {} {what} page {} (at {line}:{column}); pages must be in order, each once", number.label, previous.label),

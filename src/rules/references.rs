@@ -1,6 +1,6 @@
 //! Rules on identifiers and pointers: `unique-id`, `pointer-resolves`, `unused-declaration`.
 
-use super::{Context, RuleSet, POINTER_ATTRIBUTES};
+use super::{Context, RuleId, RuleSet, POINTER_ATTRIBUTES};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
@@ -16,10 +16,10 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
         let offset = node.range().start;
         match ids.entry(id) {
             Entry::Occupied(first) => {
-                if rules.enabled("unique-id") {
+                if rules.enabled(RuleId::UniqueId) {
                     let (line, column) = cx.line_column(*first.get());
                     cx.report(
-                        "unique-id",
+                        RuleId::UniqueId,
                         offset,
                         node,
                         format!("duplicate xml:id `{id}`; first used at {line}:{column}"),
@@ -42,9 +42,9 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                     continue;
                 };
                 pointed.insert(id);
-                if !ids.contains_key(id) && rules.enabled("pointer-resolves") {
+                if !ids.contains_key(id) && rules.enabled(RuleId::PointerResolves) {
                     cx.report(
-                        "pointer-resolves",
+                        RuleId::PointerResolves,
                         attribute.range().start,
                         node,
                         format!(
@@ -57,7 +57,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
             }
         }
     }
-    if rules.enabled("unused-declaration") {
+    if rules.enabled(RuleId::UnusedDeclaration) {
         for node in doc
             .descendants()
             .filter(|n| DECLARATIONS.contains(&n.tag_name().name()))
@@ -73,7 +73,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                     _ => "organisation",
                 };
                 cx.report(
-                    "unused-declaration",
+                    RuleId::UnusedDeclaration,
                     node.range().start,
                     node,
                     format!("{what} `{id}` is declared but nothing refers to it"),

@@ -7,9 +7,9 @@
 //! for all the files it checks; files are handed out largest first so the cores finish
 //! together.
 
-use crate::diagnostic::Diagnostic;
+use crate::base::diagnostic::Diagnostic;
 use crate::relaxng::{Schema, Validator};
-use crate::rules::{check_parsed, RuleSet, SCHEMA, WELL_FORMED};
+use crate::rules::{check_parsed, RuleId, RuleSet};
 use crate::xml::{decode, parse, ReadLimits};
 use std::path::{Path, PathBuf};
 
@@ -92,7 +92,7 @@ pub enum Outcome {
 impl Outcome {
     /// Whether the file was read and has no error.
     pub fn is_valid(&self) -> bool {
-        matches!(self, Outcome::Checked(d) if !d.iter().any(|d| d.severity == crate::diagnostic::Severity::Error))
+        matches!(self, Outcome::Checked(d) if !d.iter().any(|d| d.severity == crate::base::diagnostic::Severity::Error))
     }
 }
 
@@ -105,16 +105,16 @@ pub fn check_bytes(
 ) -> Vec<Diagnostic> {
     let text = match decode(path, bytes) {
         Ok(t) => t,
-        Err(diagnostic) => return vec![diagnostic.with_rule(WELL_FORMED)],
+        Err(diagnostic) => return vec![diagnostic.with_rule(RuleId::WellFormed)],
     };
     let mut problems = match parse(path, &text, options.limits) {
-        Err(diagnostic) => vec![diagnostic.with_rule(WELL_FORMED)],
+        Err(diagnostic) => vec![diagnostic.with_rule(RuleId::WellFormed)],
         Ok(doc) => {
             let mut found = match validator {
-                Some(v) if options.rules.enabled(SCHEMA) => v
+                Some(v) if options.rules.enabled(RuleId::Schema) => v
                     .validate_document(path, &text, &doc)
                     .into_iter()
-                    .map(|d| d.with_rule(SCHEMA))
+                    .map(|d| d.with_rule(RuleId::Schema))
                     .collect(),
                 _ => Vec::new(),
             };

@@ -22,4 +22,4 @@ pub use tree::{Element, Node};
 pub use write::to_xml_string;
 
 /// The TEI P5 namespace.
-pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
+pub const TEI_NS: &str = crate::base::ns::TEI;

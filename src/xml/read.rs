@@ -9,7 +9,7 @@
 //! and refuses a document beyond any of the [`ReadLimits`], naming the limit and where it was
 //! passed.
 
-use crate::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::base::diagnostic::{Diagnostic, LineIndex, Location};
 use std::path::Path;
 
 /// Limits on documents read.

@@ -25,7 +25,7 @@ use super::ReadLimits;
 use std::borrow::Cow;
 
 /// The namespace of the `xml` prefix.
-pub const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+pub const XML_NAMESPACE: &str = crate::base::ns::XML;
 const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
 
 /// Why a document is not well-formed (or passes a limit), and where: a byte offset into the

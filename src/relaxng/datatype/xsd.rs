@@ -517,15 +517,9 @@ fn year_ok(y: &str) -> bool {
         && digits.bytes().any(|b| b != b'0')
 }
 
+/// The days of `month` in the (possibly signed, possibly long) XML Schema `year`.
 fn days_in_month(year: &str, month: u32) -> u32 {
-    let y: i64 = year.parse().unwrap_or(2000);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    crate::base::calendar::days_in_month(year.parse().unwrap_or(2000), month)
 }
 
 fn time_ok(t: &str) -> bool {

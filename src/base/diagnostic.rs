@@ -4,13 +4,14 @@
 //! print them. The `Display` form is the one compilers use, `file:line:column: severity: message`,
 //! so editors and CI logs can jump to the place.
 
+use super::rule::RuleId;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// A 1-based line and column (counted in characters) in a named file.
 ///
 /// ```
-/// use teikit::diagnostic::Location;
+/// use teikit::base::diagnostic::Location;
 /// let loc = Location::new("memo.txt", 3, 14);
 /// assert_eq!(loc.to_string(), "memo.txt:3:14");
 /// ```
@@ -42,7 +43,7 @@ impl Location {
     /// Where in `file` its bytes stop being UTF-8, for a decoding error.
     ///
     /// ```
-    /// use teikit::diagnostic::Location;
+    /// use teikit::base::diagnostic::Location;
     /// let error = String::from_utf8(b"ab\ncd\xFF".to_vec()).unwrap_err();
     /// let at = Location::of_utf8_error(std::path::Path::new("x.txt"), &error);
     /// assert_eq!((at.line, at.column), (2, 3));
@@ -91,7 +92,7 @@ pub struct Diagnostic {
     /// The path of the element concerned in an XML document (`/TEI/text/body/div[2]`), if any.
     pub path: Option<String>,
     /// The rule that found it (`unique-id`, `schema`, …), if any: see `teikit rules`.
-    pub rule: Option<&'static str>,
+    pub rule: Option<RuleId>,
 }
 
 impl Diagnostic {
@@ -120,7 +121,7 @@ impl Diagnostic {
     /// The same problem, raised to an error (for `--strict`).
     ///
     /// ```
-    /// use teikit::diagnostic::{Diagnostic, Location, Severity};
+    /// use teikit::base::diagnostic::{Diagnostic, Location, Severity};
     /// let d = Diagnostic::warning(Location::new("d1.txt", 3, 5), "page skipped").into_error();
     /// assert_eq!(d.severity, Severity::Error);
     /// ```
@@ -130,7 +131,7 @@ impl Diagnostic {
     }
 
     /// The same diagnostic, found by rule `rule`.
-    pub fn with_rule(mut self, rule: &'static str) -> Self {
+    pub fn with_rule(mut self, rule: RuleId) -> Self {
         self.rule = Some(rule);
         self
     }
@@ -163,7 +164,7 @@ impl fmt::Display for Diagnostic {
 /// rest of the way with memchr when asked.
 ///
 /// ```
-/// use teikit::diagnostic::LineIndex;
+/// use teikit::base::diagnostic::LineIndex;
 /// let index = LineIndex::new("ab\ncé d\n");
 /// assert_eq!(index.line_column("ab\ncé d\n", 6), (2, 3));
 /// ```

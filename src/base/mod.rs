@@ -1,0 +1,18 @@
+//! The base layer: types that several stages share, so that no stage reaches into another for
+//! them.
+//!
+//! - [`diagnostic`]: locations in files and the messages reported at them;
+//! - [`calendar`]: days of the proleptic Gregorian calendar and their validity;
+//! - [`pages`]: printed page numbers, arabic and roman;
+//! - [`path`]: element paths (`/TEI/text/body/div[2]/p[4]`) as every report writes them;
+//! - [`ns`]: the namespace names;
+//! - [`rule`]: the registry of validation rules, whose ids every diagnostic may carry.
+//!
+//! Everything above uses these; they use nothing of the crate above them.
+
+pub mod calendar;
+pub mod diagnostic;
+pub mod ns;
+pub mod pages;
+pub mod path;
+pub mod rule;

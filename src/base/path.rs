@@ -1,0 +1,59 @@
+//! Element paths as every report writes them: `/TEI/text/body/div[2]/p[4]`.
+//!
+//! Each step is an element's name, with its position among the siblings of the same name where
+//! it has any; the validator (over roxmltree) and the differ (over its own tree) both write
+//! paths this way.
+
+/// One step of a path: the element's name and, where siblings share it, its position (1-based)
+/// among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step<'a> {
+    /// The element's name, as the path shows it (`div`, `xml:id`-prefixed names as given).
+    pub name: &'a str,
+    /// Its position among the siblings of the same name, where there are several.
+    pub position: Option<usize>,
+}
+
+/// The path through `steps`, from the root element down.
+///
+/// ```
+/// use teikit::base::path::{element_path, Step};
+/// let steps = [
+///     Step { name: "TEI", position: None },
+///     Step { name: "div", position: Some(2) },
+/// ];
+/// assert_eq!(element_path(steps), "/TEI/div[2]");
+/// ```
+pub fn element_path<'a>(steps: impl IntoIterator<Item = Step<'a>>) -> String {
+    let mut path = String::new();
+    for step in steps {
+        path.push('/');
+        path.push_str(step.name);
+        if let Some(position) = step.position {
+            path.push_str(&format!("[{position}]"));
+        }
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    path
+}
+
+/// The path of `node` in a document read with roxmltree.
+pub fn of_node(node: roxmltree::Node) -> String {
+    let mut steps: Vec<Step> = node
+        .ancestors()
+        .filter(|n| n.is_element())
+        .map(|n| {
+            let same = |s: &roxmltree::Node| s.is_element() && s.tag_name() == n.tag_name();
+            let before = n.prev_siblings().skip(1).filter(same).count();
+            let after = n.next_siblings().skip(1).filter(same).count();
+            Step {
+                name: n.tag_name().name(),
+                position: (before + after > 0).then_some(before + 1),
+            }
+        })
+        .collect();
+    steps.reverse();
+    element_path(steps)
+}
