@@ -11,12 +11,12 @@
 //! - [`parallel`]: the ordered parallel map that validation, directory diffs and builds share;
 //! - [`base`]: what all of them share: locations and messages, calendar dates, page numbers,
 //!   element paths, namespaces, the registry of rules;
-//! - [`cli`]: the `teikit` command line over these libraries.
+//!
+//! The `teikit` command line (`src/cli/`, in the binary) parses arguments and calls these.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod base;
-pub mod cli;
 pub mod convert;
 pub mod diff;
 pub mod output;

@@ -2,25 +2,26 @@
 
 use super::print_all;
 use super::stdout::out;
-use crate::convert::build::{build, BuildOptions, Outcome};
-use crate::convert::{convert_file_with_options, data_paths, ConvertError, DataOptions};
-use crate::output::write_atomically;
+use super::Status;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use teikit::convert::build::{build, BuildOptions, Outcome};
+use teikit::convert::{convert_file_with_options, data_paths, ConvertError, DataOptions};
+use teikit::output::write_atomically;
 
 fn convert_error_status(error: &ConvertError) -> ExitCode {
     match error {
         ConvertError::Source(diagnostics) => {
             print_all(diagnostics);
-            ExitCode::from(1)
+            Status::Problems.into()
         }
         ConvertError::Editorial(e) => {
             eprintln!("{e}");
-            ExitCode::from(1)
+            Status::Problems.into()
         }
         ConvertError::Io { .. } => {
             eprintln!("error: {error}");
-            ExitCode::from(2)
+            Status::Trouble.into()
         }
     }
 }
@@ -50,7 +51,7 @@ pub(super) fn run_convert(
             "error: --strict: {} warning(s) make the conversion fail; nothing written",
             errors.len()
         );
-        return ExitCode::from(1);
+        return Status::Problems.into();
     }
     print_all(&conversion.warnings);
     if report_unknown {
@@ -63,20 +64,21 @@ pub(super) fn run_convert(
             let inputs = [source.as_path(), volume.as_path(), document.as_path()];
             if let Err(e) = write_atomically(&path, conversion.xml.as_bytes(), &inputs) {
                 eprintln!("error: {e}");
-                return ExitCode::from(2);
+                return Status::Trouble.into();
             }
         }
         None => out!("{}", conversion.xml),
     }
-    ExitCode::SUCCESS
+    Status::Success.into()
 }
 
 fn publisher(
     stylesheet: Option<&Path>,
-) -> Result<(crate::publish::Saxon, crate::publish::HtmlStylesheet), crate::publish::PublishError> {
+) -> Result<(teikit::publish::Saxon, teikit::publish::HtmlStylesheet), teikit::publish::PublishError>
+{
     Ok((
-        crate::publish::Saxon::find()?,
-        crate::publish::HtmlStylesheet::locate(stylesheet)?,
+        teikit::publish::Saxon::find()?,
+        teikit::publish::HtmlStylesheet::locate(stylesheet)?,
     ))
 }
 
@@ -92,17 +94,17 @@ pub(super) fn run_build(
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Status::Trouble.into();
         }
     };
     let report = match build(&options) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Status::Trouble.into();
         }
     };
-    let mut status = ExitCode::SUCCESS;
+    let mut status = Status::Success.into();
     let (mut converted, mut written) = (0, 0);
     for (source, outcome) in &report.outcomes {
         match outcome {
@@ -114,11 +116,11 @@ pub(super) fn run_build(
                 }
                 if let Some((saxon, sheet)) = &publisher {
                     let page = output.with_extension("html");
-                    match crate::publish::write_html(saxon, sheet, output, &page) {
+                    match teikit::publish::write_html(saxon, sheet, output, &page) {
                         Ok(()) => eprintln!("wrote {}", page.display()),
                         Err(e) => {
                             eprintln!("error: {e}");
-                            status = ExitCode::from(2);
+                            status = Status::Trouble.into();
                         }
                     }
                 }
@@ -134,12 +136,12 @@ pub(super) fn run_build(
                     output.display(),
                     source.display()
                 );
-                status = ExitCode::from(1);
+                status = Status::Problems.into();
             }
             Outcome::Failed(e) => {
                 let s = convert_error_status(e);
-                if s != ExitCode::SUCCESS {
-                    status = ExitCode::from(1);
+                if s != Status::Success.into() {
+                    status = Status::Problems.into();
                 }
             }
             Outcome::Invalid {
@@ -156,11 +158,11 @@ pub(super) fn run_build(
                     source.display()
                 );
                 print_all(problems);
-                status = ExitCode::from(1);
+                status = Status::Problems.into();
             }
             Outcome::Unwritable(e) => {
                 eprintln!("error: {e}");
-                status = ExitCode::from(2);
+                status = Status::Trouble.into();
             }
         }
     }

@@ -13,18 +13,38 @@ mod registers;
 mod stdout;
 mod validate;
 
-use crate::base::diagnostic::Diagnostic;
-use crate::convert::build::BuildOptions;
-use crate::report::human::print_diagnostic;
-use crate::report::Format;
-use crate::rules::{RuleId, RuleSet, RULES};
-use crate::xml::ReadLimits;
 use clap::{Parser, Subcommand};
 use convert::{run_build, run_convert};
 use diff::{run_diff, run_diff_trees, DiffSettings};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use teikit::base::diagnostic::Diagnostic;
+use teikit::convert::build::BuildOptions;
+use teikit::rules::{RuleId, RuleSet, RULES};
+use teikit::xml::ReadLimits;
 use validate::run_validate;
+
+/// How a command ended, as its exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// 0: success; the documents are valid, the same, converted.
+    Success,
+    /// 1: the input has problems: a source that does not convert, an invalid document, a
+    /// stale output, documents that differ.
+    Problems,
+    /// 2: teikit could not run: unreadable files, a broken schema, bad arguments.
+    Trouble,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        ExitCode::from(match status {
+            Status::Success => 0,
+            Status::Problems => 1,
+            Status::Trouble => 2,
+        })
+    }
+}
 
 /// A toolchain for scholarly TEI P5 XML.
 #[derive(Debug, Parser)]
@@ -151,7 +171,7 @@ enum Command {
         disable: Vec<String>,
         /// Report format: human (standard error), json, github or sarif (standard output).
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
         #[command(flatten)]
         limits: LimitArgs,
         /// Files or directories (searched for *.xml).
@@ -188,6 +208,30 @@ impl From<LimitArgs> for ReadLimits {
     }
 }
 
+/// The formats of `teikit validate`'s report, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    /// Compiler-style messages with the source line, on standard error.
+    Human,
+    /// One JSON document, on standard output.
+    Json,
+    /// GitHub Actions workflow commands, on standard output.
+    Github,
+    /// SARIF 2.1.0, on standard output.
+    Sarif,
+}
+
+impl From<ReportFormat> for teikit::report::Format {
+    fn from(format: ReportFormat) -> Self {
+        match format {
+            ReportFormat::Human => teikit::report::Format::Human,
+            ReportFormat::Json => teikit::report::Format::Json,
+            ReportFormat::Github => teikit::report::Format::Github,
+            ReportFormat::Sarif => teikit::report::Format::Sarif,
+        }
+    }
+}
+
 /// The formats of `teikit diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum DiffFormat {
@@ -201,7 +245,7 @@ enum DiffFormat {
 pub fn run() -> ExitCode {
     let status = run_command();
     if stdout::failed() {
-        return ExitCode::from(2);
+        return Status::Trouble.into();
     }
     status
 }
@@ -212,9 +256,9 @@ fn run_command() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(2)
+                Status::Trouble.into()
             } else {
-                ExitCode::SUCCESS
+                Status::Success.into()
             };
         }
     };
@@ -258,7 +302,7 @@ fn run_command() -> ExitCode {
             limits,
         } => {
             let limits = ReadLimits::from(limits);
-            let normalisation = crate::diff::Normalisation {
+            let normalisation = teikit::diff::Normalisation {
                 ignore_comments,
                 ignore_processing_instructions,
             };
@@ -274,7 +318,7 @@ fn run_command() -> ExitCode {
                     eprintln!(
                         "error: --record writes into one file; it cannot be used with directories"
                     );
-                    ExitCode::from(2)
+                    Status::Trouble.into()
                 }
                 (true, true) => run_diff_trees(&old, &new, &settings),
                 (false, false) => run_diff(
@@ -289,7 +333,7 @@ fn run_command() -> ExitCode {
                         old.display(),
                         new.display()
                     );
-                    ExitCode::from(2)
+                    Status::Trouble.into()
                 }
             }
         }
@@ -300,7 +344,7 @@ fn run_command() -> ExitCode {
             for rule in RULES {
                 stdout::outln!("{:<20} {:<8} {}", rule.code, rule.severity, rule.summary);
             }
-            ExitCode::SUCCESS
+            Status::Success.into()
         }
         Command::Validate {
             schema,
@@ -323,15 +367,15 @@ fn run_command() -> ExitCode {
             for id in &disable {
                 if let Err(e) = rules.disable(id) {
                     eprintln!("error: {e}");
-                    return ExitCode::from(2);
+                    return Status::Trouble.into();
                 }
             }
             let cache = if no_cache {
                 None
             } else {
-                crate::relaxng::cache::directory()
+                teikit::relaxng::cache::directory()
             };
-            run_validate(schema, rules, limits, cache, format, paths)
+            run_validate(schema, rules, limits, cache, format.into(), paths)
         }
     }
 }
@@ -354,7 +398,5 @@ enum RegistersAction {
 }
 
 fn print_all(diagnostics: &[Diagnostic]) {
-    for d in diagnostics {
-        print_diagnostic(d);
-    }
+    teikit::report::human::print_diagnostics(diagnostics);
 }

@@ -2,28 +2,29 @@
 
 use super::print_all;
 use super::stdout::out;
-use crate::convert::editorial::VolumeData;
-use crate::convert::registers::{merge_into, read_registers, to_toml, VOLUME_SKELETON};
-use crate::output::write_atomically;
+use super::Status;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use teikit::convert::editorial::VolumeData;
+use teikit::convert::registers::{merge_into, read_registers, to_toml, VOLUME_SKELETON};
+use teikit::output::write_atomically;
 
 /// Reads `file`'s registers; writes them to standard output, or merges them into `output`
 /// (created with a `[volume]` table to fill in when it does not exist; never rewritten but by
 /// appending entries whose id it does not hold).
 pub(super) fn run_import(file: &Path, output: Option<PathBuf>) -> ExitCode {
-    let text = match crate::xml::read_file(file) {
+    let text = match teikit::xml::read_file(file) {
         Ok((text, _)) => text,
         Err(d) => {
             print_all(&[d]);
-            return ExitCode::from(2);
+            return Status::Trouble.into();
         }
     };
     let import = match read_registers(file, &text) {
         Ok(i) => i,
         Err(d) => {
             print_all(&[d]);
-            return ExitCode::from(1);
+            return Status::Problems.into();
         }
     };
     print_all(&import.warnings);
@@ -32,25 +33,25 @@ pub(super) fn run_import(file: &Path, output: Option<PathBuf>) -> ExitCode {
             "error: {}: no register found; expected listPerson/listPlace/listOrg entries or the items of div[@xml:id=\"persons\"] or div[@xml:id=\"terms\"]",
             file.display()
         );
-        return ExitCode::from(1);
+        return Status::Problems.into();
     }
     let Some(output) = output else {
         out!("{}", to_toml(&import.entries));
-        return ExitCode::SUCCESS;
+        return Status::Success.into();
     };
     let (new_text, skipped) = if output.exists() {
         let existing = match VolumeData::load(&output) {
             Ok(v) => v,
             Err(e) => {
                 eprintln!("{e}");
-                return ExitCode::from(1);
+                return Status::Problems.into();
             }
         };
         let text = match std::fs::read_to_string(&output) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("error: {}: cannot read: {e}", output.display());
-                return ExitCode::from(2);
+                return Status::Trouble.into();
             }
         };
         merge_into(&existing, &text, &import.entries)
@@ -70,12 +71,12 @@ pub(super) fn run_import(file: &Path, output: Option<PathBuf>) -> ExitCode {
     }
     if let Err(e) = write_atomically(&output, new_text.as_bytes(), &[file]) {
         eprintln!("error: {e}");
-        return ExitCode::from(2);
+        return Status::Trouble.into();
     }
     eprintln!(
         "wrote {} entries to {}",
         import.entries.len() - skipped.len(),
         output.display()
     );
-    ExitCode::SUCCESS
+    Status::Success.into()
 }

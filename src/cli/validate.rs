@@ -2,14 +2,15 @@
 
 use super::print_all;
 use super::stdout::{out, outln};
-use crate::relaxng::Schema;
-use crate::report::{FileResult, Format};
-use crate::rules::RuleSet;
-use crate::validation;
-use crate::xml::ReadLimits;
+use super::Status;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use teikit::relaxng::Schema;
+use teikit::report::{FileResult, Format};
+use teikit::rules::RuleSet;
+use teikit::validation;
+use teikit::xml::ReadLimits;
 
 pub(super) fn run_validate(
     schema: Option<PathBuf>,
@@ -27,14 +28,14 @@ pub(super) fn run_validate(
         Ok(s) => Some(s),
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(2);
+            return Status::Trouble.into();
         }
     };
     let files = match validation::xml_files(&paths) {
         Ok(files) => files,
         Err((path, e)) => {
             eprintln!("{}: error: cannot read: {e}", path.display());
-            return ExitCode::from(2);
+            return Status::Trouble.into();
         }
     };
     let options = validation::Options {
@@ -87,17 +88,17 @@ pub(super) fn run_validate(
                 print_all(result.problems);
             }
         }
-        Format::Json => outln!("{}", crate::report::json(&results)),
-        Format::Sarif => outln!("{}", crate::report::sarif(&results)),
-        Format::Github => out!("{}", crate::report::github(&results)),
+        Format::Json => outln!("{}", teikit::report::json(&results)),
+        Format::Sarif => outln!("{}", teikit::report::sarif(&results)),
+        Format::Github => out!("{}", teikit::report::github(&results)),
     }
     let invalid = outcomes.iter().filter(|o| !o.is_valid()).count();
     let status = if unreadable.iter().any(Option::is_some) {
-        ExitCode::from(2)
+        Status::Trouble.into()
     } else if invalid > 0 {
-        ExitCode::from(1)
+        Status::Problems.into()
     } else {
-        ExitCode::SUCCESS
+        Status::Success.into()
     };
     eprintln!(
         "validated {} file(s): {} valid, {invalid} invalid",

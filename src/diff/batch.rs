@@ -121,6 +121,80 @@ pub fn compare_trees(
         .collect())
 }
 
+/// How many files of a tree comparison came out which way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TreeSummary {
+    /// Files compared or found on one side.
+    pub files: usize,
+    /// Pairs with no change.
+    pub same: usize,
+    /// Pairs with changes.
+    pub changed: usize,
+    /// Files only in the old tree.
+    pub only_old: usize,
+    /// Files only in the new tree.
+    pub only_new: usize,
+    /// Pairs that could not be compared.
+    pub not_comparable: usize,
+}
+
+impl TreeSummary {
+    /// The counts of `reports`.
+    pub fn of(reports: &[FileReport]) -> Self {
+        let mut summary = TreeSummary {
+            files: reports.len(),
+            ..TreeSummary::default()
+        };
+        for report in reports {
+            match &report.outcome {
+                Outcome::Compared(changes) if changes.is_empty() => summary.same += 1,
+                Outcome::Compared(_) => summary.changed += 1,
+                Outcome::OnlyOld => summary.only_old += 1,
+                Outcome::OnlyNew => summary.only_new += 1,
+                Outcome::Trouble(_) => summary.not_comparable += 1,
+            }
+        }
+        summary
+    }
+
+    /// Whether the trees differ: a change, or a file on one side only.
+    pub fn differs(&self) -> bool {
+        self.changed + self.only_old + self.only_new > 0
+    }
+}
+
+/// The JSON report of a tree comparison, version 1: `{version, old, new, files, summary}`, with
+/// each pair's report in `files` (as [`super::json`] gives it), `{"old": …, "new": null}` for a
+/// file on one side only and an `error` for a pair that could not be compared.
+pub fn tree_json(old_dir: &Path, new_dir: &Path, reports: &[FileReport]) -> serde_json::Value {
+    use serde_json::json;
+    let files: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|report| {
+            let (old, new) = (
+                report.old.display().to_string(),
+                report.new.display().to_string(),
+            );
+            match &report.outcome {
+                Outcome::Compared(changes) => super::json(changes, &old, &new),
+                Outcome::OnlyOld => json!({"old": old, "new": null}),
+                Outcome::OnlyNew => json!({"old": null, "new": new}),
+                Outcome::Trouble(d) => json!({"old": old, "new": new, "error": d.to_string()}),
+            }
+        })
+        .collect();
+    let summary = TreeSummary::of(reports);
+    json!({
+        "version": 1,
+        "old": old_dir.display().to_string(),
+        "new": new_dir.display().to_string(),
+        "files": files,
+        "summary": {"files": summary.files, "same": summary.same, "changed": summary.changed,
+                    "only_old": summary.only_old, "only_new": summary.only_new,
+                    "not_comparable": summary.not_comparable},
+    })
+}
+
 /// Compares one pair of files.
 pub fn compare_files(old: &Path, new: &Path, options: Options) -> Outcome {
     let read = |path: &Path| crate::xml::read_file(path).map(|(text, _)| text);

@@ -1,23 +1,45 @@
 //! The human format: diagnostics the way compilers print them, the message, the place, the
 //! source line and a marker under the column.
+//!
+//! The source lines come from [`SourceLines`], which reads each file once and indexes its line
+//! starts, so that thousands of problems in one large file cost one read, not one scan of the
+//! file per problem; the output is written through one buffered lock of standard error.
 
 use crate::base::diagnostic::Diagnostic;
-use std::path::PathBuf;
-use std::sync::Mutex;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-/// The last file read for its lines: diagnostics come file by file, so one is enough.
-static LAST_SOURCE: Mutex<Option<(PathBuf, Option<String>)>> = Mutex::new(None);
+/// The lines of the file diagnostics point into: diagnostics come file by file, so the last
+/// file read is kept.
+#[derive(Debug, Default)]
+pub struct SourceLines {
+    file: Option<PathBuf>,
+    text: Option<String>,
+    starts: Vec<usize>,
+}
 
-fn source_line(path: &PathBuf, line: usize) -> Option<String> {
-    let mut last = LAST_SOURCE.lock().ok()?;
-    if last.as_ref().is_none_or(|(p, _)| p != path) {
-        *last = Some((path.clone(), std::fs::read_to_string(path).ok()));
+impl SourceLines {
+    /// Line `line` (1-based) of `path`, if the file can be read and has it.
+    pub fn line(&mut self, path: &Path, line: usize) -> Option<&str> {
+        if self.file.as_deref() != Some(path) {
+            self.file = Some(path.to_path_buf());
+            self.text = std::fs::read_to_string(path).ok();
+            self.starts = std::iter::once(0)
+                .chain(
+                    self.text
+                        .iter()
+                        .flat_map(|t| memchr::memchr_iter(b'\n', t.as_bytes()).map(|i| i + 1)),
+                )
+                .collect();
+        }
+        let text = self.text.as_deref()?;
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        if start > text.len() || (start == text.len() && line > 1) {
+            return None;
+        }
+        let end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        Some(text[start..end].trim_end_matches('\r'))
     }
-    let (_, text) = last.as_ref()?;
-    text.as_ref()?
-        .lines()
-        .nth(line.checked_sub(1)?)
-        .map(str::to_string)
 }
 
 /// Formats `diagnostic` with its source line, if the file can be read.
@@ -30,7 +52,7 @@ fn source_line(path: &PathBuf, line: usize) -> Option<String> {
 /// 12 |       <date>1973</date>
 ///    |       ^
 /// ```
-pub fn render(diagnostic: &Diagnostic) -> String {
+pub fn render(diagnostic: &Diagnostic, lines: &mut SourceLines) -> String {
     let loc = &diagnostic.location;
     let rule = diagnostic
         .rule
@@ -43,7 +65,7 @@ pub fn render(diagnostic: &Diagnostic) -> String {
     if let Some(path) = &diagnostic.path {
         out.push_str(&format!("\n  in {path}"));
     }
-    if let Some(line) = source_line(&loc.file, loc.line) {
+    if let Some(line) = lines.line(&loc.file, loc.line) {
         // Show at most 100 characters around the column, so long paragraph lines stay readable.
         let chars: Vec<char> = line.chars().collect();
         let column = loc.column.saturating_sub(1).min(chars.len());
@@ -61,7 +83,38 @@ pub fn render(diagnostic: &Diagnostic) -> String {
     out
 }
 
-/// Prints `diagnostic` to standard error.
-pub fn print_diagnostic(diagnostic: &Diagnostic) {
-    eprintln!("{}\n", render(diagnostic));
+/// Prints `diagnostics` to standard error, each followed by a blank line.
+pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let mut lines = SourceLines::default();
+    let stderr = std::io::stderr();
+    let mut out = std::io::BufWriter::new(stderr.lock());
+    for diagnostic in diagnostics {
+        // Standard error gone: nothing else can be said.
+        if writeln!(out, "{}\n", render(diagnostic, &mut lines)).is_err() {
+            return;
+        }
+    }
+    let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::diagnostic::Location;
+
+    #[test]
+    fn the_source_line_under_the_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.xml");
+        std::fs::write(&file, "<a>\r\n  <b/>\n</a>").unwrap();
+        let mut lines = SourceLines::default();
+        assert_eq!(lines.line(&file, 1), Some("<a>"));
+        assert_eq!(lines.line(&file, 2), Some("  <b/>"));
+        assert_eq!(lines.line(&file, 3), Some("</a>"));
+        assert_eq!(lines.line(&file, 4), None);
+        assert_eq!(lines.line(&file, 0), None);
+        let d = Diagnostic::error(Location::new(&file, 2, 3), "bad b");
+        let shown = render(&d, &mut lines);
+        assert!(shown.ends_with("\n  |\n2 |   <b/>\n  |   ^"), "{shown}");
+    }
 }

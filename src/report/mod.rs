@@ -20,15 +20,20 @@
 //! `error` is a message when the file could not be read (then `problems` is empty); `element`
 //! is null for problems that concern no element. Fields are only ever added, never renamed.
 
+mod github;
 pub mod human;
+mod json;
+mod sarif;
+
+pub use github::github;
+pub use json::json;
+pub use sarif::sarif;
 
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::rules::{RuleId, RULES};
-use serde_json::{json, Value};
 use std::path::Path;
 
 /// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Compiler-style messages with the source line, on standard error.
     Human,
@@ -52,165 +57,30 @@ pub struct FileResult<'a> {
 }
 
 impl FileResult<'_> {
-    fn valid(&self) -> bool {
+    pub(crate) fn valid(&self) -> bool {
         self.unreadable.is_none() && !self.problems.iter().any(|d| d.severity == Severity::Error)
     }
 }
 
-fn severity(s: Severity) -> &'static str {
+pub(crate) fn severity(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
     }
 }
 
-fn count(results: &[FileResult], s: Severity) -> usize {
+pub(crate) fn count(results: &[FileResult], s: Severity) -> usize {
     results
         .iter()
         .map(|r| r.problems.iter().filter(|d| d.severity == s).count())
         .sum()
 }
 
-/// The JSON report.
-pub fn json(results: &[FileResult]) -> Value {
-    let files: Vec<Value> = results
-        .iter()
-        .map(|r| {
-            json!({
-                "path": r.path.to_string_lossy(),
-                "valid": r.valid(),
-                "error": r.unreadable,
-                "problems": r.problems.iter().map(|d| json!({
-                    "severity": severity(d.severity),
-                    "rule": d.rule.map(RuleId::code),
-                    "line": d.location.line,
-                    "column": d.location.column,
-                    "element": d.path,
-                    "message": d.message,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let valid = results.iter().filter(|r| r.valid()).count();
-    let unreadable = results.iter().filter(|r| r.unreadable.is_some()).count();
-    json!({
-        "version": 1,
-        "tool": {"name": "teikit", "version": env!("CARGO_PKG_VERSION")},
-        "files": files,
-        "summary": {
-            "files": results.len(),
-            "valid": valid,
-            "invalid": results.len() - valid - unreadable,
-            "unreadable": unreadable,
-            "errors": count(results, Severity::Error),
-            "warnings": count(results, Severity::Warning),
-        }
-    })
-}
-
-/// The SARIF 2.1.0 log.
-pub fn sarif(results: &[FileResult]) -> Value {
-    let rules: Vec<Value> = RULES
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.code,
-                "shortDescription": {"text": r.summary},
-                "defaultConfiguration": {"level": severity(r.severity)},
-            })
-        })
-        .collect();
-    let mut sarif_results = Vec::new();
-    for r in results {
-        let uri = r.path.to_string_lossy().replace('\\', "/");
-        if let Some(why) = r.unreadable {
-            sarif_results.push(json!({
-                "ruleId": RuleId::WellFormed.code(),
-                "level": "error",
-                "message": {"text": format!("cannot read: {why}")},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
-            }));
-        }
-        for d in r.problems {
-            let rule = d.rule.unwrap_or(RuleId::Schema);
-            let mut result = json!({
-                "ruleId": rule.code(),
-                "level": severity(d.severity),
-                "message": {"text": d.message},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": uri},
-                    "region": {"startLine": d.location.line.max(1), "startColumn": d.location.column.max(1)},
-                }}],
-            });
-            if let Some(index) = RULES.iter().position(|x| x.id == rule) {
-                result["ruleIndex"] = json!(index);
-            }
-            if let Some(path) = &d.path {
-                result["locations"][0]["logicalLocations"] =
-                    json!([{"fullyQualifiedName": path, "kind": "element"}]);
-            }
-            sarif_results.push(result);
-        }
-    }
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "teikit",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/teikit/teikit",
-                "rules": rules,
-            }},
-            "results": sarif_results,
-        }]
-    })
-}
-
-/// Escapes workflow-command data (`%`, CR, LF) and, for properties, `:` and `,`.
-fn escape(s: &str, property: bool) -> String {
-    let mut out = s
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
-    if property {
-        out = out.replace(':', "%3A").replace(',', "%2C");
-    }
-    out
-}
-
-/// GitHub Actions workflow commands, one line a problem.
-pub fn github(results: &[FileResult]) -> String {
-    let mut out = String::new();
-    for r in results {
-        let file = escape(&r.path.to_string_lossy(), true);
-        if let Some(why) = r.unreadable {
-            out.push_str(&format!(
-                "::error file={file},title=teikit::{}\n",
-                escape(&format!("cannot read: {why}"), false)
-            ));
-        }
-        for d in r.problems {
-            let title = escape(
-                &format!("teikit {}", d.rule.unwrap_or(RuleId::Schema)),
-                true,
-            );
-            out.push_str(&format!(
-                "::{} file={file},line={},col={},title={title}::{}\n",
-                severity(d.severity),
-                d.location.line,
-                d.location.column,
-                escape(&d.message, false)
-            ));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::base::diagnostic::Location;
+    use crate::rules::RuleId;
 
     fn sample() -> Vec<Diagnostic> {
         vec![
