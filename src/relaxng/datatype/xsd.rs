@@ -183,7 +183,8 @@ impl XsdType {
     pub fn parse(self, text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<Value> {
         use XsdType::*;
         match self {
-            String | NormalizedString | Token | AnyUri => Some(Value::Text(text.to_string())),
+            String | NormalizedString | Token => Some(Value::Text(text.to_string())),
+            AnyUri => is_any_uri(text).then(|| Value::Text(text.to_string())),
             Language => is_language(text).then(|| Value::Text(text.to_string())),
             Name => is_name(text).then(|| Value::Text(text.to_string())),
             NCName | Id | IdRef | Entity => is_ncname(text).then(|| Value::Text(text.to_string())),
@@ -236,7 +237,8 @@ impl XsdType {
     pub fn text_is_valid_fast(self, text: &str) -> Option<bool> {
         use XsdType::*;
         Some(match self {
-            String | NormalizedString | Token | AnyUri => true,
+            String | NormalizedString | Token => true,
+            AnyUri => is_any_uri(text),
             Language => is_language(text),
             Name => is_name(text),
             NCName | Id | IdRef | Entity => is_ncname(text),
@@ -517,6 +519,37 @@ fn year_ok(y: &str) -> bool {
         && digits.bytes().any(|b| b != b'0')
 }
 
+/// Whether `text` (collapsed) is an `xsd:anyURI` as jing judges one, after escaping the
+/// characters a URI may not hold: every `%` begins an escape of two hexadecimal digits; at most
+/// one `#`; and where a `:` comes before any `/`, `?` or `#`, the part before it is a scheme (a
+/// letter, then letters, digits, `+`, `-`, `.`) and something follows it.
+///
+/// ```text
+/// valid:   ../d59.xml#p_KHA_1   http://example.org/a%20b   #d59fn1   a b
+/// invalid: %zz   #a#b   :a   1a:b   a:
+/// ```
+fn is_any_uri(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let escapes_complete = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || (bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    });
+    let one_fragment = text.matches('#').count() <= 1;
+    let scheme_valid = match text.find([':', '/', '?', '#']) {
+        Some(colon) if bytes[colon] == b':' => {
+            let scheme = &text[..colon];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && colon + 1 < text.len()
+        }
+        _ => true,
+    };
+    escapes_complete && one_fragment && scheme_valid
+}
+
 /// The days of `month` in the (possibly signed, possibly long) XML Schema `year`.
 fn days_in_month(year: &str, month: u32) -> u32 {
     crate::base::calendar::days_in_month(year.parse().unwrap_or(2000), month)
@@ -670,6 +703,29 @@ mod tests {
                 && !ok(XsdType::Duration, "P")
                 && !ok(XsdType::Duration, "P1YT")
         );
+    }
+
+    #[test]
+    fn any_uri_as_jing_judges_it() {
+        for valid in [
+            "",
+            "../d59.xml#p_KHA_1",
+            "#d59fn1",
+            "http://example.org/a%20b?x=1#top",
+            "a b",
+            "mailto:editor@example.org",
+            "urn:isbn:0-395-36341-1",
+            "édition.xml",
+            "a/b:c",
+            "?q=a:b",
+        ] {
+            assert!(ok(XsdType::AnyUri, valid), "{valid:?} is valid");
+        }
+        for invalid in [
+            "%zz", "%4", "a%", "#a#b", ":a", "1a:b", "a:", "a_b:c", "a b:c",
+        ] {
+            assert!(!ok(XsdType::AnyUri, invalid), "{invalid:?} is invalid");
+        }
     }
 
     #[test]
