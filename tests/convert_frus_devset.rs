@@ -146,8 +146,7 @@ fn every_document_is_valid_against_tei_all_with_jing() {
     let (Some(sources), Some(reference)) = (devset_sources(), reference_dir()) else {
         return;
     };
-    if !tool_available("jing") {
-        eprintln!("skipping: jing is not installed (apt-get install jing)");
+    if !program("jing", "apt-get install jing") {
         return;
     }
     let out = tempfile::tempdir().unwrap();
@@ -201,16 +200,7 @@ fn the_development_set_scores_against_the_official_encoding() {
     let Some(devset) = frus_devset_dir() else {
         return;
     };
-    let lxml = std::process::Command::new("python3")
-        .args(["-c", "import lxml"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !lxml {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "python3 with lxml is required in CI (pip install lxml)"
-        );
-        eprintln!("skipping the scorer: python3 with lxml is not installed (pip install lxml)");
+    if !python_module("lxml", "pip install lxml") {
         return;
     }
     let run = std::process::Command::new("python3")

@@ -746,7 +746,7 @@ fn two_directories_are_compared_file_by_file() {
 /// into a pipe.
 #[test]
 fn colors_on_a_terminal_and_never_with_no_color_or_in_a_pipe() {
-    if !tool_available("script") {
+    if !program("script", "apt-get install bsdutils") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -237,12 +237,16 @@ fn teikit_verdicts(schema: &str, documents: &[String]) -> Option<Vec<bool>> {
     )
 }
 
-/// jing's judgement: `None` if it refuses the schema, else whether `document` is valid.
+/// Whether jing is there to decide disagreements, asked once (`common::program`'s rule: a
+/// missing jing fails in CI, and outside it the cases it would decide are skipped).
+fn jing_installed() -> bool {
+    static INSTALLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *INSTALLED.get_or_init(|| common::program("jing", "apt-get install jing"))
+}
+
+/// jing's judgement: `None` if it refuses the schema, else whether `document` is valid. Only
+/// called where [`jing_installed`].
 fn jing(schema: &str, document: &str) -> Option<bool> {
-    assert!(
-        common::tool_available("jing"),
-        "teikit and the relax-ng crate disagree, and jing is needed to decide:\n{schema}{document}"
-    );
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("gen.rnc"), schema).unwrap();
     std::fs::write(dir.path().join("gen.xml"), document).unwrap();
@@ -272,6 +276,11 @@ proptest! {
     ) {
         let ours = teikit_verdicts(&schema, &documents);
         let theirs = reference_verdicts(&schema, &documents);
+        let agree = ours == theirs;
+        if !agree && !jing_installed() {
+            // Two implementations disagree and the judge is missing: undecided, not failed.
+            return Ok(());
+        }
         if ours.is_some() != theirs.is_some() {
             let jing_accepts = jing(&schema, &documents[0]).is_some();
             prop_assert_eq!(ours.is_some(), jing_accepts, "schema judged unlike jing:\n{}", schema);

@@ -80,17 +80,37 @@ fn shared_dir(name: &str, variable: &str) -> Option<PathBuf> {
     }
 }
 
-/// Whether a program is on the PATH; in CI a missing one fails the test.
-pub fn tool_available(name: &str) -> bool {
+/// Whether an optional tool is there, the one rule for all of them: present, the check runs;
+/// missing outside CI, one line on standard error says what is skipped and how to install the
+/// tool; missing in CI (`CI` set), the test fails, since `.ci/run` installs everything.
+pub fn optional_tool(tool: &str, present: bool, install: &str) -> bool {
+    if present {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{tool} is missing; .ci/run installs it ({install}) and CI requires it");
+    }
+    eprintln!("skipping a check: {tool} is not installed ({install})");
+    false
+}
+
+/// Whether the program `name` is on the PATH, under [`optional_tool`]'s rule.
+pub fn program(name: &str, install: &str) -> bool {
     let found = Command::new("sh")
         .args(["-c", &format!("command -v {name}")])
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false);
-    if !found && std::env::var_os("CI").is_some() {
-        panic!("{name} is not installed; .ci/run installs it and CI requires it");
-    }
-    found
+    optional_tool(name, found, install)
+}
+
+/// Whether `python3` can import `module`, under [`optional_tool`]'s rule.
+pub fn python_module(module: &str, install: &str) -> bool {
+    let found = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    optional_tool(&format!("python3 module {module}"), found, install)
 }
 
 /// The words of a plain-text source as a reader reads them: the notes at their reference
