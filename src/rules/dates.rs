@@ -7,49 +7,84 @@ const DATE_ATTRIBUTES: &[&str] = &["when", "from", "to", "notBefore", "notAfter"
 /// Elements whose `@from`/`@to` are not dates (page ranges, spans of a text).
 const NON_DATE_RANGES: &[&str] = &["biblScope", "citedRange", "locus", "span", "spanGrp"];
 
-pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
-    let doc = cx.doc;
-    for node in doc.descendants().filter(|n| n.is_element()) {
-        if NON_DATE_RANGES.contains(&node.tag_name().name()) {
-            continue;
+/// What the walk finds for these rules, in the walk's order; [`Check::report`] reports it.
+pub(super) struct Check<'a, 'd> {
+    rules: &'a RuleSet,
+    /// The problems, in the walk's order.
+    found: Vec<Found<'a, 'd>>,
+}
+
+/// A problem found on one element.
+enum Found<'a, 'd> {
+    /// A date attribute whose value is no ISO date.
+    NotIso(roxmltree::Node<'a, 'd>, roxmltree::Attribute<'a, 'd>),
+    /// A range whose low end (`from`, `notBefore`) is after its high end.
+    OutOfOrder(roxmltree::Node<'a, 'd>, &'static str, &'static str),
+}
+
+impl<'a, 'd> Check<'a, 'd> {
+    pub(super) fn new(rules: &'a RuleSet) -> Self {
+        Check {
+            rules,
+            found: Vec::new(),
         }
-        for attribute in node.attributes() {
-            let name = attribute.name();
-            if attribute.namespace().is_none()
-                && DATE_ATTRIBUTES.contains(&name)
-                && !is_iso_date(attribute.value())
-                && rules.enabled(RuleId::IsoDate)
-            {
-                cx.report(
-                    RuleId::IsoDate,
-                    attribute.range().start,
-                    node,
-                    format!(
-                        "@{name}=\"{}\" on <{}> is not an ISO 8601 date; expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with an optional offset",
-                        attribute.value(),
-                        node.tag_name().name()
-                    ),
-                );
+    }
+
+    /// Takes in one element of the walk.
+    pub(super) fn element(&mut self, node: roxmltree::Node<'a, 'd>) {
+        if NON_DATE_RANGES.contains(&node.tag_name().name()) {
+            return;
+        }
+        if self.rules.enabled(RuleId::IsoDate) {
+            for attribute in node.attributes() {
+                if attribute.namespace().is_none()
+                    && DATE_ATTRIBUTES.contains(&attribute.name())
+                    && !is_iso_date(attribute.value())
+                {
+                    self.found.push(Found::NotIso(node, attribute));
+                }
             }
         }
-        if !rules.enabled(RuleId::DateOrder) {
-            continue;
+        if !self.rules.enabled(RuleId::DateOrder) {
+            return;
         }
         for (low, high) in [("from", "to"), ("notBefore", "notAfter")] {
             if let (Some(a), Some(b)) = (node.attribute(low), node.attribute(high)) {
                 // ISO dates of the same precision order as strings; compare the common precision.
                 let n = a.len().min(b.len()).min(10);
                 if is_iso_date(a) && is_iso_date(b) && a[..n] > b[..n] {
-                    cx.report(
-                        RuleId::DateOrder,
-                        node.range().start,
-                        node,
-                        format!(
-                            "@{low}=\"{a}\" is after @{high}=\"{b}\" on <{}>",
-                            node.tag_name().name()
-                        ),
-                    );
+                    self.found.push(Found::OutOfOrder(node, low, high));
                 }
+            }
+        }
+    }
+
+    /// Reports what the walk found.
+    pub(super) fn report(self, cx: &mut Context) {
+        for found in self.found {
+            match found {
+                Found::NotIso(node, attribute) => cx.report(
+                    RuleId::IsoDate,
+                    attribute.range().start,
+                    node,
+                    format!(
+                        "@{}=\"{}\" on <{}> is not an ISO 8601 date; expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with an optional offset",
+                        attribute.name(),
+                        attribute.value(),
+                        node.tag_name().name()
+                    ),
+                ),
+                Found::OutOfOrder(node, low, high) => cx.report(
+                    RuleId::DateOrder,
+                    node.range().start,
+                    node,
+                    format!(
+                        "@{low}=\"{}\" is after @{high}=\"{}\" on <{}>",
+                        node.attribute(low).unwrap_or(""),
+                        node.attribute(high).unwrap_or(""),
+                        node.tag_name().name()
+                    ),
+                ),
             }
         }
     }

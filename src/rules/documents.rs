@@ -8,114 +8,179 @@ fn is_document_div(node: &roxmltree::Node) -> bool {
     node.tag_name().name() == "div" && node.attribute("type") == Some("document")
 }
 
-pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
-    let doc = cx.doc;
-    for div in doc.descendants().filter(is_document_div) {
-        let div_id = div.attribute((roxmltree::NS_XML_URI, "id"));
-        // Notes of this document, not of a document nested in it.
-        let notes: Vec<roxmltree::Node> = div
-            .descendants()
-            .filter(|n| n.tag_name().name() == "note" && n.attribute("n").is_some())
-            .filter(|n| n.ancestors().find(is_document_div) == Some(div))
-            .collect();
-        if rules.enabled(RuleId::FootnoteSequence) {
-            // Notes marked `*`, `**` stand outside the numbering; a volume may number its source
-            // notes 0 and the rest from 1.
-            let numbered: Vec<&roxmltree::Node> = notes
-                .iter()
-                .filter(|n| !n.attribute("n").unwrap_or("").chars().all(|c| c == '*'))
-                .collect();
-            let first = match numbered.first().and_then(|n| n.attribute("n")) {
-                Some("0") => 0,
-                _ => 1,
-            };
-            for (i, note) in numbered.into_iter().enumerate() {
-                let expected = first + i;
-                let n = note.attribute("n").unwrap_or("");
-                if n.parse::<usize>().ok() != Some(expected) {
-                    cx.report(
-                        RuleId::FootnoteSequence,
-                        note.range().start,
-                        *note,
-                        format!("note numbered `{n}` where note {expected} was expected"),
-                    );
-                    continue;
+/// What the walk gathers for these rules; [`Check::report`] judges it.
+pub(super) struct Check<'a, 'd> {
+    rules: &'a RuleSet,
+    /// The document divisions, each with its own numbered notes (not those of a document nested
+    /// in it) and whether it holds a source note.
+    documents: Vec<Document<'a, 'd>>,
+    /// The page breaks with a page number, in order.
+    pages: Vec<(roxmltree::Node<'a, 'd>, PageNumber)>,
+}
+
+struct Document<'a, 'd> {
+    div: roxmltree::Node<'a, 'd>,
+    notes: Vec<roxmltree::Node<'a, 'd>>,
+    has_source_note: bool,
+}
+
+impl<'a, 'd> Check<'a, 'd> {
+    pub(super) fn new(rules: &'a RuleSet) -> Self {
+        Check {
+            rules,
+            documents: Vec::new(),
+            pages: Vec::new(),
+        }
+    }
+
+    /// Takes in one element of the walk (in document order, so a division comes before what
+    /// it holds).
+    pub(super) fn element(&mut self, node: roxmltree::Node<'a, 'd>) {
+        match node.tag_name().name() {
+            "div" if is_document_div(&node) => self.documents.push(Document {
+                div: node,
+                notes: Vec::new(),
+                has_source_note: false,
+            }),
+            "note" => {
+                if node.attribute("n").is_some() {
+                    if let Some(owner) = node.ancestors().find(is_document_div) {
+                        if let Some(document) =
+                            self.documents.iter_mut().rev().find(|d| d.div == owner)
+                        {
+                            document.notes.push(node);
+                        }
+                    }
                 }
-                if let Some(div_id) = div_id {
-                    let want = format!("{div_id}fn{n}");
-                    let id = note.attribute((roxmltree::NS_XML_URI, "id"));
-                    if id != Some(want.as_str()) {
+                if is_source_note(node) {
+                    for document in self.documents.iter_mut() {
+                        if node.ancestors().any(|a| a == document.div) {
+                            document.has_source_note = true;
+                        }
+                    }
+                }
+            }
+            "pb" => {
+                if let Some(number) = node.attribute("n").and_then(PageNumber::parse) {
+                    self.pages.push((node, number));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Reports what the walk found: each document's notes and source note, then the pages.
+    pub(super) fn report(self, cx: &mut Context) {
+        for document in &self.documents {
+            if self.rules.enabled(RuleId::FootnoteSequence) {
+                footnote_sequence(cx, document);
+            }
+            if self.rules.enabled(RuleId::NoteSpacing) {
+                for note in &document.notes {
+                    let before = note.prev_sibling().and_then(|s| s.text());
+                    if before.is_some_and(|t| t.ends_with(char::is_whitespace)) {
                         cx.report(
-                            RuleId::FootnoteSequence,
+                            RuleId::NoteSpacing,
                             note.range().start,
                             *note,
-                            format!("note {n} has xml:id `{}`; expected `{want}` (document id + \"fn\" + number)", id.unwrap_or("")),
+                            format!("whitespace before note {}; a footnote follows its word or punctuation directly", note.attribute("n").unwrap_or("")),
                         );
                     }
                 }
             }
-        }
-        if rules.enabled(RuleId::NoteSpacing) {
-            for note in &notes {
-                let before = note.prev_sibling().and_then(|s| s.text());
-                if before.is_some_and(|t| t.ends_with(char::is_whitespace)) {
-                    cx.report(
-                        RuleId::NoteSpacing,
-                        note.range().start,
-                        *note,
-                        format!("whitespace before note {}; a footnote follows its word or punctuation directly", note.attribute("n").unwrap_or("")),
-                    );
-                }
-            }
-        }
-        if rules.enabled(RuleId::SourceNote)
-            && div.attribute("subtype") == Some("historical-document")
-        {
-            let has_source = div.descendants().any(|n| {
-                n.tag_name().name() == "note"
-                    && n.attribute("type") == Some("source")
-                    && n.descendants()
-                        .filter(|t| t.is_text())
-                        .map(|t| t.text().unwrap_or(""))
-                        .collect::<String>()
-                        .trim_start()
-                        .trim_start_matches('[')
-                        .starts_with("Source:")
-            });
-            if !has_source {
+            if self.rules.enabled(RuleId::SourceNote)
+                && document.div.attribute("subtype") == Some("historical-document")
+                && !document.has_source_note
+            {
                 cx.report(
                     RuleId::SourceNote,
-                    div.range().start,
-                    div,
+                    document.div.range().start,
+                    document.div,
                     "historical document without a source note; expected a <note type=\"source\"> beginning \"Source:\"".to_string(),
                 );
             }
         }
-    }
-    if rules.enabled(RuleId::PageOrder) {
-        let mut last: Option<(PageNumber, usize)> = None;
-        for pb in doc.descendants().filter(|n| n.tag_name().name() == "pb") {
-            let Some(number) = pb.attribute("n").and_then(PageNumber::parse) else {
-                continue;
-            };
-            if let Some((previous, offset)) = &last {
-                if previous.roman == number.roman && number.value <= previous.value {
-                    let (line, column) = cx.line_column(*offset);
-                    let what = if number.value == previous.value {
-                        "repeats"
-                    } else {
-                        "comes before"
-                    };
-                    cx.report(
-                        RuleId::PageOrder,
-                        pb.range().start,
-                        pb,
-                        format!("page {} {what} page {} (at {line}:{column}); pages must be in order, each once", number.label, previous.label),
-                    );
-                }
-            }
-            last = Some((number, pb.range().start));
+        if self.rules.enabled(RuleId::PageOrder) {
+            page_order(cx, &self.pages);
         }
+    }
+}
+
+/// Whether `note` is a source note: `type="source"`, its text beginning `Source:` (or
+/// `[Source:`, printed in brackets).
+fn is_source_note(note: roxmltree::Node) -> bool {
+    note.attribute("type") == Some("source")
+        && note
+            .descendants()
+            .filter(|t| t.is_text())
+            .map(|t| t.text().unwrap_or(""))
+            .collect::<String>()
+            .trim_start()
+            .trim_start_matches('[')
+            .starts_with("Source:")
+}
+
+/// Notes marked `*`, `**` stand outside the numbering; a volume may number its source notes 0
+/// and the rest from 1; ids are the document's id, `fn` and the number.
+fn footnote_sequence(cx: &mut Context, document: &Document) {
+    let div_id = document.div.attribute((roxmltree::NS_XML_URI, "id"));
+    let numbered: Vec<&roxmltree::Node> = document
+        .notes
+        .iter()
+        .filter(|n| !n.attribute("n").unwrap_or("").chars().all(|c| c == '*'))
+        .collect();
+    let first = match numbered.first().and_then(|n| n.attribute("n")) {
+        Some("0") => 0,
+        _ => 1,
+    };
+    for (i, note) in numbered.into_iter().enumerate() {
+        let expected = first + i;
+        let n = note.attribute("n").unwrap_or("");
+        if n.parse::<usize>().ok() != Some(expected) {
+            cx.report(
+                RuleId::FootnoteSequence,
+                note.range().start,
+                *note,
+                format!("note numbered `{n}` where note {expected} was expected"),
+            );
+            continue;
+        }
+        if let Some(div_id) = div_id {
+            let want = format!("{div_id}fn{n}");
+            let id = note.attribute((roxmltree::NS_XML_URI, "id"));
+            if id != Some(want.as_str()) {
+                cx.report(
+                    RuleId::FootnoteSequence,
+                    note.range().start,
+                    *note,
+                    format!("note {n} has xml:id `{}`; expected `{want}` (document id + \"fn\" + number)", id.unwrap_or("")),
+                );
+            }
+        }
+    }
+}
+
+/// Page breaks in order, each page once (arabic and roman numbers each in their own sequence).
+fn page_order(cx: &mut Context, pages: &[(roxmltree::Node, PageNumber)]) {
+    let mut last: Option<(&PageNumber, usize)> = None;
+    for (pb, number) in pages {
+        if let Some((previous, offset)) = last {
+            if previous.roman == number.roman && number.value <= previous.value {
+                let (line, column) = cx.line_column(offset);
+                let what = if number.value == previous.value {
+                    "repeats"
+                } else {
+                    "comes before"
+                };
+                cx.report(
+                    RuleId::PageOrder,
+                    pb.range().start,
+                    *pb,
+                    format!("page {} {what} page {} (at {line}:{column}); pages must be in order, each once", number.label, previous.label),
+                );
+            }
+        }
+        last = Some((number, pb.range().start));
     }
 }
 

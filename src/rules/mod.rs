@@ -95,9 +95,8 @@ pub(crate) struct Context<'a, 'd> {
     path: &'a Path,
     text: &'a str,
     index: LineIndex,
-    /// The document.
-    pub doc: &'a roxmltree::Document<'d>,
     out: Vec<Diagnostic>,
+    document: std::marker::PhantomData<&'a roxmltree::Document<'d>>,
 }
 
 impl<'a, 'd> Context<'a, 'd> {
@@ -141,12 +140,22 @@ pub fn check_parsed(
         path,
         text,
         index: LineIndex::new(text),
-        doc,
         out: Vec::new(),
+        document: std::marker::PhantomData,
     };
-    references::check(&mut cx, rules);
-    dates::check(&mut cx, rules);
-    documents::check(&mut cx, rules);
+    // One walk of the document gathers what every rule needs; each group then reports, in a
+    // fixed order.
+    let mut references = references::Check::new(rules);
+    let mut dates = dates::Check::new(rules);
+    let mut documents = documents::Check::new(rules);
+    for node in doc.descendants().filter(roxmltree::Node::is_element) {
+        references.element(node);
+        dates.element(node);
+        documents.element(node);
+    }
+    references.report(&mut cx);
+    dates.report(&mut cx);
+    documents.report(&mut cx);
     let mut out = cx.out;
     out.sort_by(|a, b| a.location.cmp(&b.location));
     out

@@ -6,66 +6,93 @@ use std::collections::{HashMap, HashSet};
 
 const DECLARATIONS: &[&str] = &["handNote", "person", "personGrp", "place", "org"];
 
-pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
-    let doc = cx.doc;
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    for node in doc.descendants().filter(|n| n.is_element()) {
-        let Some(id) = node.attribute((roxmltree::NS_XML_URI, "id")) else {
-            continue;
-        };
-        let offset = node.range().start;
-        match ids.entry(id) {
-            Entry::Occupied(first) => {
-                if rules.enabled(RuleId::UniqueId) {
-                    let (line, column) = cx.line_column(*first.get());
-                    cx.report(
-                        RuleId::UniqueId,
-                        offset,
-                        node,
-                        format!("duplicate xml:id `{id}`; first used at {line}:{column}"),
-                    );
-                }
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(offset);
-            }
+/// What the walk gathers for these rules; [`Check::report`] judges it.
+pub(super) struct Check<'a, 'd> {
+    rules: &'a RuleSet,
+    /// Each id and where it first stands.
+    ids: HashMap<&'a str, usize>,
+    /// Elements whose id was used before them, with the first use.
+    duplicates: Vec<(roxmltree::Node<'a, 'd>, &'a str, usize)>,
+    /// Every local pointer: the element, the attribute, the id it names.
+    pointers: Vec<(
+        roxmltree::Node<'a, 'd>,
+        roxmltree::Attribute<'a, 'd>,
+        &'a str,
+    )>,
+    /// Declarations with an id.
+    declarations: Vec<(roxmltree::Node<'a, 'd>, &'a str)>,
+}
+
+impl<'a, 'd> Check<'a, 'd> {
+    pub(super) fn new(rules: &'a RuleSet) -> Self {
+        Check {
+            rules,
+            ids: HashMap::new(),
+            duplicates: Vec::new(),
+            pointers: Vec::new(),
+            declarations: Vec::new(),
         }
     }
-    let mut pointed: HashSet<&str> = HashSet::new();
-    for node in doc.descendants().filter(|n| n.is_element()) {
+
+    /// Takes in one element of the walk.
+    pub(super) fn element(&mut self, node: roxmltree::Node<'a, 'd>) {
+        if let Some(id) = node.attribute((roxmltree::NS_XML_URI, "id")) {
+            match self.ids.entry(id) {
+                Entry::Occupied(first) => self.duplicates.push((node, id, *first.get())),
+                Entry::Vacant(slot) => {
+                    slot.insert(node.range().start);
+                }
+            }
+            if DECLARATIONS.contains(&node.tag_name().name()) {
+                self.declarations.push((node, id));
+            }
+        }
         for attribute in node.attributes() {
             if attribute.namespace().is_some() || !POINTER_ATTRIBUTES.contains(&attribute.name()) {
                 continue;
             }
             for token in attribute.value().split_whitespace() {
-                let Some(id) = token.strip_prefix('#') else {
-                    continue;
-                };
-                pointed.insert(id);
-                if !ids.contains_key(id) && rules.enabled(RuleId::PointerResolves) {
-                    cx.report(
-                        RuleId::PointerResolves,
-                        attribute.range().start,
-                        node,
-                        format!(
-                            "@{} points to `#{id}` on <{}>, but no element has xml:id `{id}`",
-                            attribute.name(),
-                            node.tag_name().name()
-                        ),
-                    );
+                if let Some(id) = token.strip_prefix('#') {
+                    self.pointers.push((node, attribute, id));
                 }
             }
         }
     }
-    if rules.enabled(RuleId::UnusedDeclaration) {
-        for node in doc
-            .descendants()
-            .filter(|n| DECLARATIONS.contains(&n.tag_name().name()))
-        {
-            let Some(id) = node.attribute((roxmltree::NS_XML_URI, "id")) else {
-                continue;
-            };
-            if !pointed.contains(id) {
+
+    /// Reports what the walk found.
+    pub(super) fn report(self, cx: &mut Context) {
+        if self.rules.enabled(RuleId::UniqueId) {
+            for (node, id, first) in &self.duplicates {
+                let (line, column) = cx.line_column(*first);
+                cx.report(
+                    RuleId::UniqueId,
+                    node.range().start,
+                    *node,
+                    format!("duplicate xml:id `{id}`; first used at {line}:{column}"),
+                );
+            }
+        }
+        let mut pointed: HashSet<&str> = HashSet::new();
+        for (node, attribute, id) in &self.pointers {
+            pointed.insert(id);
+            if !self.ids.contains_key(id) && self.rules.enabled(RuleId::PointerResolves) {
+                cx.report(
+                    RuleId::PointerResolves,
+                    attribute.range().start,
+                    *node,
+                    format!(
+                        "@{} points to `#{id}` on <{}>, but no element has xml:id `{id}`",
+                        attribute.name(),
+                        node.tag_name().name()
+                    ),
+                );
+            }
+        }
+        if self.rules.enabled(RuleId::UnusedDeclaration) {
+            for (node, id) in &self.declarations {
+                if pointed.contains(id) {
+                    continue;
+                }
                 let what = match node.tag_name().name() {
                     "handNote" => "hand",
                     "person" | "personGrp" => "person",
@@ -75,7 +102,7 @@ pub(super) fn check(cx: &mut Context, rules: &RuleSet) {
                 cx.report(
                     RuleId::UnusedDeclaration,
                     node.range().start,
-                    node,
+                    *node,
                     format!("{what} `{id}` is declared but nothing refers to it"),
                 );
             }
