@@ -175,9 +175,6 @@ pub(super) fn run_diff(
         }
         eprintln!("recorded in {}: {summary}", new.display());
     }
-    // The process ends here: freeing both trees node by node would only delay the exit.
-    std::mem::forget(old_side);
-    std::mem::forget(new_side);
     if changes.is_empty() {
         Status::Success.into()
     } else {

@@ -72,7 +72,7 @@ pub fn compare_trees(
     options: Options,
 ) -> Result<Vec<FileReport>, (PathBuf, std::io::Error)> {
     let relative = |dir: &Path| -> Result<Vec<PathBuf>, (PathBuf, std::io::Error)> {
-        Ok(crate::validation::xml_files(&[dir.to_path_buf()])?
+        Ok(crate::xml::files::xml_files(&[dir.to_path_buf()])?
             .into_iter()
             .filter_map(|f| f.strip_prefix(dir).ok().map(Path::to_path_buf))
             .collect())

@@ -6,6 +6,10 @@
 //! a one-line explanation ([`RULES`], listed by `teikit rules`), and can be switched off per run
 //! ([`RuleSet::disable`]).
 //!
+//! The document is walked once ([`check_parsed`]): each family of rules (`references`, `dates`,
+//! `documents`) is a checker that looks at every element as the walk passes it and reports at
+//! the end, so adding a rule never adds a pass over the document.
+//!
 //! **Does not** check the schema: that is the RELAX NG validator's job (its problems carry the
 //! rule id `schema`).
 

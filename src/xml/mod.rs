@@ -12,6 +12,7 @@
 //! indentation never changes the text of a document.
 
 pub mod chars;
+pub mod files;
 mod read;
 pub mod scan;
 mod tree;
