@@ -4,6 +4,7 @@
 //! - [`relaxng`]: a RELAX NG validator of our own (derivatives, XSD datatypes);
 //! - [`rules`]: semantic checks of TEI documents (ids, pointers, dates);
 //! - [`validation`]: both over many files, in parallel;
+//! - [`config`]: the project configuration, `teikit.toml`;
 //! - [`xml`]: the small tree the converter writes with;
 //! - [`diff`]: two revisions compared as documents;
 //! - [`publish`]: the XSLT reading edition, run by a Saxon found on the machine;
@@ -17,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod base;
+pub mod config;
 pub mod convert;
 pub mod diff;
 pub mod output;

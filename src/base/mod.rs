@@ -6,12 +6,14 @@
 //! - [`pages`]: printed page numbers, arabic and roman;
 //! - [`path`]: element paths (`/TEI/text/body/div[2]/p[4]`) as every report writes them;
 //! - [`ns`]: the namespace names;
+//! - [`glob`]: path patterns as a project configuration writes them;
 //! - [`rule`]: the registry of validation rules, whose ids every diagnostic may carry.
 //!
 //! Everything above uses these; they use nothing of the crate above them.
 
 pub mod calendar;
 pub mod diagnostic;
+pub mod glob;
 pub mod ns;
 pub mod pages;
 pub mod path;

@@ -26,6 +26,13 @@ impl Profile {
             Profile::Documentary => "documentary",
         }
     }
+
+    /// The profile named `name` (`generic`, `documentary`).
+    pub fn from_name(name: &str) -> Option<Profile> {
+        [Profile::Generic, Profile::Documentary]
+            .into_iter()
+            .find(|p| p.name() == name)
+    }
 }
 
 impl fmt::Display for Profile {

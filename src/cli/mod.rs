@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use teikit::base::diagnostic::Diagnostic;
 use teikit::convert::build::BuildOptions;
-use teikit::rules::{RuleId, RuleSet, RULES};
+use teikit::rules::{Profile, RULES};
 use teikit::xml::ReadLimits;
 use validate::run_validate;
 
@@ -152,14 +152,24 @@ enum Command {
         limits: LimitArgs,
     },
     /// Validate XML files against a RELAX NG schema and check them with the semantic rules
-    /// (unique ids, resolvable pointers, ISO dates).
+    /// (unique ids, resolvable pointers, dates; FRUS house rules for documentary editions).
+    ///
+    /// Settings come from the command line, then from the project's teikit.toml (found by
+    /// walking up from the working directory), then from the defaults.
     ///
     /// Exit status: 0 all valid, 1 some invalid, 2 could not run (unreadable file, broken schema).
     Validate {
-        /// The RELAX NG schema, XML (.rng) or compact (.rnc) syntax; by default the bundled TEI subset for documentary
-        /// editions (schema/teikit-documentary.rng).
+        /// The RELAX NG schema, XML (.rng) or compact (.rnc) syntax; by default the one
+        /// teikit.toml names, or else the bundled TEI subset for documentary editions
+        /// (schema/teikit-documentary.rng).
         #[arg(long, value_name = "FILE.rng|FILE.rnc")]
         schema: Option<PathBuf>,
+        /// The rules to apply: generic (any TEI), documentary (and FRUS's house rules), or
+        /// auto: documentary for documents with FRUS-style document divisions or the FRUS
+        /// namespace, generic for the rest. Default: teikit.toml's, else documentary with the
+        /// bundled schema and auto with any other.
+        #[arg(long, value_enum)]
+        profile: Option<ProfileArg>,
         /// Skip the semantic rules (schema validation only).
         #[arg(long)]
         no_rules: bool,
@@ -169,42 +179,76 @@ enum Command {
         /// Switch a rule off (repeatable); `teikit rules` lists them.
         #[arg(long, value_name = "RULE")]
         disable: Vec<String>,
+        /// Read this configuration instead of looking for teikit.toml.
+        #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Read no configuration file.
+        #[arg(long)]
+        no_config: bool,
         /// Report format: human (standard error), json, github or sarif (standard output).
         #[arg(long, value_enum, default_value = "human")]
         format: ReportFormat,
         #[command(flatten)]
         limits: LimitArgs,
-        /// Files or directories (searched for *.xml).
-        #[arg(required = true)]
+        /// Files or directories (searched for *.xml); by default the files teikit.toml lists.
         paths: Vec<PathBuf>,
     },
 }
 
-/// The limits on documents read (`ReadLimits`), shared by validate and diff.
-#[derive(Debug, Clone, Copy, clap::Args)]
-struct LimitArgs {
-    /// Refuse documents nested deeper than this many elements.
-    #[arg(long, value_name = "N", default_value_t = ReadLimits::default().max_depth)]
-    max_depth: usize,
-    /// Refuse documents larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = ReadLimits::default().max_bytes)]
-    max_size: usize,
-    /// Refuse documents with an element carrying more than this many attributes.
-    #[arg(long, value_name = "N", default_value_t = ReadLimits::default().max_attributes)]
-    max_attributes: usize,
-    /// Refuse documents whose entity references expand to more than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = ReadLimits::default().max_entity_expansion)]
-    max_entity_expansion: u64,
+/// The profiles as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ProfileArg {
+    /// Each document's own.
+    Auto,
+    /// Any TEI.
+    Generic,
+    /// Documentary editions in the manner of FRUS.
+    Documentary,
 }
 
-impl From<LimitArgs> for ReadLimits {
-    fn from(args: LimitArgs) -> Self {
-        ReadLimits {
-            max_depth: args.max_depth,
-            max_bytes: args.max_size,
-            max_attributes: args.max_attributes,
-            max_entity_expansion: args.max_entity_expansion,
+impl From<ProfileArg> for Option<Profile> {
+    fn from(profile: ProfileArg) -> Self {
+        match profile {
+            ProfileArg::Auto => None,
+            ProfileArg::Generic => Some(Profile::Generic),
+            ProfileArg::Documentary => Some(Profile::Documentary),
         }
+    }
+}
+
+/// The limits on documents read (`ReadLimits`), shared by validate and diff; those not given
+/// keep the configuration's or the defaults.
+#[derive(Debug, Clone, Copy, clap::Args)]
+struct LimitArgs {
+    /// Refuse documents nested deeper than this many elements [default: 4096].
+    #[arg(long, value_name = "N")]
+    max_depth: Option<usize>,
+    /// Refuse documents larger than this many bytes [default: 536870912].
+    #[arg(long, value_name = "BYTES")]
+    max_size: Option<usize>,
+    /// Refuse documents with an element carrying more than this many attributes [default: 10000].
+    #[arg(long, value_name = "N")]
+    max_attributes: Option<usize>,
+    /// Refuse documents whose entity references expand to more than this many bytes
+    /// [default: 16777216].
+    #[arg(long, value_name = "BYTES")]
+    max_entity_expansion: Option<u64>,
+}
+
+impl LimitArgs {
+    /// The limits given on the command line.
+    fn given(self) -> teikit::config::Limits {
+        teikit::config::Limits {
+            max_depth: self.max_depth,
+            max_size: self.max_size,
+            max_attributes: self.max_attributes,
+            max_entity_expansion: self.max_entity_expansion,
+        }
+    }
+
+    /// `base` with the limits given on the command line.
+    fn apply(self, base: ReadLimits) -> ReadLimits {
+        self.given().apply(base)
     }
 }
 
@@ -301,7 +345,7 @@ fn run_command() -> ExitCode {
             when,
             limits,
         } => {
-            let limits = ReadLimits::from(limits);
+            let limits = limits.apply(ReadLimits::default());
             let normalisation = teikit::diff::Normalisation {
                 ignore_comments,
                 ignore_processing_instructions,
@@ -342,41 +386,46 @@ fn run_command() -> ExitCode {
         } => registers::run_import(&file, output),
         Command::Rules => {
             for rule in RULES {
-                stdout::outln!("{:<20} {:<8} {}", rule.code, rule.severity, rule.summary);
+                stdout::outln!(
+                    "{:<20} {:<12} {:<8} {}",
+                    rule.code,
+                    rule.profile,
+                    rule.severity,
+                    rule.summary
+                );
             }
             Status::Success.into()
         }
         Command::Validate {
             schema,
+            profile,
             no_rules,
             no_cache,
             disable,
+            config,
+            no_config,
             format,
             limits,
             paths,
-        } => {
-            let limits = ReadLimits::from(limits);
-            let mut rules = RuleSet::all();
-            if no_rules {
-                for rule in RuleId::all() {
-                    if rule != RuleId::Schema && rule != RuleId::WellFormed {
-                        rules.disable_rule(rule);
-                    }
-                }
-            }
-            for id in &disable {
-                if let Err(e) = rules.disable(id) {
-                    eprintln!("error: {e}");
-                    return Status::Trouble.into();
-                }
-            }
-            let cache = if no_cache {
+        } => run_validate(validate::Settings {
+            schema,
+            profile: profile.map(Into::into),
+            no_rules,
+            cache: if no_cache {
                 None
             } else {
                 teikit::relaxng::cache::directory()
-            };
-            run_validate(schema, rules, limits, cache, format.into(), paths)
-        }
+            },
+            disable,
+            config: match (config, no_config) {
+                (_, true) => validate::ConfigChoice::None,
+                (Some(file), false) => validate::ConfigChoice::File(file),
+                (None, false) => validate::ConfigChoice::Find,
+            },
+            format: format.into(),
+            limits: limits.given(),
+            paths,
+        }),
     }
 }
 

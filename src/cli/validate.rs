@@ -8,20 +8,91 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use teikit::relaxng::Schema;
 use teikit::report::{FileResult, Format};
-use teikit::rules::RuleSet;
+use teikit::rules::{Profile, RuleId, RuleSet};
 use teikit::validation;
 use teikit::xml::ReadLimits;
 
-pub(super) fn run_validate(
-    schema: Option<PathBuf>,
-    rules: RuleSet,
-    limits: ReadLimits,
-    cache: Option<PathBuf>,
-    format: Format,
-    paths: Vec<PathBuf>,
-) -> ExitCode {
+/// Where the configuration comes from.
+pub(super) enum ConfigChoice {
+    /// teikit.toml in the working directory or above it, if there is one.
+    Find,
+    /// This file.
+    File(PathBuf),
+    /// None.
+    None,
+}
+
+/// What `teikit validate` was asked for on the command line.
+pub(super) struct Settings {
+    pub schema: Option<PathBuf>,
+    /// `Some(None)`: auto.
+    pub profile: Option<Option<Profile>>,
+    pub no_rules: bool,
+    pub cache: Option<PathBuf>,
+    pub disable: Vec<String>,
+    pub config: ConfigChoice,
+    pub format: Format,
+    pub limits: teikit::config::Limits,
+    pub paths: Vec<PathBuf>,
+}
+
+pub(super) fn run_validate(settings: Settings) -> ExitCode {
+    let config_file = match settings.config {
+        ConfigChoice::Find => std::env::current_dir()
+            .ok()
+            .and_then(|dir| teikit::config::find(&dir)),
+        ConfigChoice::File(file) => Some(file),
+        ConfigChoice::None => None,
+    };
+    let config = match config_file.as_deref().map(teikit::config::load) {
+        Some(Ok(config)) => config,
+        Some(Err(problem)) => {
+            print_all(&[problem]);
+            return Status::Trouble.into();
+        }
+        None => teikit::config::Config::default(),
+    };
+    let schema = settings.schema.or_else(|| config.schema.clone());
+    // The bundled schema is the documentary subset: its documents get the documentary rules.
+    let default_profile = if schema.is_none() {
+        Some(Profile::Documentary)
+    } else {
+        None
+    };
+    let mut rules = RuleSet::for_profile(default_profile);
+    config.apply_rules(&mut rules);
+    if let Some(profile) = settings.profile {
+        rules.set_profile(profile);
+    }
+    if settings.no_rules {
+        for rule in RuleId::all() {
+            if rule != RuleId::Schema && rule != RuleId::WellFormed {
+                rules.disable_rule(rule);
+            }
+        }
+    }
+    for code in &settings.disable {
+        if let Err(e) = rules.disable(code) {
+            eprintln!("error: {e}");
+            return Status::Trouble.into();
+        }
+    }
+    let limits = settings
+        .limits
+        .apply(config.limits.apply(ReadLimits::default()));
+    let paths = settings.paths;
+    let format = settings.format;
+    if paths.is_empty() && config.files.is_empty() {
+        eprintln!(
+            "error: nothing to validate: name files or directories, or list them as `files` in {}",
+            config_file
+                .as_deref()
+                .map_or("teikit.toml".into(), |f| f.display().to_string())
+        );
+        return Status::Trouble.into();
+    }
     let compiled = match schema.as_deref() {
-        Some(path) => Schema::from_file_cached(path, cache.as_deref()),
+        Some(path) => Schema::from_file_cached(path, settings.cache.as_deref()),
         None => Schema::bundled(),
     };
     let schema = match compiled {
@@ -31,7 +102,12 @@ pub(super) fn run_validate(
             return Status::Trouble.into();
         }
     };
-    let files = match validation::xml_files(&paths) {
+    let listed = if paths.is_empty() {
+        config.files_to_validate()
+    } else {
+        validation::xml_files(&paths)
+    };
+    let files = match listed {
         Ok(files) => files,
         Err((path, e)) => {
             eprintln!("{}: error: cannot read: {e}", path.display());

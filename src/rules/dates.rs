@@ -1,6 +1,15 @@
 //! Rules on dates: `iso-date`, `date-order`.
+//!
+//! TEI's `@when`, `@from`, `@to`, `@notBefore` and `@notAfter` are `teidata.temporal.w3c`: any of
+//! XML Schema's `date`, `gYear`, `gYearMonth`, `gMonth`, `gMonthDay`, `gDay`, `time` and
+//! `dateTime`, so years before the common era (`-0004`), fractional seconds and zones
+//! (`2020-11-25T14:22:46.000Z`) are dates. Validity is judged by the schema engine's own
+//! datatypes, so a value the schema accepts is never an `iso-date` error. The attributes of
+//! other calendars (`@when-custom`, `@from-custom`, … with `@datingMethod`) and ISO 8601's wider
+//! forms (`@when-iso`) are not judged here.
 
 use super::{Context, RuleId, RuleSet};
+use crate::relaxng::datatype::XsdType;
 
 const DATE_ATTRIBUTES: &[&str] = &["when", "from", "to", "notBefore", "notAfter"];
 
@@ -50,10 +59,10 @@ impl<'a, 'd> Check<'a, 'd> {
         }
         for (low, high) in [("from", "to"), ("notBefore", "notAfter")] {
             if let (Some(a), Some(b)) = (node.attribute(low), node.attribute(high)) {
-                // ISO dates of the same precision order as strings; compare the common precision.
-                let n = a.len().min(b.len()).min(10);
-                if is_iso_date(a) && is_iso_date(b) && a[..n] > b[..n] {
-                    self.found.push(Found::OutOfOrder(node, low, high));
+                if let (Some(a), Some(b)) = (Moment::read(a), Moment::read(b)) {
+                    if a.is_after(&b) {
+                        self.found.push(Found::OutOfOrder(node, low, high));
+                    }
                 }
             }
         }
@@ -68,7 +77,7 @@ impl<'a, 'd> Check<'a, 'd> {
                     attribute.range().start,
                     node,
                     format!(
-                        "@{}=\"{}\" on <{}> is not an ISO 8601 date; expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with an optional offset",
+                        "@{}=\"{}\" on <{}> is not a date as TEI's teidata.temporal.w3c defines one; expected an XML Schema date, gYear, gYearMonth, gMonth, gMonthDay, gDay, time or dateTime, such as 1973-05-22, -0044-03-15, 1973-05, --05-22 or 1973-05-22T10:30:00Z (TEI Guidelines 3.6.4, https://tei-c.org/release/doc/tei-p5-doc/en/html/ref-teidata.temporal.w3c.html)",
                         attribute.name(),
                         attribute.value(),
                         node.tag_name().name()
@@ -90,57 +99,84 @@ impl<'a, 'd> Check<'a, 'd> {
     }
 }
 
-/// Whether `value` is an ISO 8601 year, year-month, date or date-time.
+/// The XML Schema types `teidata.temporal.w3c` allows.
+const W3C_TEMPORAL: [XsdType; 8] = [
+    XsdType::Date,
+    XsdType::GYear,
+    XsdType::GYearMonth,
+    XsdType::GMonth,
+    XsdType::GMonthDay,
+    XsdType::GDay,
+    XsdType::Time,
+    XsdType::DateTime,
+];
+
+/// Whether `value` is a `teidata.temporal.w3c` value, as the schema judges one (surrounding
+/// whitespace collapsed away, as for any attribute of that type).
 pub(super) fn is_iso_date(value: &str) -> bool {
-    let (date, time) = match value.split_once('T') {
-        Some((d, t)) => (d, Some(t)),
-        None => (value, None),
-    };
-    let parts: Vec<&str> = date.split('-').collect();
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let number = |s: &str| s.parse::<u32>().unwrap_or(0);
-    let date_ok = match parts.as_slice() {
-        [y] => digits(y, 4),
-        [y, m] => digits(y, 4) && digits(m, 2) && (1..=12).contains(&number(m)),
-        [y, m, d] => {
-            digits(y, 4)
-                && digits(m, 2)
-                && digits(d, 2)
-                && crate::base::calendar::CivilDate::new(
-                    y.parse().unwrap_or(0),
-                    number(m),
-                    number(d),
-                )
-                .is_some()
+    let value = value.trim_matches([' ', '\t', '\n', '\r']);
+    W3C_TEMPORAL
+        .iter()
+        .any(|t| t.parse(value, &|_| None).is_some())
+}
+
+/// A point on the time line, as precise as a value says: the signed year, then month and day
+/// where given, then the time of day where given with its zone as written.
+#[derive(Debug, PartialEq)]
+struct Moment<'v> {
+    year: i64,
+    month_day: Vec<u32>,
+    time: Option<(&'v str, &'v str)>,
+}
+
+impl<'v> Moment<'v> {
+    /// The moment of a year-bearing value (`date`, `gYear`, `gYearMonth`, `dateTime`); `None`
+    /// for other values and for ones that are no date.
+    fn read(value: &'v str) -> Option<Self> {
+        let value = value.trim_matches([' ', '\t', '\n', '\r']);
+        if !is_iso_date(value) || value.starts_with("--") {
+            return None;
         }
-        _ => false,
-    };
-    let time_ok = match time {
-        None => true,
-        Some(t) => {
-            if parts.len() != 3 {
-                return false;
+        let (date, time) = match value.split_once('T') {
+            Some((d, t)) => (d, Some(t)),
+            None => (value, None),
+        };
+        let (negative, unsigned) = match date.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, date),
+        };
+        let mut fields = unsigned.split('-');
+        let year: i64 = fields.next()?.get(..)?.parse().ok()?;
+        let month_day = fields
+            .map_while(|f| f.get(..2).and_then(|d| d.parse().ok()))
+            .collect();
+        let time = time.map(|t| {
+            let zone_at = t.find(['Z', '+', '-']).unwrap_or(t.len());
+            (&t[..zone_at], &t[zone_at..])
+        });
+        Some(Moment {
+            year: if negative { -year } else { year },
+            month_day,
+            time,
+        })
+    }
+
+    /// Whether `self` is certainly after `other`, compared as precisely as both allow (the time
+    /// of day only where both give one in the same zone).
+    fn is_after(&self, other: &Moment) -> bool {
+        if self.year != other.year {
+            return self.year > other.year;
+        }
+        for (a, b) in self.month_day.iter().zip(&other.month_day) {
+            if a != b {
+                return a > b;
             }
-            let (clock, zone) = match t.find(['+', '-', 'Z']) {
-                Some(i) => (&t[..i], &t[i..]),
-                None => (t, ""),
-            };
-            let c: Vec<&str> = clock.split(':').collect();
-            let clock_ok = c.len() == 3
-                && c.iter().all(|p| digits(p, 2))
-                && c[0] < "24"
-                && c[1] < "60"
-                && c[2] < "61";
-            let zone_ok = zone.is_empty()
-                || zone == "Z"
-                || (zone.len() == 6
-                    && digits(&zone[1..3], 2)
-                    && &zone[3..4] == ":"
-                    && digits(&zone[4..], 2));
-            clock_ok && zone_ok
         }
-    };
-    date_ok && time_ok
+        match (self.time, other.time) {
+            (Some((a, zone_a)), Some((b, zone_b))) if zone_a == zone_b => a > b,
+            _ => false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -153,9 +189,59 @@ mod tests {
         assert_eq!(
             found,
             [
-                "t.xml:1:10: error[iso-date]: @when=\"1973-02-30\" on <date> is not an ISO 8601 date; expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with an optional offset (in /r/date[1])",
+                "t.xml:1:10: error[iso-date]: @when=\"1973-02-30\" on <date> is not a date as TEI's teidata.temporal.w3c defines one; expected an XML Schema date, gYear, gYearMonth, gMonth, gMonthDay, gDay, time or dateTime, such as 1973-05-22, -0044-03-15, 1973-05, --05-22 or 1973-05-22T10:30:00Z (TEI Guidelines 3.6.4, https://tei-c.org/release/doc/tei-p5-doc/en/html/ref-teidata.temporal.w3c.html) (in /r/date[1])",
                 "t.xml:1:29: error[date-order]: @from=\"1973-05-23\" is after @to=\"1973-05-17\" on <date> (in /r/date[2])",
             ]
         );
+    }
+
+    #[test]
+    fn every_w3c_form_tei_allows_is_a_date() {
+        for value in [
+            "1973",
+            "-0004",
+            "-0106-01-03",
+            "12345",
+            "1973-05",
+            "1973-05-22",
+            "1973-05-22Z",
+            "--05",
+            "--05-22",
+            "---22",
+            "10:30:00",
+            "2020-11-25T14:22:46.000Z",
+            "1973-05-22T24:00:00",
+            "1973-05-22T10:30:00+01:00",
+            " 1973-05-22 ",
+        ] {
+            assert!(super::is_iso_date(value), "{value}");
+        }
+        for value in [
+            "0000",
+            "1973-02-29",
+            "1973-5-22",
+            "May 1973",
+            "1973-05-22T10:30",
+            "1973-05-22T10:30:00+15:00",
+            "",
+        ] {
+            assert!(!super::is_iso_date(value), "{value}");
+        }
+    }
+
+    #[test]
+    fn ranges_before_the_common_era_and_at_mixed_precision() {
+        let found = check(concat!(
+            "<r><date from=\"-0106-01-03\" to=\"-0043-12-07\"/>",
+            "<date from=\"-0043\" to=\"-0106\"/>",
+            "<date notBefore=\"1973-05\" notAfter=\"1973-05-01\"/>",
+            "<date from=\"1973-05-22T10:00:00Z\" to=\"1973-05-22T09:00:00+05:00\"/>",
+            "<date from=\"1973-05-22T10:00:00Z\" to=\"1973-05-22T09:00:00Z\"/>",
+            "<date when-custom=\"Year of the Ox\" datingMethod=\"#chinese\"/></r>"
+        ));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("@from=\"-0043\" is after @to=\"-0106\""));
+        assert!(found[1].contains("@from=\"1973-05-22T10:00:00Z\" is after"));
+        assert!(found[1].contains("(in /r/date[5])"));
     }
 }

@@ -4,7 +4,7 @@
 use super::{Context, RuleId, RuleSet};
 use crate::base::pages::PageNumber;
 
-fn is_document_div(node: &roxmltree::Node) -> bool {
+pub(super) fn is_document_div(node: &roxmltree::Node) -> bool {
     node.tag_name().name() == "div" && node.attribute("type") == Some("document")
 }
 

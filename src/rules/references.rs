@@ -1,10 +1,21 @@
 //! Rules on identifiers and pointers: `unique-id`, `pointer-resolves`, `unused-declaration`.
+//!
+//! Pointers are read as TEI reads them ([`super::pointers`]); what this document cannot resolve
+//! itself, and the declarations it does not refer to, are left in its [`Links`] for the other
+//! files of the run ([`super::links`]).
 
+use super::links::{Links, OpenPointer};
+use super::pointers::{self, Pointer, PrefixDef};
 use super::{Context, RuleId, RuleSet, POINTER_ATTRIBUTES};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 const DECLARATIONS: &[&str] = &["handNote", "person", "personGrp", "place", "org"];
+
+/// Where TEI defines its pointers, for messages.
+const POINTERS_SECTION: &str =
+    "TEI Guidelines 16.2.4, https://tei-c.org/release/doc/tei-p5-doc/en/html/SA.html#SATS";
 
 /// What the walk gathers for these rules; [`Check::report`] judges it.
 pub(super) struct Check<'a, 'd> {
@@ -13,7 +24,7 @@ pub(super) struct Check<'a, 'd> {
     ids: HashMap<&'a str, usize>,
     /// Elements whose id was used before them, with the first use.
     duplicates: Vec<(roxmltree::Node<'a, 'd>, &'a str, usize)>,
-    /// Every local pointer: the element, the attribute, the id it names.
+    /// Every pointer token: the element, the attribute, the token.
     pointers: Vec<(
         roxmltree::Node<'a, 'd>,
         roxmltree::Attribute<'a, 'd>,
@@ -21,6 +32,8 @@ pub(super) struct Check<'a, 'd> {
     )>,
     /// Declarations with an id.
     declarations: Vec<(roxmltree::Node<'a, 'd>, &'a str)>,
+    /// The document's `prefixDef`s.
+    prefixes: Vec<PrefixDef>,
 }
 
 impl<'a, 'd> Check<'a, 'd> {
@@ -31,6 +44,7 @@ impl<'a, 'd> Check<'a, 'd> {
             duplicates: Vec::new(),
             pointers: Vec::new(),
             declarations: Vec::new(),
+            prefixes: Vec::new(),
         }
     }
 
@@ -47,20 +61,28 @@ impl<'a, 'd> Check<'a, 'd> {
                 self.declarations.push((node, id));
             }
         }
+        if node.tag_name().name() == "prefixDef" {
+            if let (Some(ident), Some(pattern), Some(replacement)) = (
+                node.attribute("ident"),
+                node.attribute("matchPattern"),
+                node.attribute("replacementPattern"),
+            ) {
+                self.prefixes
+                    .extend(PrefixDef::new(ident, pattern, replacement));
+            }
+        }
         for attribute in node.attributes() {
             if attribute.namespace().is_some() || !POINTER_ATTRIBUTES.contains(&attribute.name()) {
                 continue;
             }
             for token in attribute.value().split_whitespace() {
-                if let Some(id) = token.strip_prefix('#') {
-                    self.pointers.push((node, attribute, id));
-                }
+                self.pointers.push((node, attribute, token));
             }
         }
     }
 
-    /// Reports what the walk found.
-    pub(super) fn report(self, cx: &mut Context) {
+    /// Reports what the walk found; gives what only other files can settle.
+    pub(super) fn report(self, cx: &mut Context) -> Links {
         if self.rules.enabled(RuleId::UniqueId) {
             for (node, id, first) in &self.duplicates {
                 let (line, column) = cx.line_column(*first);
@@ -72,42 +94,134 @@ impl<'a, 'd> Check<'a, 'd> {
                 );
             }
         }
+        let mut links = Links {
+            file: cx.path.to_path_buf(),
+            ids: self.ids.keys().map(|id| id.to_string()).collect(),
+            ..Links::default()
+        };
+        let directory = cx.path.parent().unwrap_or(Path::new(""));
         let mut pointed: HashSet<&str> = HashSet::new();
-        for (node, attribute, id) in &self.pointers {
-            pointed.insert(id);
-            if !self.ids.contains_key(id) && self.rules.enabled(RuleId::PointerResolves) {
-                cx.report(
+        for &(node, attribute, token) in &self.pointers {
+            let expanded = pointers::uri_scheme(token).and_then(|prefix| {
+                self.prefixes
+                    .iter()
+                    .filter(|def| def.ident() == prefix)
+                    .find_map(|def| def.expand(token))
+            });
+            let read = pointers::read(expanded.as_deref().unwrap_or(token));
+            let here = |cx: &Context| {
+                let shown = match &expanded {
+                    Some(e) => format!("`{token}` (`{e}`)"),
+                    None => format!("`{token}`"),
+                };
+                cx.diagnostic(
                     RuleId::PointerResolves,
                     attribute.range().start,
-                    *node,
+                    node,
                     format!(
-                        "@{} points to `#{id}` on <{}>, but no element has xml:id `{id}`",
+                        "@{} points to {shown} on <{}>",
                         attribute.name(),
                         node.tag_name().name()
                     ),
-                );
+                )
+            };
+            match read {
+                Pointer::Absolute => {}
+                Pointer::Malformed(why) => {
+                    if let Some(mut problem) = here(cx) {
+                        problem.message = format!(
+                            "{}, which is not a pointer TEI can follow: {why} ({POINTERS_SECTION})",
+                            problem.message
+                        );
+                        cx.out.push(problem);
+                    }
+                }
+                Pointer::Reference { file: None, ids } => {
+                    for id in ids {
+                        if let Some((id, _)) = self.ids.get_key_value(id) {
+                            pointed.insert(id);
+                        } else if let Some(problem) = here(cx) {
+                            links.open.push(OpenPointer {
+                                file: None,
+                                written: String::new(),
+                                id: Some(id.to_string()),
+                                problem,
+                            });
+                        }
+                    }
+                }
+                Pointer::Reference {
+                    file: Some(file),
+                    ids,
+                } => {
+                    // Only XML files, and files whose ids are named, are TEI's to check; an
+                    // image or a PDF named by @facs or @target is not.
+                    let decoded = percent_decoded(file);
+                    if decoded.contains('?') || (ids.is_empty() && !decoded.ends_with(".xml")) {
+                        continue;
+                    }
+                    let Some(problem) = here(cx) else { continue };
+                    let path = directory.join(&decoded);
+                    let open = |id: Option<&str>| OpenPointer {
+                        file: Some(path.clone()),
+                        written: file.to_string(),
+                        id: id.map(str::to_string),
+                        problem: problem.clone(),
+                    };
+                    if ids.is_empty() {
+                        links.open.push(open(None));
+                    }
+                    for id in ids {
+                        links.open.push(open(Some(id)));
+                    }
+                }
             }
         }
-        if self.rules.enabled(RuleId::UnusedDeclaration) {
-            for (node, id) in &self.declarations {
-                if pointed.contains(id) {
-                    continue;
-                }
-                let what = match node.tag_name().name() {
-                    "handNote" => "hand",
-                    "person" | "personGrp" => "person",
-                    "place" => "place",
-                    _ => "organisation",
-                };
-                cx.report(
-                    RuleId::UnusedDeclaration,
-                    node.range().start,
-                    *node,
-                    format!("{what} `{id}` is declared but nothing refers to it"),
-                );
+        for (node, id) in &self.declarations {
+            if pointed.contains(id) {
+                continue;
+            }
+            let what = match node.tag_name().name() {
+                "handNote" => "hand",
+                "person" | "personGrp" => "person",
+                "place" => "place",
+                _ => "organisation",
+            };
+            if let Some(warning) = cx.diagnostic(
+                RuleId::UnusedDeclaration,
+                node.range().start,
+                *node,
+                format!("{what} `{id}` is declared but nothing refers to it"),
+            ) {
+                links.unused.push((id.to_string(), warning));
+            }
+        }
+        links
+    }
+}
+
+/// `%20` and the like decoded, for a file name in a URI.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
             }
         }
     }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use crate::base::diagnostic::Diagnostic;
 use crate::relaxng::{Schema, Validator};
-use crate::rules::{check_parsed, RuleId, RuleSet};
+use crate::rules::{check_parsed, settle, Links, RuleId, RuleSet};
 use crate::xml::{decode, parse, ReadLimits};
 use std::path::{Path, PathBuf};
 
@@ -52,40 +52,48 @@ impl Outcome {
     }
 }
 
-/// Checks one file's bytes.
+/// Checks one file's bytes: its problems, and what only the other files of the run can settle
+/// (none if it could not be parsed or no rule runs).
 pub fn check_bytes(
     validator: Option<&mut Validator>,
     path: &Path,
     bytes: Vec<u8>,
     options: &Options,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Option<Links>) {
+    let rules = options.rules.for_file(path);
     let text = match decode(path, bytes) {
         Ok(t) => t,
-        Err(diagnostic) => return vec![diagnostic.with_rule(RuleId::WellFormed)],
+        Err(diagnostic) => return (vec![diagnostic.with_rule(RuleId::WellFormed)], None),
     };
-    let mut problems = match parse(path, &text, options.limits) {
-        Err(diagnostic) => vec![diagnostic.with_rule(RuleId::WellFormed)],
+    let (mut problems, links) = match parse(path, &text, options.limits) {
+        Err(diagnostic) => (vec![diagnostic.with_rule(RuleId::WellFormed)], None),
         Ok(doc) => {
-            let mut found = match validator {
-                Some(v) if options.rules.enabled(RuleId::Schema) => v
+            let mut found: Vec<Diagnostic> = match validator {
+                Some(v) if rules.enabled(RuleId::Schema) => v
                     .validate_document(path, &text, &doc)
                     .into_iter()
                     .map(|d| d.with_rule(RuleId::Schema))
                     .collect(),
                 _ => Vec::new(),
             };
-            if options.rules.any_semantic() {
-                found.extend(check_parsed(path, &text, &doc, &options.rules));
+            let mut links = None;
+            if rules.any_semantic() {
+                let checked = check_parsed(path, &text, &doc, &rules);
+                found.extend(checked.diagnostics);
+                links = Some(checked.links);
             }
-            found
+            (found, links)
         }
     };
     problems.sort_by(|a, b| a.location.cmp(&b.location));
-    problems
+    (problems, links)
 }
 
 /// Checks every file of `files`, on `options.jobs` threads; results in the order of `files`.
 /// `progress` is called (from any thread) after each file with the number done so far.
+///
+/// Pointers between the files are resolved once all are read ([`crate::rules::settle`]): a
+/// register in one file satisfies the references of the others.
 pub fn check_files(
     schema: Option<&Schema>,
     files: &[PathBuf],
@@ -95,24 +103,42 @@ pub fn check_files(
     let mut largest_first: Vec<usize> = (0..files.len()).collect();
     let size = |i: &usize| std::fs::metadata(&files[*i]).map_or(0, |m| m.len());
     largest_first.sort_by_key(|i| std::cmp::Reverse(size(i)));
-    crate::parallel::ordered_map(
+    let checked = crate::parallel::ordered_map(
         files,
         options.jobs,
         Some(&largest_first),
         || schema.map(Schema::validator),
         |validator, path| match std::fs::read(path) {
-            Ok(bytes) => Outcome::Checked(check_bytes(validator.as_mut(), path, bytes, options)),
-            Err(e) => Outcome::Unreadable(e),
+            Ok(bytes) => Ok(check_bytes(validator.as_mut(), path, bytes, options)),
+            Err(e) => Err(e),
         },
         progress,
-    )
-    .into_iter()
-    .map(|outcome| {
-        outcome.unwrap_or_else(|| {
-            Outcome::Unreadable(std::io::Error::other(
+    );
+    let mut outcomes = Vec::with_capacity(files.len());
+    let mut links = Vec::new();
+    let mut owners = Vec::new();
+    for (i, result) in checked.into_iter().enumerate() {
+        match result {
+            Some(Ok((problems, found))) => {
+                if let Some(found) = found {
+                    links.push(found);
+                    owners.push(i);
+                }
+                outcomes.push(Outcome::Checked(problems));
+            }
+            Some(Err(e)) => outcomes.push(Outcome::Unreadable(e)),
+            None => outcomes.push(Outcome::Unreadable(std::io::Error::other(
                 "not checked: a worker thread could not start",
-            ))
-        })
-    })
-    .collect()
+            ))),
+        }
+    }
+    for (owner, further) in owners.into_iter().zip(settle(links)) {
+        if let Outcome::Checked(problems) = &mut outcomes[owner] {
+            if !further.is_empty() {
+                problems.extend(further);
+                problems.sort_by(|a, b| a.location.cmp(&b.location));
+            }
+        }
+    }
+    outcomes
 }
