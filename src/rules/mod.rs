@@ -79,10 +79,12 @@ impl Override {
     pub fn matches(&self, file: &Path) -> bool {
         let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         let absolute = absolute.canonicalize().unwrap_or(absolute);
-        let root = self
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| self.root.clone());
+        // An empty root is the working directory, which `canonicalize` does not take as "".
+        let root = match self.root.as_os_str().is_empty() {
+            true => Path::new("."),
+            false => self.root.as_path(),
+        };
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         absolute
             .strip_prefix(&root)
             .is_ok_and(|relative| self.paths.iter().any(|glob| glob.matches(relative)))

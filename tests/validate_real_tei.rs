@@ -1,0 +1,247 @@
+//! The rules on real TEI from other projects: on every corpus document jing calls valid,
+//! `teikit validate --schema tei_all.rng` reports only the document's real defects, each listed
+//! here and each checked against the document's text independently of teikit.
+
+mod common;
+
+use common::{reference_dir, teikit};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// What a valid document is expected to hold: its errors (all `pointer-resolves`), the number of
+/// distinct pointers they concern, and some of those pointers.
+struct Expected {
+    file: &'static str,
+    errors: usize,
+    distinct: usize,
+    some: &'static [&'static str],
+}
+
+/// Read off the documents: each pointer names an id that no element of the document carries (a
+/// taxonomy or register the project keeps in a file that is not part of the corpus, a facsimile
+/// not encoded, a responsibility never declared), or is no pointer at all.
+const EXPECTED: &[Expected] = &[
+    Expected {
+        file: "Farfalla_1877_3_5_Bibliografia.xml",
+        errors: 20,
+        distinct: 5,
+        some: &["#classiUmili", "#themesTaxonomy"],
+    },
+    Expected {
+        file: "Farfalla_1877_4_8_Pompei.xml",
+        errors: 2,
+        distinct: 2,
+        some: &["#LM", "#themesTaxonomy"],
+    },
+    Expected {
+        file: "abel_leibmedicus_1699.TEI-P5.xml",
+        errors: 412,
+        distinct: 412,
+        some: &["#f0001", "#f0412"],
+    },
+    Expected {
+        file: "base.xml",
+        errors: 0,
+        distinct: 0,
+        some: &[],
+    },
+    Expected {
+        file: "castello-anima-full.xml",
+        errors: 0,
+        distinct: 0,
+        some: &[],
+    },
+    Expected {
+        file: "castello-anima-teiHeader.xml",
+        errors: 0,
+        distinct: 0,
+        some: &[],
+    },
+    Expected {
+        file: "coverlessListPerson.xml",
+        errors: 616,
+        distinct: 125,
+        // The last is no pointer: an xml:id cannot end with a comma.
+        some: &["#Rassegna", "#AM", "TEI-ListPlace.xml#mouilleronenpareds,"],
+    },
+    Expected {
+        file: "coverlessListPlace.xml",
+        errors: 14,
+        distinct: 7,
+        some: &["#BL", "#IT"],
+    },
+    Expected {
+        file: "dojung_persons_with_notes.xml",
+        errors: 0,
+        distinct: 0,
+        some: &[],
+    },
+    Expected {
+        file: "dojung_ultra_simple.xml",
+        errors: 0,
+        distinct: 0,
+        some: &[],
+    },
+    // `<anchor xml:id="b_389-end" corresp="#b_389-start"/>` has no start anchor; its 424
+    // `#range(b_N-start,b_N-end)` pointers all resolve.
+    Expected {
+        file: "frus-history.xml",
+        errors: 1,
+        distinct: 1,
+        some: &["#b_389-start"],
+    },
+    Expected {
+        file: "tassonomia-gh.xml",
+        errors: 0,
+        distinct: 0,
+        some: &[],
+    },
+    Expected {
+        file: "testP5ExTcp1.xml",
+        errors: 23,
+        distinct: 1,
+        some: &["#oxf"],
+    },
+    Expected {
+        file: "testsimple-nodtd.xml",
+        errors: 319,
+        distinct: 1,
+        some: &["#PDCC"],
+    },
+];
+
+fn jing_valid(reference: &Path) -> BTreeSet<String> {
+    let verdicts = std::fs::read_to_string(reference.join("corpus/jing-verdicts.tsv"))
+        .expect("corpus/jing-verdicts.tsv");
+    verdicts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let file = fields.next()?.strip_prefix("valid-or-invalid/")?;
+            (fields.next()? == "valid").then(|| file.to_string())
+        })
+        .collect()
+}
+
+fn errors(reference: &Path, file: &Path) -> Vec<serde_json::Value> {
+    let schema = reference.join("tei/tei_all.rng");
+    let out = teikit(&[
+        "validate",
+        "--no-config",
+        "--format",
+        "json",
+        "--schema",
+        schema.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    report["files"][0]["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter(|p| p["severity"] == "error")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn valid_documents_of_other_projects_have_only_their_real_defects() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let valid = jing_valid(&reference);
+    let listed: BTreeSet<String> = EXPECTED.iter().map(|e| e.file.to_string()).collect();
+    assert_eq!(
+        valid, listed,
+        "every document jing calls valid is listed here"
+    );
+    for expected in EXPECTED {
+        let path = reference
+            .join("corpus/valid-or-invalid")
+            .join(expected.file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let ids: BTreeSet<&str> = text
+            .split("xml:id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        let found = errors(&reference, &path);
+        let mut pointers = BTreeSet::new();
+        for error in &found {
+            let message = error["message"].as_str().unwrap();
+            assert_eq!(
+                error["rule"], "pointer-resolves",
+                "{}: {message}",
+                expected.file
+            );
+            let pointer = message
+                .split('`')
+                .nth(1)
+                .unwrap_or_else(|| panic!("{}: {message}", expected.file));
+            // Independently of teikit: the id is not in the document, or the pointer is none.
+            match pointer.strip_prefix('#') {
+                Some(id) => assert!(
+                    !ids.contains(id) && text.contains(&format!("\"{pointer}")),
+                    "{}: `{pointer}` is no defect",
+                    expected.file
+                ),
+                None => assert!(
+                    message.contains("not a pointer TEI can follow"),
+                    "{message}"
+                ),
+            }
+            pointers.insert(pointer.to_string());
+        }
+        assert_eq!(found.len(), expected.errors, "{}", expected.file);
+        assert_eq!(pointers.len(), expected.distinct, "{}", expected.file);
+        for pointer in expected.some {
+            assert!(pointers.contains(*pointer), "{}: {pointer}", expected.file);
+        }
+    }
+}
+
+#[test]
+fn house_rules_apply_to_documentary_editions_only() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    // An early printed book transcribes its misprinted page numbers: generic by default…
+    let book = reference.join("corpus/valid-or-invalid/testsimple-nodtd.xml");
+    let schema = reference.join("tei/tei_all.rng");
+    let run = |profile: &[&str]| {
+        let mut args = vec!["validate", "--no-config", "--format", "json", "--schema"];
+        args.push(schema.to_str().unwrap());
+        args.extend_from_slice(profile);
+        args.push(book.to_str().unwrap());
+        let out = teikit(&args);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["files"][0]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["rule"] == "page-order")
+            .count()
+    };
+    assert_eq!(run(&[]), 0);
+    // …and the house rules still run when asked for.
+    assert_eq!(run(&["--profile", "documentary"]), 2);
+    // A FRUS document is documentary by its own content.
+    let telegram = reference.join("frus/documents/frus1969-76v20_d1_telegram.xml");
+    let out = teikit(&[
+        "validate",
+        "--no-config",
+        "--format",
+        "json",
+        "--schema",
+        schema.to_str().unwrap(),
+        telegram.to_str().unwrap(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: BTreeSet<&str> = report["files"][0]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["rule"].as_str())
+        .collect();
+    assert!(rules.contains("note-spacing"), "{rules:?}");
+}
