@@ -5,6 +5,7 @@
 //! schema = "schema/tei_all.rng"      # relative to this file; default: the bundled subset
 //! profile = "generic"                # generic | documentary | auto (each document's own)
 //! files = ["tei/**/*.xml"]           # what `teikit validate` checks when no path is given
+//! xinclude = true                    # resolve xi:include (the default); false: as --no-xinclude
 //!
 //! [rules]                            # off | warning | error, over the profile's choice
 //! unused-declaration = "off"
@@ -51,6 +52,8 @@ pub struct Config {
     pub levels: BTreeMap<RuleId, Level>,
     /// Limits on documents read.
     pub limits: Limits,
+    /// Whether XInclude inclusions are resolved, if set.
+    pub xinclude: Option<bool>,
     /// Settings for some files.
     pub overrides: Vec<Override>,
 }
@@ -94,6 +97,7 @@ struct RawConfig {
     rules: BTreeMap<Spanned<String>, Level>,
     #[serde(default)]
     limits: Limits,
+    xinclude: Option<bool>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
 }
@@ -186,6 +190,7 @@ pub fn load(file: &Path) -> Result<Config, Diagnostic> {
         files: raw.files,
         levels: levels(raw.rules)?,
         limits: raw.limits,
+        xinclude: raw.xinclude,
         overrides,
         root,
     })

@@ -206,13 +206,30 @@ fn external_entities_and_xinclude_are_never_read_nor_fetched() {
         let (code, err, _) = run(dir.path(), &["diff", name, name]);
         assert_eq!(code, Some(2), "{err}");
     }
-    // XInclude is markup like any other: valid against a schema that allows it, and the
-    // included file never read.
+    // XInclude is resolved, but only from the project: an absolute path and a URL are refused
+    // (without a fallback, the document cannot be assembled), and neither is read.
     let (code, err, _) = run(
         dir.path(),
         &["validate", "--schema", "any.rnc", "xinclude.xml"],
     );
-    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("`/etc/passwd` cannot be included (teikit includes files named relative to the document, not absolute paths or URLs)"), "{err}");
+    // A relative path that leads out of the project is refused too.
+    let outside = dir.path().join("project");
+    std::fs::create_dir_all(&outside).unwrap();
+    write(
+        &outside,
+        "escape.xml",
+        b"<doc xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"../../../../../../../../etc/passwd\" parse=\"text\"/></doc>",
+    );
+    write(&outside, "any.rnc", ANYTHING.as_bytes());
+    let (code, escape_err, _) = run(&outside, &["validate", "--schema", "any.rnc", "escape.xml"]);
+    assert_eq!(code, Some(1), "{escape_err}");
+    assert!(
+        escape_err.contains("outside the working directory"),
+        "{escape_err}"
+    );
+    let err = format!("{err}{escape_err}");
     write(dir.path(), "plain.xml", b"<doc/>");
     let out = teikit_in(
         dir.path(),

@@ -7,6 +7,7 @@
 //! - [`path`]: element paths (`/TEI/text/body/div[2]/p[4]`) as every report writes them;
 //! - [`ns`]: the namespace names;
 //! - [`glob`]: path patterns as a project configuration writes them;
+//! - [`uri`]: URI references: schemes, escapes;
 //! - [`rule`]: the registry of validation rules, whose ids every diagnostic may carry.
 //!
 //! Everything above uses these; they use nothing of the crate above them.
@@ -18,3 +19,4 @@ pub mod ns;
 pub mod pages;
 pub mod path;
 pub mod rule;
+pub mod uri;

@@ -179,6 +179,10 @@ enum Command {
         /// Switch a rule off (repeatable); `teikit rules` lists them.
         #[arg(long, value_name = "RULE")]
         disable: Vec<String>,
+        /// Leave xi:include elements as they are instead of resolving them (by default they are
+        /// resolved, as jing does).
+        #[arg(long)]
+        no_xinclude: bool,
         /// Read this configuration instead of looking for teikit.toml.
         #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
         config: Option<PathBuf>,
@@ -402,12 +406,14 @@ fn run_command() -> ExitCode {
             no_rules,
             no_cache,
             disable,
+            no_xinclude,
             config,
             no_config,
             format,
             limits,
             paths,
         } => run_validate(validate::Settings {
+            no_xinclude,
             schema,
             profile: profile.map(Into::into),
             no_rules,

@@ -28,6 +28,7 @@ pub(super) struct Settings {
     /// `Some(None)`: auto.
     pub profile: Option<Option<Profile>>,
     pub no_rules: bool,
+    pub no_xinclude: bool,
     pub cache: Option<PathBuf>,
     pub disable: Vec<String>,
     pub config: ConfigChoice,
@@ -117,6 +118,7 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
     let options = validation::Options {
         rules,
         limits,
+        xinclude: !settings.no_xinclude && config.xinclude.unwrap_or(true),
         ..Default::default()
     };
     // A progress line on a terminal, for batches; never in CI logs or pipes.

@@ -28,6 +28,19 @@ pub struct Links {
     pub(super) unused: Vec<(String, Diagnostic)>,
 }
 
+impl Links {
+    /// Applies `relocate` to every problem it holds (to move them to the files their text came
+    /// from, after XInclude).
+    pub fn relocate(&mut self, relocate: impl Fn(&mut Diagnostic)) {
+        for open in &mut self.open {
+            relocate(&mut open.problem);
+        }
+        for (_, warning) in &mut self.unused {
+            relocate(warning);
+        }
+    }
+}
+
 /// A pointer to resolve elsewhere.
 #[derive(Debug)]
 pub(super) struct OpenPointer {

@@ -35,7 +35,7 @@ pub(super) enum Pointer<'v> {
 /// https://example.org/#x    → Absolute
 /// ```
 pub(super) fn read(token: &str) -> Pointer<'_> {
-    if uri_scheme(token).is_some() {
+    if crate::base::uri::scheme(token).is_some() {
         return Pointer::Absolute;
     }
     let (file, fragment) = match token.split_once('#') {
@@ -53,20 +53,6 @@ pub(super) fn read(token: &str) -> Pointer<'_> {
             Err(why) => Pointer::Malformed(why),
         },
     }
-}
-
-/// The scheme of an absolute URI (`https` of `https://…`), or the prefix of a private URI
-/// (`psn` of `psn:kissinger`): letters, digits, `+`, `-`, `.` after a letter, before the first
-/// `:` that comes before any `/`, `?` or `#`.
-pub(super) fn uri_scheme(token: &str) -> Option<&str> {
-    let end = token.find([':', '/', '?', '#'])?;
-    let scheme = &token[..end];
-    (token[end..].starts_with(':')
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-    .then_some(scheme)
 }
 
 /// The ids a fragment names, or why it is malformed.
@@ -323,7 +309,5 @@ mod tests {
         );
         assert_eq!(def.expand("psn:Kissinger"), None);
         assert_eq!(def.expand("plc:paris"), None);
-        assert_eq!(uri_scheme("psn:kissinger"), Some("psn"));
-        assert_eq!(uri_scheme("a/b:c"), None);
     }
 }

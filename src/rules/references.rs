@@ -102,7 +102,7 @@ impl<'a, 'd> Check<'a, 'd> {
         let directory = cx.path.parent().unwrap_or(Path::new(""));
         let mut pointed: HashSet<&str> = HashSet::new();
         for &(node, attribute, token) in &self.pointers {
-            let expanded = pointers::uri_scheme(token).and_then(|prefix| {
+            let expanded = crate::base::uri::scheme(token).and_then(|prefix| {
                 self.prefixes
                     .iter()
                     .filter(|def| def.ident() == prefix)
@@ -156,7 +156,7 @@ impl<'a, 'd> Check<'a, 'd> {
                 } => {
                     // Only XML files, and files whose ids are named, are TEI's to check; an
                     // image or a PDF named by @facs or @target is not.
-                    let decoded = percent_decoded(file);
+                    let decoded = crate::base::uri::percent_decoded(file);
                     if decoded.contains('?') || (ids.is_empty() && !decoded.ends_with(".xml")) {
                         continue;
                     }
@@ -198,30 +198,6 @@ impl<'a, 'd> Check<'a, 'd> {
         }
         links
     }
-}
-
-/// `%20` and the like decoded, for a file name in a URI.
-fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

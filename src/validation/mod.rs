@@ -10,7 +10,7 @@
 use crate::base::diagnostic::Diagnostic;
 use crate::relaxng::{Schema, Validator};
 use crate::rules::{check_parsed, settle, Links, RuleId, RuleSet};
-use crate::xml::{decode, parse, ReadLimits};
+use crate::xml::{decode, parse, xinclude, ReadLimits};
 use std::path::{Path, PathBuf};
 
 pub use crate::xml::files::xml_files;
@@ -24,6 +24,8 @@ pub struct Options {
     pub jobs: usize,
     /// Limits on each document.
     pub limits: ReadLimits,
+    /// Resolve XInclude inclusions before checking ([`crate::xml::xinclude`]).
+    pub xinclude: bool,
 }
 
 impl Default for Options {
@@ -32,6 +34,7 @@ impl Default for Options {
             rules: RuleSet::all(),
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             limits: ReadLimits::default(),
+            xinclude: true,
         }
     }
 }
@@ -67,26 +70,76 @@ pub fn check_bytes(
     };
     let (mut problems, links) = match parse(path, &text, options.limits) {
         Err(diagnostic) => (vec![diagnostic.with_rule(RuleId::WellFormed)], None),
-        Ok(doc) => {
-            let mut found: Vec<Diagnostic> = match validator {
-                Some(v) if rules.enabled(RuleId::Schema) => v
-                    .validate_document(path, &text, &doc)
-                    .into_iter()
-                    .map(|d| d.with_rule(RuleId::Schema))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let mut links = None;
-            if rules.any_semantic() {
-                let checked = check_parsed(path, &text, &doc, &rules);
-                found.extend(checked.diagnostics);
-                links = Some(checked.links);
-            }
-            (found, links)
+        Ok(doc) if options.xinclude && xinclude::may_include(&text) => {
+            check_with_inclusions(validator, path, &text, &doc, &rules, options.limits)
         }
+        Ok(doc) => check_parsed_document(validator, path, &text, &doc, &rules),
     };
     problems.sort_by(|a, b| a.location.cmp(&b.location));
     (problems, links)
+}
+
+/// Checks a document with the schema (if any) and the rules.
+fn check_parsed_document(
+    validator: Option<&mut Validator>,
+    path: &Path,
+    text: &str,
+    doc: &roxmltree::Document,
+    rules: &RuleSet,
+) -> (Vec<Diagnostic>, Option<Links>) {
+    let mut found: Vec<Diagnostic> = match validator {
+        Some(v) if rules.enabled(RuleId::Schema) => v
+            .validate_document(path, text, doc)
+            .into_iter()
+            .map(|d| d.with_rule(RuleId::Schema))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut links = None;
+    if rules.any_semantic() {
+        let checked = check_parsed(path, text, doc, rules);
+        found.extend(checked.diagnostics);
+        links = Some(checked.links);
+    }
+    (found, links)
+}
+
+/// Checks a document with its inclusions resolved; problems are reported in the files their
+/// text came from.
+fn check_with_inclusions(
+    validator: Option<&mut Validator>,
+    path: &Path,
+    text: &str,
+    doc: &roxmltree::Document,
+    rules: &RuleSet,
+    limits: ReadLimits,
+) -> (Vec<Diagnostic>, Option<Links>) {
+    let included = match xinclude::resolve(path, text, doc, limits) {
+        Ok(included) => included,
+        Err(problem) => return (vec![problem.with_rule(RuleId::WellFormed)], None),
+    };
+    let assembled = match parse(path, &included.text, limits) {
+        Ok(assembled) => assembled,
+        Err(mut problem) => {
+            included.relocate(&mut problem);
+            return (vec![problem.with_rule(RuleId::WellFormed)], None);
+        }
+    };
+    let (mut found, mut links) =
+        check_parsed_document(validator, path, &included.text, &assembled, rules);
+    for problem in found.iter_mut() {
+        included.relocate(problem);
+    }
+    if let Some(links) = links.as_mut() {
+        links.relocate(|problem| included.relocate(problem));
+    }
+    found.extend(
+        included
+            .warnings
+            .into_iter()
+            .map(|w| w.with_rule(RuleId::WellFormed)),
+    );
+    (found, links)
 }
 
 /// Checks every file of `files`, on `options.jobs` threads; results in the order of `files`.

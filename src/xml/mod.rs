@@ -17,6 +17,7 @@ mod read;
 pub mod scan;
 mod tree;
 mod write;
+pub mod xinclude;
 
 pub use read::{decode, parse, read_file, Encoding, ReadLimits};
 pub use tree::{Element, Node};

@@ -1,0 +1,52 @@
+//! URI references as TEI's pointers and XInclude's `href` write them.
+
+/// The scheme of an absolute URI (`https` of `https://…`), or the prefix of a private URI
+/// (`psn` of `psn:kissinger`): letters, digits, `+`, `-`, `.` after a letter, before the first
+/// `:` that comes before any `/`, `?` or `#`.
+///
+/// ```
+/// use teikit::base::uri::scheme;
+/// assert_eq!(scheme("https://history.state.gov/"), Some("https"));
+/// assert_eq!(scheme("psn:kissinger"), Some("psn"));
+/// assert_eq!(scheme("persons.xml#p1"), None);
+/// assert_eq!(scheme("a/b:c"), None);
+/// ```
+pub fn scheme(reference: &str) -> Option<&str> {
+    let end = reference.find([':', '/', '?', '#'])?;
+    let scheme = &reference[..end];
+    (reference[end..].starts_with(':')
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+/// A file name in a URI with its escapes decoded (`a%20b.xml` → `a b.xml`); an incomplete
+/// escape is kept as written.
+///
+/// ```
+/// assert_eq!(teikit::base::uri::percent_decoded("a%20b%zz.xml"), "a b%zz.xml");
+/// ```
+pub fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
