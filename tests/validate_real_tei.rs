@@ -245,3 +245,48 @@ fn house_rules_apply_to_documentary_editions_only() {
         .collect();
     assert!(rules.contains("note-spacing"), "{rules:?}");
 }
+
+/// The house rules taken from FRUS's Schematron, on two real FRUS documents put together as a
+/// volume puts them: silent on the documents as published, each firing on one change.
+#[test]
+fn frus_house_rules_on_frus_documents() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let fragment = |name: &str| {
+        let text = std::fs::read_to_string(reference.join("frus/documents").join(name)).unwrap();
+        let start = text
+            .find("<div type=\"document\"")
+            .expect("a document division");
+        text[start..].to_string()
+    };
+    let d1 = fragment("frus1969-76v20_d1_telegram.xml");
+    let d2 = fragment("frus1969-76v20_d2_memorandum-of-conversation.xml");
+    let volume = |d1: &str, d2: &str| format!("<TEI><text><body>{d1}{d2}</body></text></TEI>");
+    let rules_found = |text: String| -> Vec<String> {
+        teikit::rules::check_document(Path::new("v20.xml"), &text)
+            .into_iter()
+            .filter_map(|d| d.rule.map(|r| r.code().to_string()))
+            .filter(|code| {
+                ["document-numbering", "nested-note", "empty-element"].contains(&code.as_str())
+            })
+            .collect()
+    };
+    assert_eq!(rules_found(volume(&d1, &d2)), Vec::<String>::new());
+    // Document 2 numbered 3.
+    let renumbered = d2.replacen("n=\"2\"", "n=\"3\"", 1);
+    assert_eq!(
+        rules_found(volume(&d1, &renumbered)),
+        ["document-numbering"]
+    );
+    // A note put inside the first footnote.
+    let nested = d1.replacen(
+        "Source: National Archives,",
+        "Source: <note>Inner.</note> National Archives,",
+        1,
+    );
+    assert_eq!(rules_found(volume(&nested, &d2)), ["nested-note"]);
+    // A name emptied.
+    let emptied = d1.replacen("<persName>Johnson</persName>", "<persName> </persName>", 1);
+    assert_eq!(rules_found(volume(&emptied, &d2)), ["empty-element"]);
+}

@@ -160,6 +160,27 @@ rules! {
         severity: Error,
         summary: "a historical document has a source note (note type=\"source\") beginning \"Source:\"",
     }
+    /// Documents numbered consecutively.
+    DocumentNumbering {
+        code: "document-numbering",
+        profile: Documentary,
+        severity: Error,
+        summary: "the documents (div type=\"document\") of a file are numbered consecutively by @n",
+    }
+    /// No footnote inside a footnote.
+    NestedNote {
+        code: "nested-note",
+        profile: Documentary,
+        severity: Error,
+        summary: "a footnote holds no other note (inline notes may)",
+    }
+    /// No empty paragraphs, names or segments.
+    EmptyElement {
+        code: "empty-element",
+        profile: Documentary,
+        severity: Error,
+        summary: "p, persName, placeName, seg and gloss elements have text",
+    }
     /// Declared entries are referred to.
     UnusedDeclaration {
         code: "unused-declaration",

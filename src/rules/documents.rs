@@ -1,5 +1,6 @@
 //! Rules on the structure of documentary editions (as the FRUS Schematron has them):
-//! `footnote-sequence`, `note-spacing`, `page-order`, `source-note`.
+//! `footnote-sequence`, `note-spacing`, `page-order`, `source-note`, `document-numbering`,
+//! `nested-note`, `empty-element`.
 
 use super::{Context, RuleId, RuleSet};
 use crate::base::pages::PageNumber;
@@ -16,7 +17,14 @@ pub(super) struct Check<'a, 'd> {
     documents: Vec<Document<'a, 'd>>,
     /// The page breaks with a page number, in order.
     pages: Vec<(roxmltree::Node<'a, 'd>, PageNumber)>,
+    /// Footnotes holding another note, with the first note they hold.
+    nested_notes: Vec<(roxmltree::Node<'a, 'd>, roxmltree::Node<'a, 'd>)>,
+    /// Elements that must have text and have none.
+    empty: Vec<roxmltree::Node<'a, 'd>>,
 }
+
+/// Elements that FRUS requires to have text.
+const MUST_HAVE_TEXT: &[&str] = &["p", "persName", "placeName", "seg", "gloss"];
 
 struct Document<'a, 'd> {
     div: roxmltree::Node<'a, 'd>,
@@ -30,6 +38,8 @@ impl<'a, 'd> Check<'a, 'd> {
             rules,
             documents: Vec::new(),
             pages: Vec::new(),
+            nested_notes: Vec::new(),
+            empty: Vec::new(),
         }
     }
 
@@ -65,7 +75,27 @@ impl<'a, 'd> Check<'a, 'd> {
                     self.pages.push((node, number));
                 }
             }
+            name if MUST_HAVE_TEXT.contains(&name) && self.rules.enabled(RuleId::EmptyElement) => {
+                let has_text = node
+                    .descendants()
+                    .any(|t| t.is_text() && t.text().is_some_and(|t| !t.trim().is_empty()));
+                if !has_text {
+                    self.empty.push(node);
+                }
+            }
             _ => {}
+        }
+        if node.tag_name().name() == "note"
+            && !is_inline(node)
+            && self.rules.enabled(RuleId::NestedNote)
+        {
+            if let Some(inner) = node
+                .descendants()
+                .skip(1)
+                .find(|d| d.is_element() && d.tag_name().name() == "note")
+            {
+                self.nested_notes.push((node, inner));
+            }
         }
     }
 
@@ -103,6 +133,62 @@ impl<'a, 'd> Check<'a, 'd> {
         if self.rules.enabled(RuleId::PageOrder) {
             page_order(cx, &self.pages);
         }
+        if self.rules.enabled(RuleId::DocumentNumbering) {
+            document_numbering(cx, &self.documents);
+        }
+        for (note, inner) in &self.nested_notes {
+            cx.report(
+                RuleId::NestedNote,
+                inner.range().start,
+                *inner,
+                format!(
+                    "a note inside footnote {}; a footnote cannot hold another (FRUS: notes stand side by side; an inline note, rend=\"inline\", may be inside)",
+                    note.attribute("n").unwrap_or("")
+                ),
+            );
+        }
+        for element in &self.empty {
+            let name = element.tag_name().name();
+            cx.report(
+                RuleId::EmptyElement,
+                element.range().start,
+                *element,
+                format!("empty <{name}>; FRUS requires a {name} to have text: remove it, or give it its text"),
+            );
+        }
+    }
+}
+
+/// Whether `note` is printed inline (`rend="inline"`, or `place="inline"` as the converter
+/// writes an inline source note).
+fn is_inline(note: roxmltree::Node) -> bool {
+    note.attribute("rend") == Some("inline") || note.attribute("place") == Some("inline")
+}
+
+/// Each document whose `@n` is a number follows the number of the numbered document before it.
+/// Documents numbered in brackets (`[1]`, outside the run of numbers) are not counted.
+fn document_numbering(cx: &mut Context, documents: &[Document]) {
+    let mut previous: Option<(u64, &roxmltree::Node)> = None;
+    for document in documents {
+        let Some(n) = document
+            .div
+            .attribute("n")
+            .and_then(|n| n.trim().parse::<u64>().ok())
+        else {
+            continue;
+        };
+        if let Some((before, div)) = previous {
+            if n != before + 1 {
+                let (line, column) = cx.line_column(div.range().start);
+                cx.report(
+                    RuleId::DocumentNumbering,
+                    document.div.range().start,
+                    document.div,
+                    format!("document {n} follows document {before} (at {line}:{column}); a volume numbers its documents consecutively"),
+                );
+            }
+        }
+        previous = Some((n, &document.div));
     }
 }
 

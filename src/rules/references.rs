@@ -217,7 +217,7 @@ mod tests {
 
     #[test]
     fn unused_declarations_are_warnings() {
-        let found = check("<r><person xml:id=\"p1\"/><person xml:id=\"p2\"/><handNote xml:id=\"h\"/><persName ref=\"#p1\"/></r>");
+        let found = check("<r><person xml:id=\"p1\"/><person xml:id=\"p2\"/><handNote xml:id=\"h\"/><persName ref=\"#p1\">A</persName></r>");
         assert_eq!(
             found,
             [
