@@ -7,9 +7,9 @@
 //! the declarations it does not refer to. [`settle`] then judges them against every file of the
 //! run, and against files beside a document that the run does not hold, which it reads.
 //!
-//! A bare `#id` that no file of the run holds, a named file that does not exist, and an id that
-//! the named file does not hold are errors; a declaration is unused only if no file of the run
-//! refers to it.
+//! A bare `#id` that no file of the run holds and an id that the named file does not hold are
+//! errors (a named file that is not there at all is a warning, given when the document is
+//! read); a declaration is unused only if no file of the run refers to it.
 
 use crate::base::diagnostic::Diagnostic;
 use std::collections::{HashMap, HashSet};
@@ -95,7 +95,6 @@ pub fn settle(links: Vec<Links>) -> Vec<Vec<Diagnostic>> {
     let mut beside: HashMap<PathBuf, Result<HashSet<String>, Missing>> = HashMap::new();
     let mut pointed: Vec<HashSet<&str>> = vec![HashSet::new(); links.len()];
     let mut out: Vec<Vec<Diagnostic>> = vec![Vec::new(); links.len()];
-    let mut unreachable_file = Vec::new();
     for (i, document) in links.iter().enumerate() {
         for open in &document.open {
             let why = match (&open.file, &open.id) {
@@ -122,12 +121,9 @@ pub fn settle(links: Vec<Links>) -> Vec<Vec<Diagnostic>> {
                         },
                     };
                     match (found, id) {
-                        // A name without `.xml` that is not there is most likely a page of
-                        // a website (`../chapter-9#fn108`), not a file of the project.
-                        (Err(Missing::NotThere), _) if !open.written.ends_with(".xml") => None,
+                        // Checked for when the document was read: gone since.
                         (Err(Missing::NotThere), _) => {
-                            unreachable_file.push((i, open));
-                            None
+                            Some(format!("`{}` does not exist", open.written))
                         }
                         (Err(Missing::Unreadable(why)), _) => {
                             Some(format!("`{}` {why}", open.written))
@@ -151,32 +147,6 @@ pub fn settle(links: Vec<Links>) -> Vec<Vec<Diagnostic>> {
                 problem.message = format!("{}, but {why}", problem.message);
                 out[i].push(problem);
             }
-        }
-    }
-    // A file that is not there may be one the project keeps elsewhere: a warning, not an error
-    // of the document, and one for each file a document names, not one for each pointer.
-    let mut named: HashMap<(usize, &str), (usize, usize)> = HashMap::new();
-    for (i, open) in unreachable_file {
-        match named.entry((i, open.written.as_str())) {
-            std::collections::hash_map::Entry::Occupied(mut seen) => seen.get_mut().1 += 1,
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                let mut problem = open.problem.clone();
-                problem.severity = crate::base::diagnostic::Severity::Warning;
-                problem.message = format!(
-                    "{}, but `{}` is not beside the document, so the pointer cannot be checked",
-                    problem.message, open.written
-                );
-                slot.insert((out[i].len(), 1));
-                out[i].push(problem);
-            }
-        }
-    }
-    for ((i, _), (at, count)) in named {
-        if count > 1 {
-            out[i][at].message.push_str(&format!(
-                " (nor can the {} other pointers of this document to it)",
-                count - 1
-            ));
         }
     }
     for (i, document) in links.iter().enumerate() {

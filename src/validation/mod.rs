@@ -115,7 +115,8 @@ fn check_with_inclusions(
     limits: ReadLimits,
 ) -> (Vec<Diagnostic>, Option<Links>) {
     let included = match xinclude::resolve(path, text, doc, limits) {
-        Ok(included) => included,
+        Ok(Some(included)) => included,
+        Ok(None) => return check_parsed_document(validator, path, text, doc, rules),
         Err(problem) => return (vec![problem.with_rule(RuleId::WellFormed)], None),
     };
     let assembled = match parse(path, &included.text, limits) {

@@ -62,7 +62,8 @@ struct Segment {
     added: bool,
 }
 
-/// Resolves the inclusions of `text`, the contents of `path`, parsed as `doc`.
+/// Resolves the inclusions of `text`, the contents of `path`, parsed as `doc`; `None` if it has
+/// none.
 ///
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
@@ -71,7 +72,7 @@ struct Segment {
 /// let text = r#"<doc xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="part.xml"/></doc>"#;
 /// let doc = roxmltree::Document::parse(text).unwrap();
 /// let limits = teikit::xml::ReadLimits::default();
-/// let included = teikit::xml::xinclude::resolve(&main, text, &doc, limits).unwrap();
+/// let included = teikit::xml::xinclude::resolve(&main, text, &doc, limits).unwrap().unwrap();
 /// assert_eq!(
 ///     included.text,
 ///     r#"<doc xmlns:xi="http://www.w3.org/2001/XInclude"><p xmlns="" xml:base="part.xml">included</p></doc>"#
@@ -82,7 +83,11 @@ pub fn resolve(
     text: &str,
     doc: &roxmltree::Document,
     limits: ReadLimits,
-) -> Result<Included, Diagnostic> {
+) -> Result<Option<Included>, Diagnostic> {
+    // A document may declare the namespace and include nothing (one assembled already).
+    if !doc.descendants().any(|n| is_xi(&n, "include")) {
+        return Ok(None);
+    }
     let mut builder = Builder {
         out: String::with_capacity(text.len()),
         segments: Vec::new(),
@@ -113,7 +118,7 @@ pub fn resolve(
     let line_starts = std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', builder.out.as_bytes()).map(|p| p + 1))
         .collect();
-    Ok(Included {
+    Ok(Some(Included {
         indexes: builder
             .files
             .iter()
@@ -124,7 +129,7 @@ pub fn resolve(
         warnings: builder.warnings,
         files: builder.files,
         segments: builder.segments,
-    })
+    }))
 }
 
 impl Included {
