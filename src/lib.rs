@@ -5,6 +5,7 @@
 //! - [`rules`]: semantic checks of TEI documents (ids, pointers, dates);
 //! - [`validation`]: both over many files, in parallel;
 //! - [`config`]: the project configuration, `teikit.toml`;
+//! - [`scaffold`]: the files of a new edition (`teikit init`);
 //! - [`xml`]: the small tree the converter writes with;
 //! - [`diff`]: two revisions compared as documents;
 //! - [`publish`]: the XSLT reading edition, run by a Saxon found on the machine;
@@ -27,5 +28,6 @@ pub mod publish;
 pub mod relaxng;
 pub mod report;
 pub mod rules;
+pub mod scaffold;
 pub mod validation;
 pub mod xml;

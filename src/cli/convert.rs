@@ -6,7 +6,9 @@ use super::Status;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use teikit::convert::build::{build, BuildOptions, Outcome};
-use teikit::convert::{convert_file_with_options, data_paths, ConvertError, DataOptions};
+use teikit::convert::{
+    convert_bytes_with_options, convert_file_with_options, data_paths, ConvertError, DataOptions,
+};
 use teikit::output::write_atomically;
 
 fn convert_error_status(error: &ConvertError) -> ExitCode {
@@ -33,10 +35,25 @@ pub(super) fn run_convert(
     strict: bool,
     volume: Option<PathBuf>,
 ) -> ExitCode {
+    // `-`: the source from standard input, with no folder to find its data in.
+    let from_stdin = source.as_os_str() == "-";
     let options = DataOptions {
         volume: volume.clone(),
+        nothing_beside: from_stdin,
     };
-    let conversion = match convert_file_with_options(&source, &options) {
+    let converted = if from_stdin {
+        let mut bytes = Vec::new();
+        match std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes) {
+            Ok(_) => convert_bytes_with_options(Path::new("<stdin>"), bytes, &options),
+            Err(e) => {
+                eprintln!("error: cannot read standard input: {e}");
+                return Status::Trouble.into();
+            }
+        }
+    } else {
+        convert_file_with_options(&source, &options)
+    };
+    let conversion = match converted {
         Ok(c) => c,
         Err(e) => return convert_error_status(&e),
     };
@@ -61,7 +78,11 @@ pub(super) fn run_convert(
         Some(path) => {
             let (beside, document) = data_paths(&source);
             let volume = volume.unwrap_or(beside);
-            let inputs = [source.as_path(), volume.as_path(), document.as_path()];
+            let inputs: Vec<&Path> = if from_stdin {
+                vec![volume.as_path()]
+            } else {
+                vec![source.as_path(), volume.as_path(), document.as_path()]
+            };
             if let Err(e) = write_atomically(&path, conversion.xml.as_bytes(), &inputs) {
                 eprintln!("error: {e}");
                 return Status::Trouble.into();

@@ -24,6 +24,12 @@ use teikit::rules::{Profile, RULES};
 use teikit::xml::ReadLimits;
 use validate::run_validate;
 
+/// The version, with the TEI release whose `tei_all` the bundled schema is a tested subset of.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (bundled schema: a subset of TEI P5 4.12.0)"
+);
+
 /// How a command ended, as its exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Status {
@@ -48,7 +54,7 @@ impl From<Status> for ExitCode {
 
 /// A toolchain for scholarly TEI P5 XML.
 #[derive(Debug, Parser)]
-#[command(name = "teikit", version, about, long_about = None)]
+#[command(name = "teikit", version = VERSION, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -62,7 +68,8 @@ enum Command {
     /// without them the text is converted with defaults and a warning. Writes to OUT
     /// atomically, or to standard output.
     Convert {
-        /// The plain-text source, e.g. sources/frus1969-76v10/d59.txt.
+        /// The plain-text source, e.g. sources/frus1969-76v10/d59.txt; `-` reads standard input
+        /// (its data then only from --volume).
         source: PathBuf,
         /// Where to write the TEI (default: standard output).
         #[arg(short, long, value_name = "OUT")]
@@ -151,6 +158,26 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+    /// Start an edition in DIR: teikit.toml, a volume with a sample document, a CI workflow
+    /// and a pre-commit configuration. Nothing that exists is overwritten.
+    Init {
+        /// The edition's root (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The volume's id: its folder under sources/.
+        #[arg(long, default_value = "volume1", value_name = "ID")]
+        volume: String,
+        /// Where CI and pre-commit install teikit from (a git URL).
+        #[arg(long, value_name = "URL", default_value = DEFAULT_TEIKIT_GIT)]
+        teikit_git: String,
+    },
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `teikit man > teikit.1`.
+    Man,
     /// Validate XML files against a RELAX NG schema and check them with the semantic rules
     /// (unique ids, resolvable pointers, dates; FRUS house rules for documentary editions).
     ///
@@ -198,6 +225,10 @@ enum Command {
         paths: Vec<PathBuf>,
     },
 }
+
+/// Where a new edition installs teikit from unless told: a placeholder to replace, since
+/// teikit is not yet published at a fixed address.
+const DEFAULT_TEIKIT_GIT: &str = "https://git.example.org/teikit.git";
 
 /// The profiles as the command line names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -388,6 +419,53 @@ fn run_command() -> ExitCode {
         Command::Registers {
             action: RegistersAction::Import { file, output },
         } => registers::run_import(&file, output),
+        Command::Init {
+            dir,
+            volume,
+            teikit_git,
+        } => {
+            let options = teikit::scaffold::InitOptions {
+                directory: dir,
+                volume,
+                teikit_git,
+            };
+            match teikit::scaffold::init(&options) {
+                Ok(written) => {
+                    for path in &written {
+                        eprintln!("wrote {}", path.display());
+                    }
+                    if options.teikit_git == DEFAULT_TEIKIT_GIT {
+                        eprintln!("note: set TEIKIT_GIT in .github/workflows/teikit.yml and the repo in .pre-commit-config.yaml to where you install teikit from (or run init with --teikit-git URL)");
+                    }
+                    eprintln!(
+                        "next: cd {} && teikit build && teikit validate",
+                        options.directory.display()
+                    );
+                    Status::Success.into()
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Status::Trouble.into()
+                }
+            }
+        }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "teikit", &mut script);
+            stdout::out!("{}", String::from_utf8_lossy(&script));
+            Status::Success.into()
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(command).render(&mut page) {
+                eprintln!("error: cannot render the manual page: {e}");
+                return Status::Trouble.into();
+            }
+            stdout::out!("{}", String::from_utf8_lossy(&page));
+            Status::Success.into()
+        }
         Command::Rules => {
             for rule in RULES {
                 stdout::outln!(

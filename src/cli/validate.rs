@@ -115,6 +115,13 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
             return Status::Trouble.into();
         }
     };
+    if files.is_empty() && paths.is_empty() {
+        eprintln!(
+            "error: the `files` of {} match no file",
+            config.file.display()
+        );
+        return Status::Trouble.into();
+    }
     let options = validation::Options {
         rules,
         limits,

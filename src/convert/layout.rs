@@ -401,7 +401,7 @@ fn looks_like_opener_line(text: &str) -> bool {
 }
 
 static SALUTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:My )?Dear\b|Your (?:Excellency|Majesty|Highness)\b|(?:Mr\.|Madam) (?:President|Secretary|Prime Minister|Chairman|Ambassador)\b|Sir\b|Gentlemen\b)[^.;]{0,50}[:,]$")
+    Regex::new(r"^(?:(?:My [Dd]ear|Dear)\b|Your (?:Excellency|Majesty|Highness)\b|(?:Mr\.|Madam) (?:President|Secretary|Prime Minister|Chairman|Ambassador)\b|Sir\b|Gentlemen\b)(?:[^.;]|(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Amb|Prof|Rev|Col|Adm|Gov|Rep|Hon|St|[A-Z])\.)){0,50}[:,]$")
         .expect("salute pattern")
 });
 static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
@@ -740,6 +740,20 @@ mod tests {
             kinds("1. Letter1\nYour Excellency,\nOne.\nTwo.\nThree.\nWilliam P. Rogers\nSecretary of State\n  1. Source: X.\n"),
             [Salute, Paragraph, Paragraph, Paragraph, Signature, SignerTitle]
         );
+        // Titles and initials abbreviated with a period, as FRUS letters address their readers.
+        for salute in [
+            "Dear Mr. President:",
+            "Dear Mrs. Reader:",
+            "My dear Gen. M. Smith,",
+        ] {
+            assert_eq!(
+                kinds(&format!(
+                    "1. Letter1\n{salute}\nOne.\nTwo.\nSmith\n  1. Source: X.\n"
+                )),
+                [Salute, Paragraph, Paragraph, Signature],
+                "{salute}"
+            );
+        }
         // A sentence is no salutation, a sentence ending in a comma no closing.
         assert_eq!(
             kinds("1. M1\nDear as it was, the price rose.\nOne.\nTwo.\nSmith\n  1. Source: X.\n"),

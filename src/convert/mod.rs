@@ -97,6 +97,8 @@ pub fn data_paths(source: &Path) -> (PathBuf, PathBuf) {
 pub struct DataOptions {
     /// The volume's data and registers (`--volume`); by default `volume.toml` beside the source.
     pub volume: Option<PathBuf>,
+    /// Look for no data beside the source (a text read from standard input has no folder).
+    pub nothing_beside: bool,
 }
 
 /// Converts the source at `path`, reading its editorial data from beside it.
@@ -114,25 +116,39 @@ pub fn convert_file_with_options(
     path: &Path,
     options: &DataOptions,
 ) -> Result<Conversion, ConvertError> {
-    let (beside, document_path) = data_paths(path);
     let bytes = std::fs::read(path).map_err(|source| ConvertError::Io {
         path: path.to_path_buf(),
         source,
     })?;
+    convert_bytes_with_options(path, bytes, options)
+}
+
+/// [`convert_file_with_options`] for a source already read: `bytes`, named `path` in messages
+/// (and, unless `options.nothing_beside`, where its data is looked for).
+pub fn convert_bytes_with_options(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &DataOptions,
+) -> Result<Conversion, ConvertError> {
+    let (beside, document_path) = data_paths(path);
     let source = SourceText::decode(path, bytes).map_err(|d| ConvertError::Source(vec![d]))?;
     let mut missing = Vec::new();
     let volume = match &options.volume {
         Some(file) => VolumeData::load(file)?,
-        None if beside.exists() => VolumeData::load(&beside)?,
+        None if !options.nothing_beside && beside.exists() => VolumeData::load(&beside)?,
         None => {
+            let volume_file = if options.nothing_beside {
+                "a volume.toml given with --volume".to_string()
+            } else {
+                beside.display().to_string()
+            };
             missing.push(format!(
-                "{} (the volume and its registers: persons, places, organisations and terms would be tagged; `teikit registers import` makes one from TEI lists)",
-                beside.display()
+                "{volume_file} (the volume and its registers: persons, places, organisations and terms would be tagged; `teikit registers import` makes one from TEI lists)"
             ));
             VolumeData::none()
         }
     };
-    let document = if document_path.exists() {
+    let document = if !options.nothing_beside && document_path.exists() {
         DocumentData::load(&document_path)?
     } else {
         missing.push(format!(

@@ -1,0 +1,121 @@
+//! `teikit init`: the files of a new edition, ready to build and validate.
+//!
+//! ```text
+//! teikit.toml                       the project configuration
+//! sources/VOLUME/volume.toml        the volume and its registers, commented
+//! sources/VOLUME/d1.txt, d1.toml    a sample document in the source form, and its data
+//! .github/workflows/teikit.yml      CI: build --check, validate --format github, SARIF upload
+//! .pre-commit-config.yaml           the pre-commit hooks teikit offers
+//! ```
+//!
+//! Nothing that exists is overwritten: if any of these files is there, nothing is written.
+
+use std::path::{Path, PathBuf};
+
+/// What `teikit init` is asked for.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// The edition's root.
+    pub directory: PathBuf,
+    /// The volume's id: its folder under `sources/` and its `[volume] id`.
+    pub volume: String,
+    /// Where the CI workflow and pre-commit install teikit from (a git URL).
+    pub teikit_git: String,
+}
+
+/// Why an edition could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    /// Files that would be overwritten.
+    #[error("teikit init writes nothing where files exist: {}", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    Exists(Vec<PathBuf>),
+    /// A volume id that cannot name a folder and an XML id.
+    #[error("`{0}` cannot be a volume id: use letters, digits, `-`, `_` and `.`, beginning with a letter")]
+    VolumeId(String),
+    /// A file or folder that could not be written.
+    #[error("cannot write {}: {message}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+}
+
+const TEIKIT_TOML: &str = include_str!("../scaffold/teikit.toml");
+const VOLUME_TOML: &str = include_str!("../scaffold/volume.toml");
+const SAMPLE_TEXT: &str = include_str!("../scaffold/d1.txt");
+const SAMPLE_DATA: &str = include_str!("../scaffold/d1.toml");
+const WORKFLOW: &str = include_str!("../scaffold/teikit.yml");
+const PRE_COMMIT: &str = include_str!("../scaffold/pre-commit-config.yaml");
+
+/// The files of a new edition: each path (relative to the root) with its contents.
+pub fn files(options: &InitOptions) -> Vec<(PathBuf, String)> {
+    let volume = Path::new("sources").join(&options.volume);
+    vec![
+        (PathBuf::from("teikit.toml"), TEIKIT_TOML.to_string()),
+        (
+            volume.join("volume.toml"),
+            VOLUME_TOML.replace("VOLUME_ID", &options.volume),
+        ),
+        (volume.join("d1.txt"), SAMPLE_TEXT.to_string()),
+        (volume.join("d1.toml"), SAMPLE_DATA.to_string()),
+        (
+            PathBuf::from(".github/workflows/teikit.yml"),
+            WORKFLOW.replace("TEIKIT_REPOSITORY", &options.teikit_git),
+        ),
+        (
+            PathBuf::from(".pre-commit-config.yaml"),
+            PRE_COMMIT.replace("TEIKIT_REPOSITORY", &options.teikit_git),
+        ),
+    ]
+}
+
+/// Writes the files of a new edition under `options.directory`; gives the paths written.
+///
+/// ```
+/// use teikit::scaffold::{init, InitOptions};
+/// let dir = tempfile::tempdir().unwrap();
+/// let options = InitOptions {
+///     directory: dir.path().to_path_buf(),
+///     volume: "my-volume".into(),
+///     teikit_git: "https://example.org/teikit.git".into(),
+/// };
+/// let written = init(&options).unwrap();
+/// assert!(written.contains(&dir.path().join("sources/my-volume/d1.txt")));
+/// // A second time, nothing is overwritten.
+/// assert!(init(&options).is_err());
+/// ```
+pub fn init(options: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
+    let id = &options.volume;
+    let valid_id = id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !valid_id {
+        return Err(InitError::VolumeId(id.clone()));
+    }
+    let planned: Vec<(PathBuf, String)> = files(options)
+        .into_iter()
+        .map(|(path, text)| (options.directory.join(path), text))
+        .collect();
+    let existing: Vec<PathBuf> = planned
+        .iter()
+        .filter(|(path, _)| path.exists())
+        .map(|(path, _)| path.clone())
+        .collect();
+    if !existing.is_empty() {
+        return Err(InitError::Exists(existing));
+    }
+    let mut written = Vec::new();
+    for (path, text) in planned {
+        let failed = |message: String| InitError::Write {
+            path: path.clone(),
+            message,
+        };
+        crate::output::write_atomically(&path, text.as_bytes(), &[])
+            .map_err(|e| failed(e.to_string()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
