@@ -5,7 +5,7 @@ use super::stdout::out;
 use super::Status;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use teikit::convert::build::{build, BuildOptions, Outcome};
+use teikit::convert::build::{build_with_progress, BuildOptions, Outcome};
 use teikit::convert::{
     convert_bytes_with_options, convert_file_with_options, data_paths, ConvertError, DataOptions,
 };
@@ -118,7 +118,17 @@ pub(super) fn run_build(
             return Status::Trouble.into();
         }
     };
-    let report = match build(&options) {
+    // The number of sources is known once they are found: the bar appears with the first done.
+    let progress = std::sync::OnceLock::new();
+    let built = build_with_progress(&options, &|done, total| {
+        progress
+            .get_or_init(|| super::progress::Progress::new("building", total))
+            .set(done)
+    });
+    if let Some(progress) = progress.into_inner() {
+        progress.finish();
+    }
+    let report = match built {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

@@ -32,7 +32,17 @@ pub(super) fn run_diff_trees(
         limits: settings.limits,
     };
     use teikit::diff::batch::Outcome;
-    let reports = match teikit::diff::batch::compare_trees(old, new, options) {
+    let progress = std::sync::OnceLock::new();
+    let compared =
+        teikit::diff::batch::compare_trees_with_progress(old, new, options, &|done, total| {
+            progress
+                .get_or_init(|| super::progress::Progress::new("comparing", total))
+                .set(done)
+        });
+    if let Some(progress) = progress.into_inner() {
+        progress.finish();
+    }
+    let reports = match compared {
         Ok(r) => r,
         Err((path, e)) => {
             eprintln!("{}: error: cannot read: {e}", path.display());

@@ -9,6 +9,7 @@
 
 mod convert;
 mod diff;
+mod progress;
 mod registers;
 mod stdout;
 mod validate;

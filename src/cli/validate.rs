@@ -3,7 +3,6 @@
 use super::print_all;
 use super::stdout::{out, outln};
 use super::Status;
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use teikit::relaxng::Schema;
@@ -128,22 +127,11 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         xinclude: !settings.no_xinclude && config.xinclude.unwrap_or(true),
         ..Default::default()
     };
-    // A progress line on a terminal, for batches; never in CI logs or pipes.
-    let show_progress = files.len() > 1
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("CI").is_none()
-        && format == Format::Human;
-    let total = files.len();
-    let progress = |done: usize| {
-        if show_progress {
-            eprint!("\rvalidated {done}/{total}");
-            let _ = std::io::stderr().flush();
-        }
-    };
-    let outcomes = validation::check_files(schema.as_ref(), &files, &options, &progress);
-    if show_progress {
-        eprint!("\r\x1b[K");
-    }
+    let progress = super::progress::Progress::new("validating", files.len());
+    let outcomes = validation::check_files(schema.as_ref(), &files, &options, &|done| {
+        progress.set(done)
+    });
+    progress.finish();
     let unreadable: Vec<Option<String>> = outcomes
         .iter()
         .map(|o| match o {

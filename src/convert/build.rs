@@ -158,6 +158,15 @@ pub fn discover(sources: &Path) -> Result<Vec<VolumeSources>, BuildError> {
 
 /// Converts (or checks) every source under `options.sources`.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_with_progress(options, &|_, _| {})
+}
+
+/// [`build`], calling `progress` (from any thread) with the sources done so far and their
+/// number.
+pub fn build_with_progress(
+    options: &BuildOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<BuildReport, BuildError> {
     let mut report = BuildReport::default();
     let schema = crate::relaxng::Schema::bundled().map_err(BuildError::Schema)?;
     let volumes: Vec<(VolumeSources, VolumeData)> = discover(&options.sources)?
@@ -195,7 +204,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         |validator, (v, source, output)| {
             build_one(source, &volumes[*v].1, output, options, validator)
         },
-        &|_| {},
+        &|done| progress(done, jobs.len()),
     );
     let mut results = jobs.iter().zip(built).peekable();
     for (v, (volume_sources, volume)) in volumes.iter().enumerate() {

@@ -71,6 +71,17 @@ pub fn compare_trees(
     new_dir: &Path,
     options: Options,
 ) -> Result<Vec<FileReport>, (PathBuf, std::io::Error)> {
+    compare_trees_with_progress(old_dir, new_dir, options, &|_, _| {})
+}
+
+/// [`compare_trees`], calling `progress` (from any thread) with the files compared so far and
+/// their number.
+pub fn compare_trees_with_progress(
+    old_dir: &Path,
+    new_dir: &Path,
+    options: Options,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<FileReport>, (PathBuf, std::io::Error)> {
     let relative = |dir: &Path| -> Result<Vec<PathBuf>, (PathBuf, std::io::Error)> {
         Ok(crate::xml::files::xml_files(&[dir.to_path_buf()])?
             .into_iter()
@@ -99,7 +110,7 @@ pub fn compare_trees(
             (false, true) => Outcome::OnlyNew,
             _ => compare_files(&old_dir.join(path), &new_dir.join(path), options),
         },
-        &|_| {},
+        &|done| progress(done, work.len()),
     );
     Ok(work
         .into_iter()
