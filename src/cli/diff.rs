@@ -25,6 +25,12 @@ pub(super) fn run_diff_trees(
     settings: &DiffSettings,
 ) -> ExitCode {
     let (format, stat) = (settings.format, settings.stat);
+    if format == DiffFormat::Html {
+        eprintln!(
+            "error: --format html draws one review page for two files, not for two directories"
+        );
+        return Status::Trouble.into();
+    }
     let options = teikit::diff::batch::Options {
         normalisation: settings.normalisation,
         text_only: settings.text_only,
@@ -157,6 +163,10 @@ pub(super) fn run_diff(
     } else {
         match format {
             DiffFormat::Json => outln!("{}", teikit::diff::json(&changes, &old_name, &new_name)),
+            DiffFormat::Html => out!(
+                "{}",
+                teikit::diff::review_html(&changes, &old_name, &new_name, &new_text)
+            ),
             DiffFormat::Human => {
                 let color =
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

@@ -319,6 +319,9 @@ enum DiffFormat {
     Human,
     /// JSON (schema in the `diff` module's render doc).
     Json,
+    /// A review page: the new revision as a reading text with the changes marked in place (two
+    /// files only).
+    Html,
 }
 
 /// Runs the command line and returns the exit status.

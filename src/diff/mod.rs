@@ -16,15 +16,18 @@
 //! [`batch`] compares two directories of documents, pair by pair, on every core.
 //! [`record`] writes the summary of a comparison into the new file's `revisionDesc`;
 //! [`diff_reading_text`] compares the reading text alone, ignoring all markup.
+//! [`review_html`] draws a review page: the new revision with its changes marked in place.
 
 mod align;
 pub mod batch;
 pub mod model;
 pub mod record;
 mod render;
+mod review;
 
 pub use model::{Normalisation, Tree};
 pub use render::{human, json, stat};
+pub use review::review_html;
 
 use crate::base::diagnostic::{Diagnostic, LineIndex, Location};
 use crate::xml::{parse, ReadLimits};
