@@ -61,12 +61,12 @@ fn completions_for_every_shell_and_a_manual_page() {
     assert!(page.contains("validate") && page.contains("init"), "{page}");
 }
 
-#[test]
-fn convert_reads_standard_input() {
+/// `teikit convert -` with `args` and the memo on standard input.
+fn convert_memo_from_stdin(args: &[&str]) -> std::process::Output {
     let memo = root().join("sources/frus1969-76v10/d59.txt");
-    let volume = root().join("sources/frus1969-76v10/volume.toml");
     let mut child = Command::new(env!("CARGO_BIN_EXE_teikit"))
-        .args(["convert", "-", "--volume", volume.to_str().unwrap()])
+        .args(["convert", "-"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -78,7 +78,13 @@ fn convert_reads_standard_input() {
         .unwrap()
         .write_all(&std::fs::read(&memo).unwrap())
         .unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn convert_reads_standard_input() {
+    let volume = root().join("sources/frus1969-76v10/volume.toml");
+    let out = convert_memo_from_stdin(&["--volume", volume.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let xml = String::from_utf8(out.stdout).unwrap();
     let doc = roxmltree::Document::parse(&xml).expect("well-formed TEI");
@@ -89,20 +95,7 @@ fn convert_reads_standard_input() {
     assert!(doc.descendants().filter(|n| n.has_tag_name("note")).count() >= 5);
     // No folder: the document's own data is not looked for beside it, and the warning says how
     // to give the volume instead of naming a file beside standard input.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_teikit"))
-        .args(["convert", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&std::fs::read(&memo).unwrap())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = convert_memo_from_stdin(&[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("a volume.toml given with --volume"),

@@ -123,18 +123,16 @@ fn jing_valid(reference: &Path) -> BTreeSet<String> {
         .collect()
 }
 
+/// The JSON report of `teikit validate --no-config --format json ARGS…`.
+fn validate_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["validate", "--no-config", "--format", "json"];
+    all.extend_from_slice(args);
+    serde_json::from_slice(&teikit(&all).stdout).expect("a JSON report")
+}
+
 fn errors(reference: &Path, file: &Path) -> Vec<serde_json::Value> {
     let schema = reference.join("tei/tei_all.rng");
-    let out = teikit(&[
-        "validate",
-        "--no-config",
-        "--format",
-        "json",
-        "--schema",
-        schema.to_str().unwrap(),
-        file.to_str().unwrap(),
-    ]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    let report = validate_json(&["--schema", schema.to_str().unwrap(), file.to_str().unwrap()]);
     report["files"][0]["problems"]
         .as_array()
         .expect("problems")
@@ -209,12 +207,10 @@ fn house_rules_apply_to_documentary_editions_only() {
     let book = reference.join("corpus/valid-or-invalid/testsimple-nodtd.xml");
     let schema = reference.join("tei/tei_all.rng");
     let run = |profile: &[&str]| {
-        let mut args = vec!["validate", "--no-config", "--format", "json", "--schema"];
-        args.push(schema.to_str().unwrap());
+        let mut args = vec!["--schema", schema.to_str().unwrap()];
         args.extend_from_slice(profile);
         args.push(book.to_str().unwrap());
-        let out = teikit(&args);
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let report = validate_json(&args);
         report["files"][0]["problems"]
             .as_array()
             .unwrap()
@@ -227,16 +223,11 @@ fn house_rules_apply_to_documentary_editions_only() {
     assert_eq!(run(&["--profile", "documentary"]), 2);
     // A FRUS document is documentary by its own content.
     let telegram = reference.join("frus/documents/frus1969-76v20_d1_telegram.xml");
-    let out = teikit(&[
-        "validate",
-        "--no-config",
-        "--format",
-        "json",
+    let report = validate_json(&[
         "--schema",
         schema.to_str().unwrap(),
         telegram.to_str().unwrap(),
     ]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rules: BTreeSet<&str> = report["files"][0]["problems"]
         .as_array()
         .unwrap()
@@ -301,14 +292,7 @@ fn frus_samples_keep_their_findings() {
         return;
     };
     let samples = reference.join("frus/documents");
-    let out = teikit(&[
-        "validate",
-        "--no-config",
-        "--format",
-        "json",
-        samples.to_str().unwrap(),
-    ]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = validate_json(&[samples.to_str().unwrap()]);
     let mut found = Vec::new();
     for file in report["files"].as_array().unwrap() {
         let name = file["path"]

@@ -20,12 +20,6 @@ pub struct Record<'a> {
     pub summary: &'a str,
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('"', "&quot;")
-}
-
 /// The text of `path` (`text`) with the change entry added.
 pub fn add_change(path: &Path, text: &str, record: &Record) -> Result<String, Diagnostic> {
     if !crate::rules::is_iso_date(record.when) {
@@ -53,9 +47,9 @@ pub fn add_change(path: &Path, text: &str, record: &Record) -> Result<String, Di
     let prefix = qname.strip_suffix("teiHeader").unwrap_or("");
     let change = format!(
         "<{prefix}change when=\"{}\" who=\"{}\">{}</{prefix}change>",
-        escape(record.when),
-        escape(record.who),
-        escape(record.summary)
+        crate::xml::escape(record.when),
+        crate::xml::escape(record.who),
+        crate::xml::escape(record.summary)
     );
     let indent_of = |offset: usize| -> String {
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);

@@ -13,6 +13,7 @@
 //! any other at the start of its element ([`super::Change::new`]).
 
 use super::{Change, ChangeKind};
+use crate::xml::escape;
 use similar::{ChangeTag, TextDiff};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -221,20 +222,6 @@ fn quote(text: &str) -> String {
         ""
     };
     format!("“{}{more}”", escape(&short))
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The reading text being written.

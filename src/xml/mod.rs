@@ -25,3 +25,23 @@ pub use write::to_xml_string;
 
 /// The TEI P5 namespace.
 pub const TEI_NS: &str = crate::base::ns::TEI;
+
+/// `text` escaped for XML: `&`, `<`, `>` and `"`, so that it can stand as content or as a
+/// double-quoted attribute value (and as HTML text).
+///
+/// ```
+/// assert_eq!(teikit::xml::escape(r#"a < b & "c""#), "a &lt; b &amp; &quot;c&quot;");
+/// ```
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

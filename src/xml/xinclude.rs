@@ -196,7 +196,22 @@ enum Failure {
     Fatal(Diagnostic),
 }
 
+/// The file `href` names, relative to the document that includes it.
+fn included_path(source: &Source, href: &str) -> PathBuf {
+    source
+        .path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(crate::base::uri::percent_decoded(href))
+}
+
 impl Builder {
+    /// The bytes of an included file, if it is one teikit may read.
+    fn read(&self, path: &Path) -> Result<Vec<u8>, Failure> {
+        self.check_inside(path)?;
+        std::fs::read(path).map_err(|e| Failure::Resource(unreadable(&e)))
+    }
+
     /// Refuses a file outside the working directory and the main document's directory: a
     /// document may assemble itself from its project, not read the rest of the machine.
     fn check_inside(&self, path: &Path) -> Result<(), Failure> {
@@ -341,11 +356,7 @@ impl Builder {
         href: &str,
         at: &dyn Fn(String) -> Diagnostic,
     ) -> Result<(), Failure> {
-        let path = source
-            .path
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(crate::base::uri::percent_decoded(href));
+        let path = included_path(source, href);
         let xpointer = include.attribute("xpointer").map(str::to_string);
         let key = (identity(&path), xpointer.clone());
         if self.stack.contains(&key) {
@@ -353,8 +364,7 @@ impl Builder {
                 "`{href}` includes itself, through the inclusions of the files it includes"
             ))));
         }
-        self.check_inside(&path)?;
-        let bytes = std::fs::read(&path).map_err(|e| Failure::Resource(unreadable(&e)))?;
+        let bytes = self.read(&path)?;
         let text = decode(&path, bytes).map_err(Failure::Fatal)?;
         let doc = parse(&path, &text, self.limits).map_err(Failure::Fatal)?;
         let selected = match xpointer.as_deref() {
@@ -375,14 +385,14 @@ impl Builder {
                 .name()
                 .map_or("xmlns".to_string(), |p| format!("xmlns:{p}"));
             if ns.name() != Some("xml") && !declared.contains(&name) {
-                added.push_str(&format!(" {name}=\"{}\"", escape(ns.uri(), true)));
+                added.push_str(&format!(" {name}=\"{}\"", super::escape(ns.uri())));
             }
         }
         if selected.lookup_namespace_uri(None).is_none() && !declared.iter().any(|d| d == "xmlns") {
             added.push_str(" xmlns=\"\"");
         }
         if !selected.has_attribute((roxmltree::NS_XML_URI, "base")) {
-            added.push_str(&format!(" xml:base=\"{}\"", escape(href, true)));
+            added.push_str(&format!(" xml:base=\"{}\"", super::escape(href)));
         }
         let parent_language = include
             .ancestors()
@@ -393,7 +403,7 @@ impl Builder {
             .find_map(|a| a.attribute((roxmltree::NS_XML_URI, "lang")))
             .unwrap_or("");
         if language != parent_language && !selected.has_attribute((roxmltree::NS_XML_URI, "lang")) {
-            added.push_str(&format!(" xml:lang=\"{}\"", escape(language, true)));
+            added.push_str(&format!(" xml:lang=\"{}\"", super::escape(language)));
         }
         let file = self.files.len();
         self.files.push((path.clone(), text.clone()));
@@ -422,13 +432,8 @@ impl Builder {
         include: roxmltree::Node,
         href: &str,
     ) -> Result<(), Failure> {
-        let path = source
-            .path
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(crate::base::uri::percent_decoded(href));
-        self.check_inside(&path)?;
-        let bytes = std::fs::read(&path).map_err(|e| Failure::Resource(unreadable(&e)))?;
+        let path = included_path(source, href);
+        let bytes = self.read(&path)?;
         if bytes.len() > self.limits.max_bytes {
             return Err(Failure::Resource(format!(
                 "it is larger than the limit of {} bytes",
@@ -453,7 +458,11 @@ impl Builder {
                 c as u32
             )));
         }
-        self.add(source.file, include.range().start, &escape(text, false));
+        self.add(
+            source.file,
+            include.range().start,
+            &super::escape(text).replace('\r', "&#13;"),
+        );
         Ok(())
     }
 }
@@ -534,20 +543,4 @@ fn own_namespace_declarations(text: &str, element: roxmltree::Node) -> Vec<Strin
             None => return declared,
         };
     }
-}
-
-/// `text` escaped for XML content (or, with `attribute`, for a double-quoted attribute).
-fn escape(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
