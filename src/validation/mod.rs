@@ -6,6 +6,11 @@
 //! Each worker thread has its own [`crate::relaxng::Validator`], whose memo tables it keeps
 //! for all the files it checks; files are handed out largest first so the cores finish
 //! together.
+//!
+//! A file's inclusions are resolved before it is checked ([`crate::xml::xinclude`]), and its
+//! problems are reported in the files their text came from. Each file is checked with the rules
+//! its path calls for ([`RuleSet::for_file`]: a configuration's overrides). Pointers between the
+//! files of the run are settled once all are read ([`crate::rules::settle`]).
 
 use crate::base::diagnostic::Diagnostic;
 use crate::relaxng::{Schema, Validator};
