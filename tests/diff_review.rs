@@ -137,3 +137,38 @@ fn a_review_page_is_for_two_files() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("two files, not for two directories"));
 }
+
+#[test]
+fn a_moved_paragraph_links_to_where_it_stood() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = std::fs::read_to_string(root().join("tei/frus1969-76v10/d59.xml")).unwrap();
+    // The paragraph on Laos moved two paragraphs down.
+    let mut lines: Vec<&str> = old.lines().collect();
+    let laos = lines
+        .iter()
+        .position(|l| l.contains("<p><label type=\"run-in\"><placeName ref=\"#pl_Laos\">Laos"))
+        .expect("the paragraph on Laos");
+    let moved = lines.remove(laos);
+    lines.insert(laos + 2, moved);
+    std::fs::write(dir.path().join("old.xml"), &old).unwrap();
+    std::fs::write(dir.path().join("new.xml"), lines.join("\n") + "\n").unwrap();
+    let out = teikit_in(
+        dir.path(),
+        &["diff", "--format", "html", "old.xml", "new.xml"],
+    );
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains("<b>1 change</b>"), "{page}");
+    // The paragraph is marked where it is now, with a link to a mark where it stood, which
+    // links back; the mark stands before the paragraph's new place.
+    let block = page
+        .find("id=\"change-1\" class=\"block-moved\"")
+        .expect("the moved block");
+    let mark = page
+        .find("<p id=\"moved-from-1\" class=\"moved-from\"><a href=\"#change-1\">")
+        .expect("the mark of the old place");
+    assert!(mark < block);
+    assert!(
+        page[block..].contains("<a href=\"#moved-from-1\">"),
+        "{page}"
+    );
+}

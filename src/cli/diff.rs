@@ -165,7 +165,7 @@ pub(super) fn run_diff(
             DiffFormat::Json => outln!("{}", teikit::diff::json(&changes, &old_name, &new_name)),
             DiffFormat::Html => out!(
                 "{}",
-                teikit::diff::review_html(&changes, &old_name, &new_name, &new_text)
+                teikit::diff::review_html(&changes, &old_name, &new_name, &old_text, &new_text)
             ),
             DiffFormat::Human => {
                 let color =

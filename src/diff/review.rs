@@ -4,7 +4,7 @@
 //! One self-contained HTML page, no script: a summary of the changes and a jump list at the top;
 //! then the text of the new revision (its `text` element), where changed words are struck
 //! through (`del`) and inserted ones underlined (`ins`), an inserted or moved element is marked
-//! as a whole (with where it came from), and a changed attribute, a renamed, split or joined
+//! as a whole (a moved one with a link to where it stood, marked in the text), and a changed attribute, a renamed, split or joined
 //! element is a note in the margin. What the reading text cannot show (changes in the header,
 //! deleted elements) is listed after it, each with its place. Every change has an anchor
 //! (`#change-3`) that the jump list links to.
@@ -64,12 +64,14 @@ ins { background: #dfd; color: #060; text-decoration: underline; }
 .p, .item, .dateline, .salute, .signed, .ab { margin: 0 0 0.8rem; }
 .note { font-size: 0.85rem; color: #555; }
 .pb { color: #888; font-size: 0.8rem; }
-.change:target, .margin:target, .block-inserted:target, .block-moved:target { outline: 3px solid #f90; }
+.moved-from { font: 0.8rem sans-serif; color: #44c; margin: 0 0 0.8rem; }
+.change:target, .moved-from:target, .margin:target, .block-inserted:target, .block-moved:target { outline: 3px solid #f90; }
 section.elsewhere li { margin-bottom: 0.4rem; }
 ";
 
-/// The review page for `changes` between the files `old_name` and `new_name`; `new_text` is the
-/// new revision's text (the reading text is drawn from it).
+/// The review page for `changes` between the files `old_name` and `new_name`; `old_text` and
+/// `new_text` are the two revisions (the reading text is drawn from the new one; the old one
+/// says where moved elements came from).
 ///
 /// ```
 /// use teikit::diff::{diff, review_html, Side};
@@ -77,11 +79,17 @@ section.elsewhere li { margin-bottom: 0.4rem; }
 /// let new = "<TEI><text><p>We concluded seven days.</p></text></TEI>";
 /// let (a, b) = Side::pair(("old.xml".as_ref(), old), ("new.xml".as_ref(), new),
 ///     Default::default(), Default::default()).unwrap();
-/// let page = review_html(&diff(&a, &b), "old.xml", "new.xml", new);
+/// let page = review_html(&diff(&a, &b), "old.xml", "new.xml", old, new);
 /// assert!(page.contains("<del>I</del>"));
 /// assert!(page.contains("<ins>We</ins>"));
 /// ```
-pub fn review_html(changes: &[Change], old_name: &str, new_name: &str, new_text: &str) -> String {
+pub fn review_html(
+    changes: &[Change],
+    old_name: &str,
+    new_name: &str,
+    old_text: &str,
+    new_text: &str,
+) -> String {
     let mut page = String::new();
     let _ = write!(
         page,
@@ -96,21 +104,28 @@ pub fn review_html(changes: &[Change], old_name: &str, new_name: &str, new_text:
     let mut placed = vec![false; changes.len()];
     match roxmltree::Document::parse(new_text) {
         Ok(doc) => {
-            let mut at: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+            let offsets = Offsets::new(new_text);
+            let mut at: HashMap<usize, Vec<usize>> = HashMap::new();
             for (i, change) in changes.iter().enumerate() {
                 if let Some(p) = change.new {
-                    at.entry((p.line, p.column)).or_default().push(i);
+                    at.entry(offsets.of(p.line, p.column)).or_default().push(i);
                 }
             }
             let text = doc
                 .descendants()
                 .find(|n| n.is_element() && n.tag_name().name() == "text")
                 .unwrap_or_else(|| doc.root_element());
+            let came_from = moved_from(changes, old_text, &doc);
+            let mut linked = vec![false; changes.len()];
+            for &i in came_from.values().flatten() {
+                linked[i] = true;
+            }
             let mut reading = Reading {
-                doc: &doc,
                 changes,
                 at,
                 placed: &mut placed,
+                came_from,
+                linked,
                 out: String::new(),
             };
             reading.node(text);
@@ -224,23 +239,113 @@ fn quote(text: &str) -> String {
     format!("“{}{more}”", escape(&short))
 }
 
+/// Byte offsets of lines and columns (columns counted in characters, as the differ counts them).
+struct Offsets<'t> {
+    text: &'t str,
+    line_starts: Vec<usize>,
+}
+
+impl<'t> Offsets<'t> {
+    fn new(text: &'t str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|p| p + 1))
+            .collect();
+        Offsets { text, line_starts }
+    }
+
+    /// The byte offset of 1-based `line` and `column`.
+    fn of(&self, line: usize, column: usize) -> usize {
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text[start..]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(self.text.len(), |(i, _)| start + i)
+    }
+}
+
+/// Where each moved element stood: the element of the new revision that its old predecessor
+/// became (found by `xml:id`, or by name and text where that is unique).
+fn moved_from(
+    changes: &[Change],
+    old_text: &str,
+    new: &roxmltree::Document,
+) -> HashMap<roxmltree::NodeId, Vec<usize>> {
+    let mut found: HashMap<roxmltree::NodeId, Vec<usize>> = HashMap::new();
+    let Ok(old) = roxmltree::Document::parse(old_text) else {
+        return found;
+    };
+    let words = |n: roxmltree::Node| {
+        n.descendants()
+            .filter(|t| t.is_text())
+            .filter_map(|t| t.text())
+            .flat_map(str::split_whitespace)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let old_offsets = Offsets::new(old_text);
+    let mut by_text = None;
+    for (i, change) in changes.iter().enumerate() {
+        let (ChangeKind::Moved { .. }, Some(position)) = (&change.kind, change.old) else {
+            continue;
+        };
+        let offset = old_offsets.of(position.line, position.column);
+        let moved = old
+            .descendants()
+            .find(|n| n.is_element() && n.range().start == offset);
+        let Some(before) = moved.and_then(|m| m.prev_sibling_element()) else {
+            continue;
+        };
+        let counterpart = match before.attribute((roxmltree::NS_XML_URI, "id")) {
+            Some(id) => new
+                .descendants()
+                .find(|n| n.attribute((roxmltree::NS_XML_URI, "id")) == Some(id)),
+            None => {
+                // Built once, the first time an element without an id is looked for.
+                let by_text = by_text.get_or_insert_with(|| {
+                    let mut index: HashMap<(String, String), Vec<roxmltree::NodeId>> =
+                        HashMap::new();
+                    for n in new.descendants().filter(roxmltree::Node::is_element) {
+                        let key = (n.tag_name().name().to_string(), words(n));
+                        index.entry(key).or_default().push(n.id());
+                    }
+                    index
+                });
+                let key = (before.tag_name().name().to_string(), words(before));
+                match by_text.get(&key).map(Vec::as_slice) {
+                    Some([only]) if !key.1.is_empty() => new.get_node(*only),
+                    _ => None,
+                }
+            }
+        };
+        if let Some(counterpart) = counterpart {
+            found.entry(counterpart.id()).or_default().push(i);
+        }
+    }
+    found
+}
+
 /// The reading text being written.
-struct Reading<'a, 'd> {
-    doc: &'a roxmltree::Document<'d>,
+struct Reading<'a> {
     changes: &'a [Change],
-    at: HashMap<(usize, usize), Vec<usize>>,
+    /// The changes by the byte offset where they stand in the new revision.
+    at: HashMap<usize, Vec<usize>>,
     placed: &'a mut [bool],
+    /// Elements of the new revision after which a moved element stood in the old one, with the
+    /// moves.
+    came_from: HashMap<roxmltree::NodeId, Vec<usize>>,
+    /// Which moves have their old place marked.
+    linked: Vec<bool>,
     out: String,
 }
 
-impl Reading<'_, '_> {
+impl Reading<'_> {
     /// The changes placed at `node`'s start, now marked as placed.
     fn changes_at(&mut self, node: roxmltree::Node) -> Vec<usize> {
-        let pos = self.doc.text_pos_at(node.range().start);
-        let found = self
-            .at
-            .remove(&(pos.row as usize, pos.col as usize))
-            .unwrap_or_default();
+        let found = self.at.remove(&node.range().start).unwrap_or_default();
         for &i in &found {
             self.placed[i] = true;
         }
@@ -272,10 +377,14 @@ impl Reading<'_, '_> {
                     wrapper = Some("div");
                 }
                 ChangeKind::Moved { from, .. } => {
+                    let from = if self.linked[i] {
+                        format!("<a href=\"#moved-from-{}\">{}</a>", i + 1, escape(from))
+                    } else {
+                        escape(from)
+                    };
                     let _ = write!(
                         self.out,
-                        "<div id=\"{anchor}\" class=\"block-moved\"><span class=\"margin\">moved here from {}</span>",
-                        escape(from)
+                        "<div id=\"{anchor}\" class=\"block-moved\"><span class=\"margin\">moved here from {from}</span>"
                     );
                     wrapper = Some("div");
                 }
@@ -283,13 +392,7 @@ impl Reading<'_, '_> {
                 // element is placed when the walk reaches it.
                 ChangeKind::Text { .. } => {
                     self.placed[i] = false;
-                    self.at
-                        .entry({
-                            let pos = self.doc.text_pos_at(node.range().start);
-                            (pos.row as usize, pos.col as usize)
-                        })
-                        .or_default()
-                        .push(i);
+                    self.at.entry(node.range().start).or_default().push(i);
                 }
                 kind => {
                     let _ = write!(
@@ -334,6 +437,13 @@ impl Reading<'_, '_> {
         }
         self.out.push_str(&close);
         self.close_wrapper(wrapper);
+        for i in self.came_from.remove(&node.id()).unwrap_or_default() {
+            let _ = write!(
+                self.out,
+                "<p id=\"moved-from-{0}\" class=\"moved-from\"><a href=\"#change-{0}\">(moved from here)</a></p>",
+                i + 1
+            );
+        }
     }
 
     fn close_wrapper(&mut self, wrapper: Option<&str>) {
