@@ -88,7 +88,7 @@ impl<'a, 'd> Check<'a, 'd> {
                     node.range().start,
                     node,
                     format!(
-                        "@{low}=\"{}\" is after @{high}=\"{}\" on <{}>",
+                        "@{low}=\"{}\" is after @{high}=\"{}\" on <{}>; a range runs from its earlier end to its later (TEI att.datable.w3c)",
                         node.attribute(low).unwrap_or(""),
                         node.attribute(high).unwrap_or(""),
                         node.tag_name().name()
@@ -190,7 +190,7 @@ mod tests {
             found,
             [
                 "t.xml:1:10: error[iso-date]: @when=\"1973-02-30\" on <date> is not a date as TEI's teidata.temporal.w3c defines one; expected an XML Schema date, gYear, gYearMonth, gMonth, gMonthDay, gDay, time or dateTime, such as 1973-05-22, -0044-03-15, 1973-05, --05-22 or 1973-05-22T10:30:00Z (TEI Guidelines 3.6.4, https://tei-c.org/release/doc/tei-p5-doc/en/html/ref-teidata.temporal.w3c.html) (in /r/date[1])",
-                "t.xml:1:29: error[date-order]: @from=\"1973-05-23\" is after @to=\"1973-05-17\" on <date> (in /r/date[2])",
+                "t.xml:1:29: error[date-order]: @from=\"1973-05-23\" is after @to=\"1973-05-17\" on <date>; a range runs from its earlier end to its later (TEI att.datable.w3c) (in /r/date[2])",
             ]
         );
     }

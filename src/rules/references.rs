@@ -90,7 +90,7 @@ impl<'a, 'd> Check<'a, 'd> {
                     RuleId::UniqueId,
                     node.range().start,
                     *node,
-                    format!("duplicate xml:id `{id}`; first used at {line}:{column}"),
+                    format!("duplicate xml:id `{id}`; first used at {line}:{column}; an xml:id names one element of its document (TEI att.global)"),
                 );
             }
         }
@@ -242,7 +242,7 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(
             found[0],
-            "t.xml:2:1: error[unique-id]: duplicate xml:id `a`; first used at 1:1 (in /r/x)"
+            "t.xml:2:1: error[unique-id]: duplicate xml:id `a`; first used at 1:1; an xml:id names one element of its document (TEI att.global) (in /r/x)"
         );
         assert_eq!(found[1], "t.xml:2:19: error[pointer-resolves]: @ref points to `#b` on <y>, but no element has xml:id `b` (in /r/y)");
     }
