@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{program, python_module, root, stderr, teikit_in};
+use common::{browser_check, program, python_module, root, stderr, teikit_in};
 use std::path::Path;
 use std::process::Command;
 
@@ -100,32 +100,18 @@ fn a_reviewer_sees_the_marks_and_follows_the_links_in_chromium() {
     );
     let page = dir.path().join("review.html");
     std::fs::write(&page, out.stdout).unwrap();
-    // Screenshots are build artifacts: under target/, never committed.
-    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("artifacts/review");
-    let _ = std::fs::remove_dir_all(&artifacts);
-    let run = Command::new("python3")
-        .arg(root().join("tests/publish/review_check.py"))
-        .arg(&page)
-        .arg(&artifacts)
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{report}\n{}",
-        String::from_utf8_lossy(&run.stderr)
+    browser_check(
+        "review_check.py",
+        &page,
+        &[],
+        "review",
+        &[
+            "ok: <del> shows",
+            "ok: <ins> shows",
+            "ok: 3 links of the jump list",
+        ],
+        &["first-screen.png", "first-change.png"],
     );
-    for check in [
-        "ok: <del> shows",
-        "ok: <ins> shows",
-        "ok: 3 links of the jump list",
-    ] {
-        assert!(report.contains(check), "{report}");
-    }
-    for shot in ["first-screen.png", "first-change.png"] {
-        let png = std::fs::read(artifacts.join(shot)).unwrap();
-        assert!(png.starts_with(b"\x89PNG") && png.len() > 1_000, "{shot}");
-    }
 }
 
 #[test]

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{optional_tool, program, python_module, root, TEI};
+use common::{browser_check, optional_tool, program, python_module, root, TEI};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -513,34 +513,16 @@ fn a_reader_follows_a_note_and_its_back_link_in_chromium() {
     let scratch = tempfile::tempdir().unwrap();
     let page = scratch.path().join("d59.html");
     std::fs::write(&page, html).unwrap();
-    // Screenshots are build artifacts: under target/, never committed.
-    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).join("artifacts/publish");
-    let _ = std::fs::remove_dir_all(&artifacts);
-    let run = Command::new("python3")
-        .arg(root().join("tests/publish/browser_check.py"))
-        .arg(&page)
-        .arg("d59fn2")
-        .arg(&artifacts)
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{report}\n{}",
-        String::from_utf8_lossy(&run.stderr)
+    browser_check(
+        "browser_check.py",
+        &page,
+        &["d59fn2"],
+        "publish",
+        &[
+            "ok: reference -> note d59fn2, in view",
+            "ok: note d59fn2 -> back to its reference, in view",
+            "ok: fits a phone screen",
+        ],
+        &["first-screen.png", "annotation.png", "phone.png"],
     );
-    for check in [
-        "ok: reference -> note d59fn2, in view",
-        "ok: note d59fn2 -> back to its reference, in view",
-        "ok: fits a phone screen",
-    ] {
-        assert!(report.contains(check), "{report}");
-    }
-    for shot in ["first-screen.png", "annotation.png", "phone.png"] {
-        let png = std::fs::read(artifacts.join(shot)).unwrap();
-        assert!(
-            png.starts_with(b"\x89PNG") && png.len() > 1_000,
-            "{shot} is not a screenshot"
-        );
-    }
 }

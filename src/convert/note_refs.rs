@@ -172,21 +172,6 @@ fn is_closing_punctuation(c: char) -> bool {
     matches!(c, ';' | ':' | '’' | '”' | '"' | ')' | ']' | '?' | '!')
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// Lower-case words after which a number is an identifier (of a telegram, a document…).
 const IDENTIFIER_WORDS: &[&str] = &[
     "telegram",
@@ -282,7 +267,7 @@ fn plausible_number(text: &str, at: usize, number: &str) -> bool {
         return true;
     }
     let word = word_before_number(&text[..at]);
-    if let Some(month) = MONTHS.iter().position(|m| {
+    if let Some(month) = super::dates::MONTHS.iter().position(|m| {
         word.trim_end_matches('.').len() >= 3 && m.starts_with(word.trim_end_matches('.'))
     }) {
         let longest = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month];

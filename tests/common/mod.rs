@@ -263,3 +263,43 @@ pub fn unresolved_pointers(doc: &roxmltree::Document) -> Vec<String> {
     }
     problems
 }
+
+/// Runs the browser check `tests/publish/SCRIPT` on `page` with `args` after it, its
+/// screenshots into `target/tmp/artifacts/ARTIFACTS` (build artifacts, never committed); asserts
+/// that it passed, that it reported each of `checks`, and that each of `shots` is a PNG.
+pub fn browser_check(
+    script: &str,
+    page: &Path,
+    args: &[&str],
+    artifacts: &str,
+    checks: &[&str],
+    shots: &[&str],
+) {
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("artifacts")
+        .join(artifacts);
+    let _ = std::fs::remove_dir_all(&artifacts);
+    let run = Command::new("python3")
+        .arg(root().join("tests/publish").join(script))
+        .arg(page)
+        .args(args)
+        .arg(&artifacts)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for check in checks {
+        assert!(report.contains(check), "{report}");
+    }
+    for shot in shots {
+        let png = std::fs::read(artifacts.join(shot)).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 1_000,
+            "{shot} is not a screenshot"
+        );
+    }
+}
