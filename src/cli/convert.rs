@@ -118,16 +118,9 @@ pub(super) fn run_build(
             return Status::Trouble.into();
         }
     };
-    // The number of sources is known once they are found: the bar appears with the first done.
-    let progress = std::sync::OnceLock::new();
-    let built = build_with_progress(&options, &|done, total| {
-        progress
-            .get_or_init(|| super::progress::Progress::new("building", total))
-            .set(done)
-    });
-    if let Some(progress) = progress.into_inner() {
-        progress.finish();
-    }
+    let progress = super::progress::Progress::new("building");
+    let built = build_with_progress(&options, &|done, total| progress.set(done, total));
+    progress.finish();
     let report = match built {
         Ok(r) => r,
         Err(e) => {

@@ -38,16 +38,12 @@ pub(super) fn run_diff_trees(
         limits: settings.limits,
     };
     use teikit::diff::batch::Outcome;
-    let progress = std::sync::OnceLock::new();
+    let progress = super::progress::Progress::new("comparing");
     let compared =
         teikit::diff::batch::compare_trees_with_progress(old, new, options, &|done, total| {
-            progress
-                .get_or_init(|| super::progress::Progress::new("comparing", total))
-                .set(done)
+            progress.set(done, total)
         });
-    if let Some(progress) = progress.into_inner() {
-        progress.finish();
-    }
+    progress.finish();
     let reports = match compared {
         Ok(r) => r,
         Err((path, e)) => {

@@ -3,18 +3,37 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::OnceLock;
 
-/// A bar on standard error for `total` items, or nothing where no one watches.
-pub(super) struct Progress(Option<ProgressBar>);
+/// A bar on standard error, drawn from the first report of progress (when the number of items
+/// is known), or nothing where no one watches.
+pub(super) struct Progress {
+    what: &'static str,
+    bar: OnceLock<Option<ProgressBar>>,
+}
 
 impl Progress {
-    /// A bar saying `what` (`validating`), if standard error is a terminal, `CI` is not set and
-    /// there is more than one item.
-    pub(super) fn new(what: &'static str, total: usize) -> Self {
-        let watched = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-        if !watched || total < 2 {
-            return Progress(None);
+    /// A bar saying `what` (`validating`).
+    pub(super) fn new(what: &'static str) -> Self {
+        Progress {
+            what,
+            bar: OnceLock::new(),
         }
+    }
+
+    /// `done` of `total` items are done (from any thread). The bar shows if standard error is a
+    /// terminal, `CI` is not set and there is more than one item.
+    pub(super) fn set(&self, done: usize, total: usize) {
+        let bar = self.bar.get_or_init(|| {
+            let watched = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+            (watched && total > 1).then(|| self.draw(total))
+        });
+        if let Some(bar) = bar {
+            bar.set_position(done as u64);
+        }
+    }
+
+    fn draw(&self, total: usize) -> ProgressBar {
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(
@@ -23,21 +42,14 @@ impl Progress {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
         );
-        bar.set_prefix(what);
+        bar.set_prefix(self.what);
         bar.tick();
-        Progress(Some(bar))
-    }
-
-    /// Sets how many are done.
-    pub(super) fn set(&self, done: usize) {
-        if let Some(bar) = &self.0 {
-            bar.set_position(done as u64);
-        }
+        bar
     }
 
     /// Removes the bar, leaving the terminal as it was.
     pub(super) fn finish(self) {
-        if let Some(bar) = self.0 {
+        if let Some(Some(bar)) = self.bar.into_inner() {
             bar.finish_and_clear();
         }
     }

@@ -127,9 +127,9 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         xinclude: !settings.no_xinclude && config.xinclude.unwrap_or(true),
         ..Default::default()
     };
-    let progress = super::progress::Progress::new("validating", files.len());
+    let progress = super::progress::Progress::new("validating");
     let outcomes = validation::check_files(schema.as_ref(), &files, &options, &|done| {
-        progress.set(done)
+        progress.set(done, files.len())
     });
     progress.finish();
     let unreadable: Vec<Option<String>> = outcomes

@@ -92,7 +92,7 @@ pub fn settle(links: Vec<Links>) -> Vec<Vec<Diagnostic>> {
             }
         }
     }
-    let mut beside: HashMap<PathBuf, Result<HashSet<String>, Missing>> = HashMap::new();
+    let mut beside: HashMap<PathBuf, Result<HashSet<String>, String>> = HashMap::new();
     let mut pointed: Vec<HashSet<&str>> = vec![HashSet::new(); links.len()];
     let mut out: Vec<Vec<Diagnostic>> = vec![Vec::new(); links.len()];
     for (i, document) in links.iter().enumerate() {
@@ -117,17 +117,13 @@ pub fn settle(links: Vec<Links>) -> Vec<Vec<Diagnostic>> {
                         Some(&j) => Ok((Some(j), &links[j].ids)),
                         None => match beside.entry(key).or_insert_with(|| read_ids(file)) {
                             Ok(ids) => Ok((None, &*ids)),
-                            Err(missing) => Err(missing.clone()),
+                            Err(why) => Err(why.clone()),
                         },
                     };
                     match (found, id) {
-                        // Checked for when the document was read: gone since.
-                        (Err(Missing::NotThere), _) => {
-                            Some(format!("`{}` does not exist", open.written))
-                        }
-                        (Err(Missing::Unreadable(why)), _) => {
-                            Some(format!("`{}` {why}", open.written))
-                        }
+                        // A file not there was told when the document was read; one here is
+                        // gone since, or cannot be read.
+                        (Err(why), _) => Some(format!("`{}` {why}", open.written)),
                         (Ok(_), None) => None,
                         (Ok((holder, ids)), Some(id)) if ids.contains(id) => {
                             if let Some(j) = holder {
@@ -159,25 +155,16 @@ pub fn settle(links: Vec<Links>) -> Vec<Vec<Diagnostic>> {
     out
 }
 
-/// Why a file named by a pointer gives no ids.
-#[derive(Debug, Clone)]
-enum Missing {
-    /// It does not exist.
-    NotThere,
-    /// It exists but cannot be read as XML: why.
-    Unreadable(String),
-}
-
-/// The ids of the XML file `file`, or why it cannot give them.
-fn read_ids(file: &Path) -> Result<HashSet<String>, Missing> {
+/// The ids of the XML file `file`, or why it cannot give them (after the file's name).
+fn read_ids(file: &Path) -> Result<HashSet<String>, String> {
     let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Missing::NotThere,
-        _ => Missing::Unreadable(format!("cannot be read ({e})")),
+        std::io::ErrorKind::NotFound => "does not exist".to_string(),
+        _ => format!("cannot be read ({e})"),
     })?;
-    let text = crate::xml::decode(file, bytes)
-        .map_err(|d| Missing::Unreadable(format!("cannot be read: {}", d.message)))?;
+    let text =
+        crate::xml::decode(file, bytes).map_err(|d| format!("cannot be read: {}", d.message))?;
     let doc = crate::xml::parse(file, &text, crate::xml::ReadLimits::default())
-        .map_err(|d| Missing::Unreadable(format!("is not well-formed XML: {}", d.message)))?;
+        .map_err(|d| format!("is not well-formed XML: {}", d.message))?;
     Ok(doc
         .descendants()
         .filter_map(|n| n.attribute((roxmltree::NS_XML_URI, "id")))
