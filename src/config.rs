@@ -14,6 +14,9 @@
 //! [limits]                           # as --max-depth, --max-size, …
 //! max-depth = 1024
 //!
+//! [convert]                          # `teikit convert` and `teikit build`
+//! profile = "frus"                   # tei (rich TEI, the default) | frus (FRUS volume files)
+//!
 //! [[overrides]]                      # for some files, later ones winning
 //! paths = ["tei/early-prints/**"]
 //! profile = "generic"
@@ -24,6 +27,7 @@
 
 use crate::base::diagnostic::{Diagnostic, LineIndex, Location};
 use crate::base::glob::Glob;
+use crate::base::output::OutputProfile;
 use crate::rules::{Level, Override, Profile, RuleId, RuleSet};
 use crate::xml::ReadLimits;
 use serde::Deserialize;
@@ -56,6 +60,8 @@ pub struct Config {
     pub xinclude: Option<bool>,
     /// Settings for some files.
     pub overrides: Vec<Override>,
+    /// How `convert` and `build` write their output, if set (`[convert] profile`).
+    pub output_profile: Option<OutputProfile>,
 }
 
 /// Limits set by a configuration; those not set keep the run's.
@@ -100,6 +106,13 @@ struct RawConfig {
     xinclude: Option<bool>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    convert: Option<RawConvert>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConvert {
+    profile: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -183,8 +196,21 @@ pub fn load(file: &Path) -> Result<Config, Diagnostic> {
             levels: levels(raw_override.rules)?,
         });
     }
+    let output_profile = match raw.convert.and_then(|c| c.profile) {
+        None => None,
+        Some(name) => Some(OutputProfile::from_name(name.get_ref()).ok_or_else(|| {
+            at(
+                name.span().start,
+                format!(
+                    "unknown output profile `{}`; the output profiles are tei, frus",
+                    name.get_ref()
+                ),
+            )
+        })?),
+    };
     Ok(Config {
         file: file.to_path_buf(),
+        output_profile,
         schema: raw.schema.map(|s| root.join(s)),
         profile: profile(raw.profile)?,
         files: raw.files,

@@ -8,6 +8,7 @@
 //! - [`ns`]: the namespace names;
 //! - [`glob`]: path patterns as a project configuration writes them;
 //! - [`uri`]: URI references: schemes, escapes;
+//! - [`output`]: the output profiles of the converter (rich TEI, FRUS volumes);
 //! - [`rule`]: the registry of validation rules, whose ids every diagnostic may carry.
 //!
 //! Everything above uses these; they use nothing of the crate above them.
@@ -16,6 +17,7 @@ pub mod calendar;
 pub mod diagnostic;
 pub mod glob;
 pub mod ns;
+pub mod output;
 pub mod pages;
 pub mod path;
 pub mod rule;

@@ -5,7 +5,10 @@ use super::stdout::out;
 use super::Status;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use teikit::base::output::OutputProfile;
 use teikit::convert::build::{build_with_progress, BuildOptions, Outcome};
+use teikit::convert::editorial::VolumeData;
+use teikit::convert::frus::{assemble_volume, VolumeEntry};
 use teikit::convert::{
     convert_bytes_with_options, convert_file_with_options, data_paths, ConvertError, DataOptions,
 };
@@ -34,6 +37,7 @@ pub(super) fn run_convert(
     report_unknown: bool,
     strict: bool,
     volume: Option<PathBuf>,
+    profile: OutputProfile,
 ) -> ExitCode {
     // `-`: the source from standard input, with no folder to find its data in.
     let from_stdin = source.as_os_str() == "-";
@@ -74,6 +78,15 @@ pub(super) fn run_convert(
     if report_unknown {
         print_all(&conversion.unknown_names);
     }
+    let xml = match profile {
+        OutputProfile::Tei => conversion.xml,
+        OutputProfile::Frus => {
+            match frus_volume_of(&source, volume.as_deref(), from_stdin, conversion) {
+                Ok(xml) => xml,
+                Err(status) => return status,
+            }
+        }
+    };
     match output {
         Some(path) => {
             let (beside, document) = data_paths(&source);
@@ -83,14 +96,54 @@ pub(super) fn run_convert(
             } else {
                 vec![source.as_path(), volume.as_path(), document.as_path()]
             };
-            if let Err(e) = write_atomically(&path, conversion.xml.as_bytes(), &inputs) {
+            if let Err(e) = write_atomically(&path, xml.as_bytes(), &inputs) {
                 eprintln!("error: {e}");
                 return Status::Trouble.into();
             }
         }
-        None => out!("{}", conversion.xml),
+        None => out!("{xml}"),
     }
     Status::Success.into()
+}
+
+/// The FRUS volume file holding the one converted document: its volume's header and registers.
+fn frus_volume_of(
+    source: &Path,
+    volume: Option<&Path>,
+    from_stdin: bool,
+    conversion: teikit::convert::Conversion,
+) -> Result<String, ExitCode> {
+    let volume_file = match volume {
+        Some(file) => file.to_path_buf(),
+        None if !from_stdin => data_paths(source).0,
+        None => {
+            eprintln!("error: --profile frus needs the volume's data: give --volume FILE");
+            return Err(Status::Problems.into());
+        }
+    };
+    let data = match VolumeData::load(&volume_file) {
+        Ok(data) => data,
+        Err(e) => {
+            eprintln!("{e}");
+            return Err(Status::Problems.into());
+        }
+    };
+    let (_, document_file) = data_paths(source);
+    let entry = VolumeEntry {
+        data_file: document_file,
+        tree: conversion.document,
+    };
+    let volume = match assemble_volume(&data, std::slice::from_ref(&entry)) {
+        Ok(volume) => volume,
+        Err(problems) => {
+            print_all(&problems);
+            return Err(Status::Problems.into());
+        }
+    };
+    teikit::xml::to_xml_string(&volume.tei).map_err(|e| {
+        eprintln!("error: {e}");
+        Status::Trouble.into()
+    })
 }
 
 fn publisher(

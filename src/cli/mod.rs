@@ -20,6 +20,7 @@ use diff::{run_diff, run_diff_trees, DiffSettings};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use teikit::base::diagnostic::Diagnostic;
+use teikit::base::output::OutputProfile;
 use teikit::convert::build::BuildOptions;
 use teikit::rules::{Profile, RULES};
 use teikit::xml::ReadLimits;
@@ -86,6 +87,11 @@ enum Command {
         /// one the text is converted with no names tagged).
         #[arg(long, value_name = "FILE")]
         volume: Option<PathBuf>,
+        /// How to write it: tei (rich TEI P5, the default) or frus (the Office of the
+        /// Historian's conventions: a volume file holding this document). Default: teikit.toml's
+        /// `[convert] profile`, else tei.
+        #[arg(long, value_enum)]
+        profile: Option<OutputProfileArg>,
     },
     /// Convert every source under SOURCES into OUT, checking each result.
     Build {
@@ -113,6 +119,15 @@ enum Command {
         /// teikit's own copy).
         #[arg(long, requires = "html", value_name = "XSL")]
         stylesheet: Option<PathBuf>,
+        /// How to write the TEI: tei (OUT/VOLUME/dN.xml, rich TEI P5, the default) or frus
+        /// (OUT/VOLUME.xml, one file per volume in the Office of the Historian's conventions).
+        /// Default: teikit.toml's `[convert] profile`, else tei.
+        #[arg(long, value_enum, conflicts_with = "html")]
+        profile: Option<OutputProfileArg>,
+        /// Also check every output against this RELAX NG schema (for frus, the publisher's
+        /// frus.rnc); default: the bundled schema for tei, none for frus.
+        #[arg(long, value_name = "FILE.rng|FILE.rnc")]
+        schema: Option<PathBuf>,
     },
     /// List the validation rules: id, severity, what each requires.
     Rules,
@@ -288,6 +303,44 @@ impl LimitArgs {
     }
 }
 
+/// The output profiles of `convert` and `build`, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputProfileArg {
+    /// Rich TEI P5, one file per document.
+    Tei,
+    /// The Office of the Historian's FRUS conventions, one file per volume.
+    Frus,
+}
+
+impl From<OutputProfileArg> for OutputProfile {
+    fn from(profile: OutputProfileArg) -> Self {
+        match profile {
+            OutputProfileArg::Tei => OutputProfile::Tei,
+            OutputProfileArg::Frus => OutputProfile::Frus,
+        }
+    }
+}
+
+/// The output profile: the command line's, else the project configuration's, else rich TEI.
+fn output_profile(given: Option<OutputProfileArg>) -> Result<OutputProfile, ExitCode> {
+    if let Some(profile) = given {
+        return Ok(profile.into());
+    }
+    let Some(file) = std::env::current_dir()
+        .ok()
+        .and_then(|dir| teikit::config::find(&dir))
+    else {
+        return Ok(OutputProfile::Tei);
+    };
+    match teikit::config::load(&file) {
+        Ok(config) => Ok(config.output_profile.unwrap_or_default()),
+        Err(e) => {
+            print_all(&[e]);
+            Err(Status::Trouble.into())
+        }
+    }
+}
+
 /// The formats of `teikit validate`'s report, as the command line names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum ReportFormat {
@@ -352,7 +405,11 @@ fn run_command() -> ExitCode {
             report_unknown,
             strict,
             volume,
-        } => run_convert(source, output, report_unknown, strict, volume),
+            profile,
+        } => match output_profile(profile) {
+            Ok(profile) => run_convert(source, output, report_unknown, strict, volume, profile),
+            Err(status) => status,
+        },
         Command::Build {
             sources,
             out,
@@ -361,16 +418,23 @@ fn run_command() -> ExitCode {
             strict,
             html,
             stylesheet,
-        } => run_build(
-            BuildOptions {
-                sources,
-                out,
-                check,
-                strict,
-            },
-            report_unknown,
-            html.then_some(stylesheet),
-        ),
+            profile,
+            schema,
+        } => match output_profile(profile) {
+            Ok(profile) => run_build(
+                BuildOptions {
+                    sources,
+                    out,
+                    check,
+                    strict,
+                    profile,
+                    schema,
+                },
+                report_unknown,
+                html.then_some(stylesheet),
+            ),
+            Err(status) => status,
+        },
         Command::Diff {
             old,
             new,

@@ -6,10 +6,12 @@
 //! missing or differs from a fresh conversion, so CI catches stale TEI.
 
 use super::editorial::{DocumentData, VolumeData, VOLUME_FILE};
-use super::{convert, source::SourceText, ConvertError};
+use super::frus::{assemble_volume, VolumeEntry};
+use super::{convert, source::SourceText, Conversion, ConvertError};
 use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::base::output::OutputProfile;
 use crate::output::{write_atomically, OutputError};
-use crate::rules::check_document;
+use crate::rules::{check_document, check_document_with, Level, RuleId, RuleSet};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +26,12 @@ pub struct BuildOptions {
     pub check: bool,
     /// Treat the converter's warnings as errors: a source with any is not written.
     pub strict: bool,
+    /// How the documents are written: one rich TEI file per document (the default), or one
+    /// FRUS volume file per volume, `OUT/VOLUME.xml`.
+    pub profile: OutputProfile,
+    /// A schema every output is also checked against (default: the bundled one for rich TEI,
+    /// none for FRUS volumes, whose schema `frus.rnc` teikit does not carry).
+    pub schema: Option<PathBuf>,
 }
 
 /// What happened to one source.
@@ -99,8 +107,8 @@ pub enum BuildError {
     /// A volume's data is broken.
     #[error(transparent)]
     Volume(#[from] super::editorial::EditorialError),
-    /// The bundled schema does not compile (a teikit bug).
-    #[error("the bundled schema does not compile: {0}")]
+    /// The schema does not compile (for the bundled one, a teikit bug).
+    #[error("{0}")]
     Schema(crate::relaxng::SchemaError),
 }
 
@@ -168,7 +176,20 @@ pub fn build_with_progress(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BuildReport, BuildError> {
     let mut report = BuildReport::default();
-    let schema = crate::relaxng::Schema::bundled().map_err(BuildError::Schema)?;
+    if options.profile == OutputProfile::Frus {
+        let schema = options
+            .schema
+            .as_deref()
+            .map(crate::relaxng::Schema::from_file)
+            .transpose()
+            .map_err(BuildError::Schema)?;
+        return build_volumes(options, schema.as_ref(), progress);
+    }
+    let schema = match &options.schema {
+        Some(file) => crate::relaxng::Schema::from_file(file),
+        None => crate::relaxng::Schema::bundled(),
+    }
+    .map_err(BuildError::Schema)?;
     let volumes: Vec<(VolumeSources, VolumeData)> = discover(&options.sources)?
         .into_iter()
         .map(|v| {
@@ -241,7 +262,7 @@ fn outcome_of(
     xml: &str,
     errors: Vec<Diagnostic>,
     after_warnings: bool,
-    source_path: &Path,
+    inputs: &[&Path],
     output: &Path,
     check: bool,
 ) -> Outcome {
@@ -272,7 +293,7 @@ fn outcome_of(
             written: false,
         };
     }
-    match write_atomically(output, xml.as_bytes(), &[source_path]) {
+    match write_atomically(output, xml.as_bytes(), inputs) {
         Ok(()) => Outcome::Current {
             output: output.to_path_buf(),
             written: true,
@@ -314,16 +335,7 @@ fn build_one(
     options: &BuildOptions,
     validator: &mut crate::relaxng::Validator,
 ) -> Built {
-    let conversion = (|| {
-        let bytes = std::fs::read(source_path).map_err(|source| ConvertError::Io {
-            path: source_path.to_path_buf(),
-            source,
-        })?;
-        let source =
-            SourceText::decode(source_path, bytes).map_err(|d| ConvertError::Source(vec![d]))?;
-        let document = DocumentData::load(&source_path.with_extension("toml"))?;
-        convert(&source, volume, &document)
-    })();
+    let conversion = convert_source(source_path, volume);
     let conversion = match conversion {
         Ok(c) => c,
         Err(e) => return Built::of(Outcome::Failed(e)),
@@ -352,7 +364,7 @@ fn build_one(
         &conversion.xml,
         errors,
         after_warnings,
-        source_path,
+        &[source_path],
         output,
         options.check,
     );
@@ -364,4 +376,147 @@ fn build_one(
         unknown_names: conversion.unknown_names,
         mentioned: conversion.mentioned,
     }
+}
+
+/// Reads a volume's sources and converts them with its data.
+fn convert_source(source_path: &Path, volume: &VolumeData) -> Result<Conversion, ConvertError> {
+    let bytes = std::fs::read(source_path).map_err(|source| ConvertError::Io {
+        path: source_path.to_path_buf(),
+        source,
+    })?;
+    let source =
+        SourceText::decode(source_path, bytes).map_err(|d| ConvertError::Source(vec![d]))?;
+    let document = DocumentData::load(&source_path.with_extension("toml"))?;
+    convert(&source, volume, &document)
+}
+
+/// [`build_with_progress`] for FRUS volumes: every source converted on every core, then each
+/// volume assembled, checked with the rules (and `schema`, when given) and written as
+/// `OUT/VOLUME.xml`. A volume with a document that does not convert is not written: the file
+/// on disk keeps its last complete state.
+fn build_volumes(
+    options: &BuildOptions,
+    schema: Option<&crate::relaxng::Schema>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<BuildReport, BuildError> {
+    let mut report = BuildReport::default();
+    let volumes: Vec<(VolumeSources, VolumeData)> = discover(&options.sources)?
+        .into_iter()
+        .map(|v| {
+            let data = VolumeData::load(&v.dir.join(VOLUME_FILE))?;
+            Ok((v, data))
+        })
+        .collect::<Result<_, BuildError>>()?;
+    let jobs: Vec<(usize, &PathBuf)> = volumes
+        .iter()
+        .enumerate()
+        .flat_map(|(v, (sources, _))| sources.sources.iter().map(move |s| (v, s)))
+        .collect();
+    let converted = crate::parallel::ordered_map(
+        &jobs,
+        0,
+        None,
+        || (),
+        |(), (v, source)| convert_source(source, &volumes[*v].1),
+        &|done| progress(done, jobs.len()),
+    );
+    let mut results = jobs.iter().zip(converted).peekable();
+    let mut validator = schema.map(crate::relaxng::Schema::validator);
+    // A volume in progress has gaps in its numbering: the assembly warns about them once, and
+    // the volume is still written.
+    let mut volume_rules = RuleSet::all();
+    volume_rules.set_level(RuleId::DocumentNumbering, Level::Warning);
+    for (v, (volume_sources, volume)) in volumes.iter().enumerate() {
+        let mut entries = Vec::new();
+        let mut failed = false;
+        let mut after_warnings = false;
+        let mut sources = Vec::new();
+        while let Some(((_, source), result)) = results.next_if(|((w, _), _)| *w == v) {
+            sources.push(source.as_path());
+            let result = result.unwrap_or_else(|| {
+                Err(ConvertError::Io {
+                    path: (*source).clone(),
+                    source: std::io::Error::other("not converted: a worker thread could not start"),
+                })
+            });
+            match result {
+                Ok(conversion) if options.strict && !conversion.warnings.is_empty() => {
+                    failed = true;
+                    let errors = conversion.warnings.into_iter().map(Diagnostic::into_error);
+                    report.outcomes.push((
+                        (*source).clone(),
+                        Outcome::Failed(ConvertError::Source(errors.collect())),
+                    ));
+                }
+                Ok(conversion) => {
+                    after_warnings |= !conversion.warnings.is_empty();
+                    report.warnings.extend(conversion.warnings);
+                    report.unknown_names.extend(conversion.unknown_names);
+                    entries.push(VolumeEntry {
+                        data_file: source.with_extension("toml"),
+                        tree: conversion.document,
+                    });
+                }
+                Err(e) => {
+                    failed = true;
+                    report
+                        .outcomes
+                        .push(((*source).clone(), Outcome::Failed(e)));
+                }
+            }
+        }
+        if failed {
+            continue;
+        }
+        let output = options.out.join(format!("{}.xml", volume.volume.id));
+        let assembled = match assemble_volume(volume, &entries) {
+            Ok(assembled) => assembled,
+            Err(problems) => {
+                report.outcomes.push((
+                    volume_sources.dir.clone(),
+                    Outcome::Failed(ConvertError::Source(problems)),
+                ));
+                continue;
+            }
+        };
+        report.warnings.extend(assembled.warnings);
+        let xml = match crate::xml::to_xml_string(&assembled.tei) {
+            Ok(xml) => xml,
+            Err(e) => {
+                report.outcomes.push((
+                    volume_sources.dir.clone(),
+                    Outcome::Unwritable(crate::output::OutputError::Io {
+                        path: output,
+                        source: e,
+                    }),
+                ));
+                continue;
+            }
+        };
+        let (mut errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            check_document_with(&output, &xml, &volume_rules)
+                .into_iter()
+                .partition(|d| d.severity == Severity::Error);
+        report.warnings.extend(warnings);
+        if let Some(validator) = validator.as_mut() {
+            errors.extend(
+                validator
+                    .validate(&output, &xml)
+                    .into_iter()
+                    .map(|d| d.with_rule(crate::rules::RuleId::Schema)),
+            );
+        }
+        let mut inputs = sources.clone();
+        inputs.push(volume.path.as_path());
+        let outcome = outcome_of(
+            &xml,
+            errors,
+            after_warnings,
+            &inputs,
+            &output,
+            options.check,
+        );
+        report.outcomes.push((volume_sources.dir.clone(), outcome));
+    }
+    Ok(report)
 }

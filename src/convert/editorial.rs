@@ -392,6 +392,37 @@ fn parse_file<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<(String, T), 
     Ok((text, data))
 }
 
+/// Where `key` is set in `[table]` of the TOML file at `path` (the table's header where the key
+/// is missing, the file's start where the table is): for messages about a field's value or
+/// absence.
+pub fn key_location(path: &Path, table: &str, key: &str) -> Location {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Location::file_start(path);
+    };
+    let header = format!("[{table}]");
+    let mut offset = 0;
+    let mut table_at = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            if table_at.is_some() {
+                break;
+            }
+            if trimmed == header {
+                table_at = Some(offset);
+            }
+        } else if table_at.is_some()
+            && trimmed
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return location_in(path, &text, offset + (line.len() - line.trim_start().len()));
+        }
+        offset += line.len();
+    }
+    location_in(path, &text, table_at.unwrap_or(0))
+}
+
 fn location_in(path: &Path, text: &str, offset: usize) -> Location {
     let (line, column) = LineIndex::new(text).line_column(text, offset);
     Location::new(path, line, column)

@@ -17,6 +17,7 @@ pub mod body;
 pub mod build;
 pub mod dates;
 pub mod editorial;
+pub mod frus;
 pub mod header;
 pub mod layout;
 pub mod markers;
@@ -84,6 +85,21 @@ pub struct Conversion {
     pub unknown_names: Vec<Diagnostic>,
     /// Ids of the register entries the document mentions.
     pub mentioned: Vec<String>,
+    /// The document as a tree, for writers other than the default one ([`frus`]).
+    pub document: DocumentTree,
+}
+
+/// The converted document as a tree: what [`frus`] writes in the publisher's conventions.
+#[derive(Debug, Clone)]
+pub struct DocumentTree {
+    /// The document's division (`div type="document"`), as the default output has it.
+    pub division: Element,
+    /// The page break that stands before the division when the document begins a page.
+    pub page_before: Option<Element>,
+    /// The document's date, printed or established.
+    pub date: Option<DateValue>,
+    /// The number and id the editor gave the document.
+    pub number: u32,
 }
 
 /// The editorial data files of a source: `(volume.toml, dN.toml)` beside it.
@@ -326,13 +342,22 @@ pub fn convert(
     });
 
     let mut body = Element::new("body");
-    if let Some((label, true)) = &first_page {
-        if let Some(number) = PageNumber::parse(label) {
-            body.push_element(
-                page_break_element(&number).with_attribute("resp", format!("#{CONVERTER_ID}")),
-            );
-        }
+    let page_before = match &first_page {
+        Some((label, true)) => PageNumber::parse(label).map(|n| page_break_element(&n)),
+        _ => None,
+    };
+    if let Some(pb) = &page_before {
+        body.push_element(
+            pb.clone()
+                .with_attribute("resp", format!("#{CONVERTER_ID}")),
+        );
     }
+    let document_tree = DocumentTree {
+        division: div.clone(),
+        page_before,
+        date: date.as_ref().map(|d| d.value.clone()),
+        number: meta.number,
+    };
     body.push_element(div);
     let mut text = Element::new("text").with_child(body);
     if let Some(back) = terms_list(volume, &findings) {
@@ -352,6 +377,7 @@ pub fn convert(
         warnings,
         unknown_names: findings.unknown_names,
         mentioned: findings.entries.iter().map(|(_, id)| id.clone()).collect(),
+        document: document_tree,
     })
 }
 

@@ -305,9 +305,14 @@ impl<'a> Context<'a> {
 /// Parses `text` (the contents of `path`) and checks it with every rule, as a document on its
 /// own (pointers to other files are looked up on disk).
 pub fn check_document(path: &Path, text: &str) -> Vec<Diagnostic> {
+    check_document_with(path, text, &RuleSet::all())
+}
+
+/// [`check_document`] with the rules of `rules`.
+pub fn check_document_with(path: &Path, text: &str, rules: &RuleSet) -> Vec<Diagnostic> {
     match crate::xml::parse(path, text, crate::xml::ReadLimits::default()) {
         Ok(doc) => {
-            let checked = check_parsed(path, text, &doc, &RuleSet::all());
+            let checked = check_parsed(path, text, &doc, rules);
             let mut out = checked.diagnostics;
             out.extend(settle(vec![checked.links]).into_iter().flatten());
             out.sort_by(|a, b| a.location.cmp(&b.location));
