@@ -9,7 +9,7 @@ use super::dates::{find_dates, DateContext, DateMention, DateValue, Inference, L
 use super::editorial::{EntryKind, VolumeData};
 use super::layout::NoteText;
 use super::markers::{PageNumber, Piece};
-use super::mentions::{Gazetteer, Mention};
+use super::mentions::{Gazetteer, Mention, Recent};
 use super::runin::{find_run_in_head, Delimiter};
 use super::source::SourceText;
 use super::source_note::{analyse_note, AnnotationAct, ArchivalSource, Classification};
@@ -97,6 +97,8 @@ pub struct TextEncoder<'a> {
     doc_id: &'a str,
     notes: &'a [NoteText],
     heads: Vec<String>,
+    /// The entries named so far, which resolve forms several entries share.
+    recent: Recent,
     /// What was found so far.
     pub findings: Findings,
 }
@@ -119,6 +121,7 @@ impl<'a> TextEncoder<'a> {
             doc_id,
             notes,
             heads: Vec::new(),
+            recent: Recent::default(),
             findings: Findings::default(),
         }
     }
@@ -234,7 +237,10 @@ impl<'a> TextEncoder<'a> {
     /// Encodes a run of text: names, dates and any `extra` spans (offsets within the run).
     pub fn encode_text(&mut self, range: Range<usize>, extra: Vec<Span>) -> Vec<Node> {
         let text = self.source.slice(&range);
-        let mentions = self.gazetteer.find(text);
+        let mentions = self.gazetteer.find_in_context(text, &self.recent);
+        for (_, id) in mentions.iter().filter_map(|m| m.entry.as_ref()) {
+            self.recent.named(id);
+        }
         let dates = find_dates(text, self.dates);
         let mut spans = extra;
         for date in &dates {

@@ -52,6 +52,8 @@ pub enum BlockKind {
     ParticipantsHead,
     /// One participant, one line each, after [`BlockKind::ParticipantsHead`].
     Participant,
+    /// `TO` or `FROM` alone on a line, heading the list of addressees (or senders) after it.
+    AddresseeHead,
     /// A source note printed in brackets in the text, not numbered: `[Source: Carter Library, …]`.
     InlineSourceNote,
     /// A postscript after the signature: `PS—Some of the statements …`.
@@ -283,6 +285,7 @@ fn mark_part(source: &SourceText, blocks: &mut [Block]) {
         }
     }
     mark_salute(source, blocks);
+    mark_addressees(source, blocks);
     mark_participants(source, blocks);
     mark_closer(source, blocks);
 }
@@ -450,6 +453,20 @@ fn mark_salute(source: &SourceText, blocks: &mut [Block]) {
         && SALUTE.is_match(source.slice(&blocks[first].range))
     {
         blocks[first].kind = BlockKind::Salute;
+    }
+}
+
+/// `TO` (or `FROM`) alone on a line, followed by a list: the heading of the list of addressees,
+/// as a memorandum to several agencies prints it.
+fn mark_addressees(source: &SourceText, blocks: &mut [Block]) {
+    for i in 0..blocks.len().saturating_sub(1) {
+        let text = source.slice(&blocks[i].range).trim_end_matches(':');
+        if blocks[i].kind == BlockKind::Paragraph
+            && matches!(text, "TO" | "FROM")
+            && blocks[i + 1].kind == BlockKind::ListItem
+        {
+            blocks[i].kind = BlockKind::AddresseeHead;
+        }
     }
 }
 

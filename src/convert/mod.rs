@@ -462,6 +462,11 @@ fn is_only_page(encoder: &TextEncoder, block: &ScannedBlock) -> bool {
     })
 }
 
+/// Whether a list is one of addressees or senders (`TO`, `FROM`).
+fn is_addressee_list(list: &Element) -> bool {
+    matches!(list.attribute("type"), Some("to" | "from"))
+}
+
 /// Whether a list's items carry labels.
 fn list_is_labelled(list: &Element) -> bool {
     list.children
@@ -554,6 +559,20 @@ fn encode_part(
                         .with_child(head),
                 );
             }
+            BlockKind::AddresseeHead => {
+                let mut head = Element::new_mixed("head");
+                head.extend(encoder.encode_pieces(&block.pieces, false));
+                let kind = if head.text_content().starts_with("FROM") {
+                    "from"
+                } else {
+                    "to"
+                };
+                content.push(
+                    Element::new("list")
+                        .with_attribute("type", kind)
+                        .with_child(head),
+                );
+            }
             BlockKind::Participant => {
                 let mut item = Element::new_mixed("item");
                 item.extend(encoder.encode_pieces(&block.pieces, false));
@@ -588,9 +607,10 @@ fn encode_part(
                     || matches!(previous, Some(BlockKind::ListItem))
                         && content.last().is_some_and(|list| {
                             list.name == "list"
-                                && list.attributes.is_empty()
+                                && (list.attributes.is_empty() || is_addressee_list(list))
                                 && list_is_labelled(list) == labelled
-                        });
+                        })
+                    || previous == Some(BlockKind::AddresseeHead) && !labelled;
                 if !continues {
                     content.push(Element::new("list"));
                 }
