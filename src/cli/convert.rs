@@ -41,6 +41,10 @@ pub(super) fn run_convert(
 ) -> ExitCode {
     // `-`: the source from standard input, with no folder to find its data in.
     let from_stdin = source.as_os_str() == "-";
+    if profile == OutputProfile::Frus && from_stdin && volume.is_none() {
+        eprintln!("error: --profile frus needs the volume's data: give --volume FILE");
+        return Status::Problems.into();
+    }
     let options = DataOptions {
         volume: volume.clone(),
         nothing_beside: from_stdin,
@@ -80,12 +84,10 @@ pub(super) fn run_convert(
     }
     let xml = match profile {
         OutputProfile::Tei => conversion.xml,
-        OutputProfile::Frus => {
-            match frus_volume_of(&source, volume.as_deref(), from_stdin, conversion) {
-                Ok(xml) => xml,
-                Err(status) => return status,
-            }
-        }
+        OutputProfile::Frus => match frus_volume_of(&source, volume.as_deref(), conversion) {
+            Ok(xml) => xml,
+            Err(status) => return status,
+        },
     };
     match output {
         Some(path) => {
@@ -110,16 +112,11 @@ pub(super) fn run_convert(
 fn frus_volume_of(
     source: &Path,
     volume: Option<&Path>,
-    from_stdin: bool,
     conversion: teikit::convert::Conversion,
 ) -> Result<String, ExitCode> {
     let volume_file = match volume {
         Some(file) => file.to_path_buf(),
-        None if !from_stdin => data_paths(source).0,
-        None => {
-            eprintln!("error: --profile frus needs the volume's data: give --volume FILE");
-            return Err(Status::Problems.into());
-        }
+        None => data_paths(source).0,
     };
     let data = match VolumeData::load(&volume_file) {
         Ok(data) => data,
@@ -163,6 +160,10 @@ pub(super) fn run_build(
     html: Option<Option<PathBuf>>,
 ) -> ExitCode {
     let check = options.check;
+    let unit = match options.profile {
+        OutputProfile::Tei => "source(s)",
+        OutputProfile::Frus => "volume(s)",
+    };
     // Find the processor before converting anything, so that a missing Saxon costs nothing.
     let publisher = match html.map(|sheet| publisher(sheet.as_deref())).transpose() {
         Ok(p) => p,
@@ -253,7 +254,7 @@ pub(super) fn run_build(
         "converted and validated"
     };
     eprintln!(
-        "{verb} {converted} of {} source(s); {written} written",
+        "{verb} {converted} of {} {unit}; {written} written",
         report.outcomes.len()
     );
     status
