@@ -490,3 +490,58 @@ fn convert_writes_one_document_as_a_volume_and_the_default_output_is_rich_tei() 
         stderr(&stdin)
     );
 }
+
+#[test]
+fn summer_time_gives_the_offsets_the_official_encoding_has() {
+    let Some(devset) = frus_devset_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let volume = devset.join("sources/frus1961-63v01");
+    for file in ["d77.txt", "d77.toml"] {
+        std::fs::copy(volume.join(file), dir.path().join(file)).unwrap();
+    }
+    // The register gives Washington its standard offset; the editor adds its summer time.
+    let register = std::fs::read_to_string(volume.join("volume.toml")).unwrap();
+    let washington = "forms = [\"Washington\"]\nutc_offset = \"-05:00\"\n";
+    assert!(register.contains(washington));
+    std::fs::write(
+        dir.path().join("volume.toml"),
+        register.replace(
+            washington,
+            &format!("{washington}daylight_saving = \"us\"\n"),
+        ),
+    )
+    .unwrap();
+    let source = dir.path().join("d77.txt");
+    let run = teikit(&["convert", "--profile", "frus", source.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let ours = String::from_utf8(run.stdout).unwrap();
+    let official = std::fs::read_to_string(devset.join("official/frus1961-63v01_d77.xml")).unwrap();
+    // A telegram sent from Washington at 8:19 p.m. on June 28, 1961: summer time, -04:00; its
+    // bounds in the volume's standard offset, as the official encoding writes them.
+    for attribute in [
+        r#"when="1961-06-28T20:19:00-04:00""#,
+        r#"frus:doc-dateTime-min="1961-06-28T19:19:00-05:00""#,
+        r#"frus:doc-dateTime-max="1961-06-28T19:19:00-05:00""#,
+    ] {
+        assert!(official.contains(attribute), "the official has {attribute}");
+        assert!(ours.contains(attribute), "{attribute} missing:\n{ours}");
+    }
+
+    std::fs::write(
+        dir.path().join("volume.toml"),
+        register.replace(
+            "default_utc_offset = \"-05:00\"\n",
+            "default_utc_offset = \"-05:00\"\ndaylight_saving = \"summer\"\n",
+        ),
+    )
+    .unwrap();
+    let run = teikit(&["convert", source.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("unknown daylight_saving rules `summer`; teikit knows `us`"),
+        "{}",
+        stderr(&run)
+    );
+}

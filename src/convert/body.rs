@@ -14,6 +14,7 @@ use super::runin::{find_run_in_head, Delimiter};
 use super::source::SourceText;
 use super::source_note::{analyse_note, AnnotationAct, ArchivalSource, Classification};
 use super::spans::{build_nodes, Span};
+use super::zone::{DaylightSaving, LocalTime};
 use crate::base::diagnostic::{Diagnostic, Location};
 use crate::xml::{Element, Node};
 use std::collections::{BTreeMap, BTreeSet};
@@ -316,7 +317,7 @@ impl<'a> TextEncoder<'a> {
         let offset = self.utc_offset_before(date.range.start, mentions);
         let zone = |v: &str| -> String {
             match &offset {
-                Some(o) => v.replace(LOCAL_OFFSET, o),
+                Some(local) => v.replace(LOCAL_OFFSET, &local.offset_at(v)),
                 None => v.replace(LOCAL_OFFSET, ""),
             }
         };
@@ -362,7 +363,7 @@ impl<'a> TextEncoder<'a> {
         element
     }
 
-    fn utc_offset_before(&self, position: usize, mentions: &[Mention]) -> Option<String> {
+    fn utc_offset_before(&self, position: usize, mentions: &[Mention]) -> Option<LocalTime> {
         utc_offset_before(self.volume, mentions, position)
     }
 
@@ -541,13 +542,17 @@ impl<'a> TextEncoder<'a> {
     }
 }
 
-/// The UTC offset of the nearest place named before `position` in the same run, or the
-/// volume's default.
+/// The local time of the nearest place named before `position` in the same run that gives one,
+/// or the volume's default.
 pub fn utc_offset_before(
     volume: &VolumeData,
     mentions: &[Mention],
     position: usize,
-) -> Option<String> {
+) -> Option<LocalTime> {
+    let rule = |name: &Option<toml::Spanned<String>>| {
+        name.as_ref()
+            .and_then(|n| DaylightSaving::from_name(n.get_ref()))
+    };
     mentions
         .iter()
         .rev()
@@ -557,10 +562,20 @@ pub fn utc_offset_before(
                 .places
                 .iter()
                 .find(|p| p.id.get_ref() == id)
-                .and_then(|p| p.utc_offset.clone()),
+                .and_then(|p| {
+                    Some(LocalTime {
+                        standard: p.utc_offset.clone()?,
+                        daylight_saving: rule(&p.daylight_saving),
+                    })
+                }),
             _ => None,
         })
-        .or_else(|| volume.volume.default_utc_offset.clone())
+        .or_else(|| {
+            Some(LocalTime {
+                standard: volume.volume.default_utc_offset.clone()?,
+                daylight_saving: rule(&volume.volume.daylight_saving),
+            })
+        })
 }
 
 /// Abbreviated titles before names: their full stop ends no sentence.

@@ -72,6 +72,10 @@ pub struct Volume {
     /// for Washington in winter; used only where a date carries a time and no place is known.
     #[serde(default)]
     pub default_utc_offset: Option<String>,
+    /// The summer time kept where the volume's documents were mostly written (`us`); see
+    /// [`crate::convert::zone`].
+    #[serde(default)]
+    pub daylight_saving: Option<Spanned<String>>,
 }
 
 /// A person of the volume's register.
@@ -112,6 +116,9 @@ pub struct Entity {
     /// in 1973; times stated at this place are normalised with it.
     #[serde(default)]
     pub utc_offset: Option<String>,
+    /// For places: the summer time kept there (`us`), on top of `utc_offset`.
+    #[serde(default)]
+    pub daylight_saving: Option<Spanned<String>>,
 }
 
 /// An abbreviation of the volume's list of terms.
@@ -235,6 +242,7 @@ impl VolumeData {
                 distributor: None,
                 availability: String::new(),
                 default_utc_offset: None,
+                daylight_saving: None,
             },
             persons: Vec::new(),
             places: Vec::new(),
@@ -283,6 +291,20 @@ impl VolumeData {
     }
 
     fn check(&self, text: &str) -> Result<(), EditorialError> {
+        let rules = std::iter::once(&self.volume.daylight_saving)
+            .chain(self.places.iter().map(|p| &p.daylight_saving))
+            .flatten();
+        for rule in rules {
+            if crate::convert::zone::DaylightSaving::from_name(rule.get_ref()).is_none() {
+                return Err(EditorialError::Malformed {
+                    location: location_in(&self.path, text, rule.span().start),
+                    message: format!(
+                        "unknown daylight_saving rules `{}`; teikit knows `us` (the United States')",
+                        rule.get_ref()
+                    ),
+                });
+            }
+        }
         let mut seen: HashMap<&str, ()> = HashMap::new();
         let ids = self
             .entries()

@@ -29,6 +29,7 @@ pub mod runin;
 pub mod source;
 pub mod source_note;
 pub mod spans;
+pub mod zone;
 
 pub use dates::{find_dates, CivilDate, DateContext, DateValue};
 pub use markers::PageNumber;
@@ -787,7 +788,10 @@ fn document_date(
         {
             // A time is local to the place named before it.
             let offset = body::utc_offset_before(volume, &gazetteer.find(&text), found.range.start);
-            let zone = |v: String| v.replace(dates::LOCAL_OFFSET, offset.as_deref().unwrap_or(""));
+            let zone = |v: String| {
+                let local = offset.as_ref().map(|o| o.offset_at(&v)).unwrap_or_default();
+                v.replace(dates::LOCAL_OFFSET, &local)
+            };
             let value = match found.value {
                 DateValue::When(v) => DateValue::When(zone(v)),
                 DateValue::Span(a, b) => DateValue::Span(zone(a), zone(b)),
