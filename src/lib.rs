@@ -8,6 +8,7 @@
 //! - [`scaffold`]: the files of a new edition (`teikit init`);
 //! - [`xml`]: the small tree the converter writes with;
 //! - [`diff`]: two revisions compared as documents;
+//! - [`lsp`]: the language server, `teikit lsp`: diagnostics, completion, hover, navigation;
 //! - [`publish`]: the XSLT reading edition, run by a Saxon found on the machine;
 //! - [`output`]: atomic writes that never lose an editor's file;
 //! - [`parallel`]: the ordered parallel map that validation, directory diffs and builds share;
@@ -22,6 +23,7 @@ pub mod base;
 pub mod config;
 pub mod convert;
 pub mod diff;
+pub mod lsp;
 pub mod output;
 pub mod parallel;
 pub mod publish;

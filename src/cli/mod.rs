@@ -194,6 +194,9 @@ enum Command {
     },
     /// Print the manual page (roff), e.g. `teikit man > teikit.1`.
     Man,
+    /// Serve editors over the Language Server Protocol on standard input and output:
+    /// diagnostics, completion from the schema, hover, go to definition, references, rename.
+    Lsp,
     /// Validate XML files against a RELAX NG schema and check them with the semantic rules
     /// (unique ids, resolvable pointers, dates; FRUS house rules for documentary editions).
     ///
@@ -534,6 +537,13 @@ fn run_command() -> ExitCode {
             stdout::out!("{}", String::from_utf8_lossy(&page));
             Status::Success.into()
         }
+        Command::Lsp => match teikit::lsp::run_stdio() {
+            Ok(()) => Status::Success.into(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                Status::Trouble.into()
+            }
+        },
         Command::Rules => {
             for rule in RULES {
                 stdout::outln!(

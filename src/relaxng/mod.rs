@@ -33,6 +33,7 @@ pub mod compact;
 pub mod compile;
 pub mod datatype;
 pub mod derive;
+pub mod expect;
 pub mod pattern;
 pub mod restrict;
 pub mod syntax;

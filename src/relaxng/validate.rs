@@ -18,8 +18,8 @@ use std::path::Path;
 
 /// Validates documents against one schema; reuse it for a batch (its memo tables persist).
 pub struct Validator<'s> {
-    schema: &'s Schema,
-    deriver: Deriver,
+    pub(super) schema: &'s Schema,
+    pub(super) deriver: Deriver,
     id_names: HashMap<NameId, XsdType>,
     /// Every element pattern by name, for checking the contents of misplaced elements; built at
     /// the first such error.
@@ -378,7 +378,7 @@ impl<'s> Validator<'s> {
     }
 
     /// The choice of every element pattern of the schema named `name`, ready for its content.
-    fn elements_named(&mut self, name: NameId) -> PatId {
+    pub(super) fn elements_named(&mut self, name: NameId) -> PatId {
         if self.by_name.is_none() {
             let mut by_name: HashMap<NameId, PatId> = HashMap::new();
             let deriver = &mut self.deriver;

@@ -1,0 +1,333 @@
+//! A project as the language server sees it: its schema and rules (from `teikit.toml`, as
+//! `teikit validate` reads them), the diagnostics of a document's text, and the documentation of
+//! the schema's elements for hover.
+
+use super::text::{position_of_line_column, range_of};
+use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::base::rule::RuleId;
+use crate::relaxng::{Schema, Validator};
+use crate::rules::{settle, Profile, RuleSet};
+use crate::validation::{check_bytes, Options};
+use lsp_types::{
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Uri,
+};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// A project: the schema, the rules and the files its configuration names.
+pub struct Project {
+    /// The configuration file, if any.
+    pub config: Option<PathBuf>,
+    /// A validator for the project's schema; its memo tables persist between edits.
+    pub validator: Validator<'static>,
+    /// The rules, as `teikit validate` would run them.
+    pub options: Options,
+    /// Element documentation by local name, and attribute documentation by local name.
+    pub docs: SchemaDocs,
+    /// The files `teikit.toml` lists (for pointers into registers kept in other files).
+    pub files: Vec<PathBuf>,
+}
+
+/// What went wrong setting a project up: the message is shown in the editor.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ProjectError(pub String);
+
+impl Project {
+    /// The project of a document in `dir`: the `teikit.toml` governing it, or the defaults.
+    pub fn for_directory(dir: &Path) -> Result<Project, ProjectError> {
+        let config_file = crate::config::find(dir).map(|relative| dir.join(relative));
+        let config = match &config_file {
+            Some(file) => crate::config::load(file).map_err(|d| ProjectError(d.to_string()))?,
+            None => crate::config::Config::default(),
+        };
+        let schema = match &config.schema {
+            Some(path) => Schema::from_file(path),
+            None => Schema::bundled(),
+        }
+        .map_err(|e| ProjectError(e.to_string()))?;
+        let docs = SchemaDocs::for_schema(config.schema.as_deref());
+        let default_profile = config.schema.is_none().then_some(Profile::Documentary);
+        let mut rules = RuleSet::for_profile(default_profile);
+        config.apply_rules(&mut rules);
+        let options = Options {
+            rules,
+            jobs: 1,
+            limits: config.limits.apply(crate::xml::ReadLimits::default()),
+            xinclude: config.xinclude.unwrap_or(true),
+        };
+        let files = config.files_to_validate().unwrap_or_default();
+        // The schema lives as long as the server: one per project, compiled once, so that its
+        // validator (which borrows it) can be kept with its memo tables between edits.
+        let schema: &'static Schema = Box::leak(Box::new(schema));
+        Ok(Project {
+            config: config_file,
+            validator: schema.validator(),
+            options,
+            docs,
+            files,
+        })
+    }
+
+    /// Every problem of `text` (the contents of `path`), as `teikit validate path` reports them.
+    pub fn diagnostics(&mut self, path: &Path, text: &str) -> Vec<Diagnostic> {
+        let (mut problems, links) = check_bytes(
+            Some(&mut self.validator),
+            path,
+            text.as_bytes().to_vec(),
+            &self.options,
+        );
+        if let Some(links) = links {
+            problems.extend(settle(vec![links]).into_iter().flatten());
+        }
+        problems.sort_by(|a, b| a.location.cmp(&b.location));
+        problems
+    }
+}
+
+/// Where the documentation of a rule is: the section of this source tree's README its registry
+/// entry names (the README lists every rule with what it requires and why).
+pub fn rule_documentation(rule: RuleId) -> Option<Uri> {
+    let (file, anchor) = rule
+        .rule()
+        .documentation
+        .split_once('#')
+        .unwrap_or((rule.rule().documentation, ""));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    Uri::from_str(&format!("{}#{anchor}", file_uri(&path))).ok()
+}
+
+/// `file:///…` for an absolute path, percent-encoding what a URI cannot hold.
+pub fn file_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::from("file://");
+    for byte in absolute.to_string_lossy().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The path a `file:` URI names.
+pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
+    let rest = uri.as_str().strip_prefix("file://")?;
+    let mut bytes = Vec::new();
+    let raw = rest.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'%' && i + 2 < raw.len() {
+            if let Ok(b) = u8::from_str_radix(&rest[i + 1..i + 3], 16) {
+                bytes.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        bytes.push(raw[i]);
+        i += 1;
+    }
+    Some(PathBuf::from(String::from_utf8(bytes).ok()?))
+}
+
+/// teikit's problems of `text` as the editor shows them; problems located in other files (an
+/// included file) are left to those files.
+pub fn to_lsp(
+    uri: &Uri,
+    path: &Path,
+    text: &str,
+    problems: &[Diagnostic],
+) -> Vec<lsp_types::Diagnostic> {
+    problems
+        .iter()
+        .filter(|d| d.location.file == path)
+        .map(|d| {
+            let start = position_of_line_column(text, d.location.line, d.location.column);
+            let start_offset = super::text::offset_of(text, start);
+            // The range covers the name or word that starts there.
+            let end = text[start_offset..]
+                .find(|c: char| c.is_whitespace() || matches!(c, '>' | '<' | '"' | '\'' | '='))
+                .map_or(text.len(), |e| {
+                    start_offset + e.max(1).min(text.len() - start_offset)
+                });
+            let range = range_of(text, start_offset, end.max(start_offset));
+            let related = first_use(&d.message).map(|(line, column)| {
+                let position = position_of_line_column(text, line, column);
+                vec![DiagnosticRelatedInformation {
+                    location: Location::new(uri.clone(), lsp_types::Range::new(position, position)),
+                    message: "first used here".into(),
+                }]
+            });
+            lsp_types::Diagnostic {
+                range,
+                severity: Some(match d.severity {
+                    Severity::Error => DiagnosticSeverity::ERROR,
+                    Severity::Warning => DiagnosticSeverity::WARNING,
+                }),
+                code: d.rule.map(|r| NumberOrString::String(r.code().to_string())),
+                code_description: d
+                    .rule
+                    .and_then(rule_documentation)
+                    .map(|href| CodeDescription { href }),
+                source: Some("teikit".into()),
+                message: d.message.clone(),
+                related_information: related,
+                tags: None,
+                data: None,
+            }
+        })
+        .collect()
+}
+
+/// "… first used at 12:3 …": where a duplicated id was first given.
+fn first_use(message: &str) -> Option<(usize, usize)> {
+    let rest = message.split("first used at ").nth(1)?;
+    let (line, rest) = rest.split_once(':')?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, column.parse().ok()?))
+}
+
+/// The documentation of a schema's elements and attributes, by local name.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaDocs {
+    /// Elements.
+    pub elements: HashMap<String, String>,
+    /// Attributes (the first documentation the schema gives an attribute of that name).
+    pub attributes: HashMap<String, String>,
+}
+
+impl SchemaDocs {
+    /// The documentation of the schema at `path` (`a:documentation` of a `.rng`, `##` comments
+    /// of a `.rnc`), or of the bundled schema (its description, `schema/README.md`).
+    pub fn for_schema(path: Option<&Path>) -> SchemaDocs {
+        match path {
+            None => SchemaDocs::bundled(),
+            Some(path) => match std::fs::read_to_string(path) {
+                Ok(text) if path.extension().is_some_and(|e| e == "rnc") => {
+                    SchemaDocs::compact(&text)
+                }
+                Ok(text) => SchemaDocs::xml(&text),
+                Err(_) => SchemaDocs::default(),
+            },
+        }
+    }
+
+    fn bundled() -> SchemaDocs {
+        let mut docs = SchemaDocs::default();
+        for line in include_str!("../../schema/README.md").lines() {
+            let cells: Vec<&str> = line.split(" | ").collect();
+            if cells.len() == 3 && line.starts_with("| `") {
+                let name = cells[0].trim_start_matches("| ").trim_matches('`');
+                let what = cells[2].trim_end_matches(" |");
+                docs.elements.insert(
+                    name.to_string(),
+                    format!("{what}\n\nAttributes: {}", cells[1]),
+                );
+            }
+        }
+        docs
+    }
+
+    fn xml(text: &str) -> SchemaDocs {
+        let mut docs = SchemaDocs::default();
+        let Ok(doc) = roxmltree::Document::parse_with_options(
+            text,
+            roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..Default::default()
+            },
+        ) else {
+            return docs;
+        };
+        for node in doc.descendants().filter(|n| n.is_element()) {
+            let kind = node.tag_name().name();
+            if kind != "element" && kind != "attribute" {
+                continue;
+            }
+            let Some(name) = node.attribute("name") else {
+                continue;
+            };
+            let local = name.rsplit(':').next().unwrap_or(name).to_string();
+            let documentation = node
+                .children()
+                .find(|c| c.tag_name().name() == "documentation")
+                .and_then(|c| c.text())
+                .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+            if let Some(documentation) = documentation {
+                let map = if kind == "element" {
+                    &mut docs.elements
+                } else {
+                    &mut docs.attributes
+                };
+                map.entry(local).or_insert(documentation);
+            }
+        }
+        docs
+    }
+
+    fn compact(text: &str) -> SchemaDocs {
+        let mut docs = SchemaDocs::default();
+        let mut comment: Vec<&str> = Vec::new();
+        for line in text.lines() {
+            let trimmed = line.trim();
+            if let Some(doc) = trimmed.strip_prefix("##") {
+                comment.push(doc.trim());
+                continue;
+            }
+            if trimmed.is_empty() {
+                continue;
+            }
+            for (kind, map) in [
+                ("element ", &mut docs.elements),
+                ("attribute ", &mut docs.attributes),
+            ] {
+                if let Some(rest) = trimmed.strip_prefix(kind) {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| !c.is_whitespace() && *c != '{')
+                        .collect();
+                    let local = name.rsplit(':').next().unwrap_or(&name).to_string();
+                    if !comment.is_empty() && !local.is_empty() {
+                        map.entry(local).or_insert(comment.join(" "));
+                    }
+                }
+            }
+            comment.clear();
+        }
+        docs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_and_paths_round_trip() {
+        let uri = Uri::from_str(&file_uri(Path::new("/tmp/a b/é.xml"))).unwrap();
+        assert_eq!(uri.as_str(), "file:///tmp/a%20b/%C3%A9.xml");
+        assert_eq!(uri_path(&uri), Some(PathBuf::from("/tmp/a b/é.xml")));
+    }
+
+    #[test]
+    fn the_bundled_schema_is_documented_by_its_description() {
+        let docs = SchemaDocs::for_schema(None);
+        assert!(
+            docs.elements["persName"].contains("a person"),
+            "{}",
+            docs.elements["persName"]
+        );
+    }
+
+    #[test]
+    fn a_duplicate_ids_first_use_is_read_from_its_message() {
+        assert_eq!(
+            first_use("duplicate xml:id `a`; first used at 12:3; an xml:id names"),
+            Some((12, 3))
+        );
+    }
+}
