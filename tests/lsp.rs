@@ -523,3 +523,34 @@ fn partial_documents_never_crash_it_and_random_edits_give_the_diagnostics_of_val
     }
     client.stop();
 }
+
+#[test]
+fn a_document_cut_off_while_typing_still_gets_diagnostics_and_completion() {
+    let memo = std::fs::read_to_string(root().join("tei/frus1969-76v10/d59.xml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("file://{}/typing.xml", dir.path().display());
+    let mut client = Client::start();
+    // Cut after each of several paragraphs' first words, and type `<` there.
+    let mut cuts: Vec<usize> = memo.match_indices("<p>").map(|(i, _)| i + 3).collect();
+    cuts.truncate(8);
+    assert!(cuts.len() >= 4);
+    for (n, cut) in cuts.into_iter().enumerate() {
+        let text = format!("{}<", &memo[..cut]);
+        let uri = format!("{uri}{n}");
+        let diagnostics = client.open(&uri, &text);
+        assert!(
+            diagnostics.iter().any(|d| d["code"] == "well-formed"),
+            "a cut document is reported: {diagnostics:?}"
+        );
+        let completion = client.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": lsp_position(&text, text.len())}),
+        );
+        let names = labels(&completion);
+        assert!(
+            names.contains(&"persName".to_string()) && names.contains(&"note".to_string()),
+            "inside a paragraph: {names:?}"
+        );
+    }
+    client.stop();
+}

@@ -120,11 +120,23 @@ pub fn serve(connection: &Connection) -> Result<(), LspError> {
                 {
                     return Ok(());
                 }
-                let response = server.request(request);
+                // A bug in one answer costs that answer, not the editor's session.
+                let id = request.id.clone();
+                let method = request.method.clone();
+                let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    server.request(request)
+                }))
+                .unwrap_or_else(|_| {
+                    error(id, format!("teikit lsp failed to answer {method} (a bug)"))
+                });
                 send(connection, Message::Response(response))?;
             }
             Message::Notification(notification) => {
-                for message in server.notification(notification) {
+                let messages = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    server.notification(notification)
+                }))
+                .unwrap_or_default();
+                for message in messages {
                     send(connection, message)?;
                 }
             }
