@@ -554,3 +554,45 @@ fn a_document_cut_off_while_typing_still_gets_diagnostics_and_completion() {
     }
     client.stop();
 }
+
+#[test]
+fn a_projects_own_schema_from_teikit_toml_gives_diagnostics_completion_and_its_documentation() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("teikit.toml"),
+        format!(
+            "schema = \"{}\"\nprofile = \"generic\"\n",
+            reference.join("tei/tei_all.rng").display()
+        ),
+    )
+    .unwrap();
+    // `floatingText` is in tei_all and not in the bundled subset.
+    let text = FIXTURE
+        .replace("<p xml:id=\"d1\">", "<p xml:id=\"d1p1\">")
+        .replace(
+        "<div type=\"document\" xml:id=\"d1\">",
+        "<div type=\"document\" xml:id=\"d1\"><floatingText><body><p>x</p></body></floatingText>",
+    );
+    let uri = format!("file://{}/doc.xml", dir.path().display());
+    let mut client = Client::start();
+    let diagnostics = client.open(&uri, &text);
+    assert!(
+        diagnostics.is_empty(),
+        "valid against tei_all: {diagnostics:?}"
+    );
+    let hover = client.at(
+        "textDocument/hover",
+        &uri,
+        position(&text, "<persName ref", 3),
+        json!({}),
+    );
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("(personal name)"),
+        "TEI's own documentation: {value}"
+    );
+    client.stop();
+}

@@ -164,6 +164,17 @@ pub fn discover(sources: &Path) -> Result<Vec<VolumeSources>, BuildError> {
     Ok(volumes)
 }
 
+/// The volumes under `sources` with their data.
+fn load_volumes(sources: &Path) -> Result<Vec<(VolumeSources, VolumeData)>, BuildError> {
+    discover(sources)?
+        .into_iter()
+        .map(|v| {
+            let data = VolumeData::load(&v.dir.join(VOLUME_FILE))?;
+            Ok((v, data))
+        })
+        .collect()
+}
+
 /// Converts (or checks) every source under `options.sources`.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     build_with_progress(options, &|_, _| {})
@@ -190,13 +201,7 @@ pub fn build_with_progress(
         None => crate::relaxng::Schema::bundled(),
     }
     .map_err(BuildError::Schema)?;
-    let volumes: Vec<(VolumeSources, VolumeData)> = discover(&options.sources)?
-        .into_iter()
-        .map(|v| {
-            let data = VolumeData::load(&v.dir.join(VOLUME_FILE))?;
-            Ok((v, data))
-        })
-        .collect::<Result<_, BuildError>>()?;
+    let volumes = load_volumes(&options.sources)?;
     // Every source of every volume, converted on every core; the results are read back in
     // order, so the report is the same whatever the order of the work.
     let jobs: Vec<(usize, &PathBuf, PathBuf)> = volumes
@@ -400,13 +405,7 @@ fn build_volumes(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BuildReport, BuildError> {
     let mut report = BuildReport::default();
-    let volumes: Vec<(VolumeSources, VolumeData)> = discover(&options.sources)?
-        .into_iter()
-        .map(|v| {
-            let data = VolumeData::load(&v.dir.join(VOLUME_FILE))?;
-            Ok((v, data))
-        })
-        .collect::<Result<_, BuildError>>()?;
+    let volumes = load_volumes(&options.sources)?;
     let jobs: Vec<(usize, &PathBuf)> = volumes
         .iter()
         .enumerate()

@@ -475,20 +475,18 @@ mod tests {
         );
     }
 
+    /// A volume with the registers `entries` (TOML tables).
+    fn volume_with(entries: &str) -> VolumeData {
+        toml::from_str(&format!(
+            "[volume]\nid = \"v\"\nseries = \"S\"\nsubseries = \"1969–1976\"\nnumber = \"X\"\ntitle = \"T\"\npublisher = \"P\"\npub_place = \"W\"\npublished = \"2010\"\navailability = \"Public domain\"\n{entries}"
+        ))
+        .unwrap()
+    }
+
     #[test]
     fn a_form_several_persons_share_is_the_one_named_last_or_none() {
-        let volume: VolumeData = toml::from_str(
+        let volume = volume_with(
             r#"
-            [volume]
-            id = "v"
-            series = "S"
-            subseries = "1969–1976"
-            number = "X"
-            title = "T"
-            publisher = "P"
-            pub_place = "W"
-            published = "2010"
-            availability = "Public domain"
             [[person]]
             id = "p_KDJ"
             name = "Kim Dae Jung"
@@ -500,8 +498,7 @@ mod tests {
             forms = ["Kim Il Sung", "Kim"]
             identification = "North Korean leader"
             "#,
-        )
-        .unwrap();
+        );
         let gazetteer = Gazetteer::new(&volume);
         let ids = |mentions: Vec<Mention>| -> Vec<String> {
             mentions
@@ -526,18 +523,8 @@ mod tests {
 
     #[test]
     fn one_letter_terms_are_not_letters_of_other_words() {
-        let volume: VolumeData = toml::from_str(
+        let volume = volume_with(
             r#"
-            [volume]
-            id = "v"
-            series = "S"
-            subseries = "1969–1976"
-            number = "X"
-            title = "T"
-            publisher = "P"
-            pub_place = "W"
-            published = "2010"
-            availability = "Public domain"
             [[abbreviation]]
             id = "t_S"
             form = "S"
@@ -551,8 +538,7 @@ mod tests {
             form = "niact"
             expansion = "night action"
             "#,
-        )
-        .unwrap();
+        );
         let gazetteer = Gazetteer::new(&volume);
         let terms = |text: &str| -> Vec<String> {
             gazetteer

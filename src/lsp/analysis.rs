@@ -234,13 +234,7 @@ impl SchemaDocs {
 
     fn xml(text: &str) -> SchemaDocs {
         let mut docs = SchemaDocs::default();
-        let Ok(doc) = roxmltree::Document::parse_with_options(
-            text,
-            roxmltree::ParsingOptions {
-                allow_dtd: true,
-                ..Default::default()
-            },
-        ) else {
+        let Some(doc) = super::navigate::parse_within_limits(text) else {
             return docs;
         };
         for node in doc.descendants().filter(|n| n.is_element()) {

@@ -67,13 +67,7 @@ impl IdIndex {
 /// Every id of a well-formed `text` with what it names: the text of a name, term or heading
 /// inside the element, else the element's own text, in one line (`Kissinger, Henry A.`).
 pub fn labelled_ids(text: &str) -> Vec<(String, String)> {
-    let Ok(doc) = roxmltree::Document::parse_with_options(
-        text,
-        roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..Default::default()
-        },
-    ) else {
+    let Some(doc) = parse_within_limits(text) else {
         return IdIndex::of(text)
             .definitions
             .into_iter()
@@ -86,6 +80,17 @@ pub fn labelled_ids(text: &str) -> Vec<(String, String)> {
             Some((id.to_string(), label(node)))
         })
         .collect()
+}
+
+/// `text` parsed behind teikit's limits on documents (depth, size, entity expansion), as
+/// everything teikit reads; `None` where it is not well-formed.
+pub fn parse_within_limits(text: &str) -> Option<roxmltree::Document<'_>> {
+    crate::xml::parse(
+        std::path::Path::new("document"),
+        text,
+        crate::xml::ReadLimits::default(),
+    )
+    .ok()
 }
 
 fn label(node: roxmltree::Node) -> String {
