@@ -22,6 +22,8 @@ pub struct FrusDocument {
     pub page_before: Option<Element>,
     /// `div type="document"` with FRUS's attributes and markup.
     pub division: Element,
+    /// Page breaks that ended the document's text: in the volume they stand after it.
+    pub pages_after: Vec<Element>,
 }
 
 /// Rewrites `tree` in FRUS's conventions; the date bounds are written in `offset` minutes east
@@ -47,10 +49,52 @@ pub fn frus_document(tree: &DocumentTree, offset: i32) -> FrusDocument {
             other => division.extend(rewrite(other, Context::default())),
         }
     }
+    let (_, pages_after) = hoist_edge_page_breaks(&mut division);
     FrusDocument {
         page_before: tree.page_before.clone(),
         division,
+        pages_after,
     }
+}
+
+/// FRUS's rule that a page break is never the first or last element of its parent (but for
+/// `body`): a break that opens an element's content moves before the element, one that closes
+/// it after, up to the document division; those that close the division are returned.
+fn hoist_edge_page_breaks(element: &mut Element) -> (Vec<Element>, Vec<Element>) {
+    let mut children = Vec::with_capacity(element.children.len());
+    for child in std::mem::take(&mut element.children) {
+        match child {
+            Node::Element(mut inner) if inner.name != "pb" => {
+                let (before, after) = hoist_edge_page_breaks(&mut inner);
+                children.extend(before.into_iter().map(Node::Element));
+                children.push(Node::Element(inner));
+                children.extend(after.into_iter().map(Node::Element));
+            }
+            other => children.push(other),
+        }
+    }
+    element.children = children;
+    let is_page = |n: &Node| matches!(n, Node::Element(e) if e.name == "pb");
+    let is_blank = |n: &Node| matches!(n, Node::Text(t) if t.trim().is_empty());
+    let mut before = Vec::new();
+    while let Some(first) = element.children.iter().position(|n| !is_blank(n)) {
+        if !is_page(&element.children[first]) {
+            break;
+        }
+        if let Node::Element(pb) = element.children.remove(first) {
+            before.push(pb);
+        }
+    }
+    let mut after = Vec::new();
+    while let Some(last) = element.children.iter().rposition(|n| !is_blank(n)) {
+        if !is_page(&element.children[last]) {
+            break;
+        }
+        if let Node::Element(pb) = element.children.remove(last) {
+            after.insert(0, pb);
+        }
+    }
+    (before, after)
 }
 
 /// Where in the document a node stands, as far as the rewriting depends on it.
@@ -428,6 +472,32 @@ mod tests {
         let xml = written(Element::new("div").with_child(opener).with_child(p));
         assert!(xml.contains("<p>in June</p>"), "{xml}");
         assert!(!xml.contains("opener") && !xml.contains("add"), "{xml}");
+    }
+
+    #[test]
+    fn page_breaks_never_open_or_close_an_element() {
+        let pb = |n: &str| Element::new("pb").with_attribute("n", n);
+        let division = Element::new("div")
+            .with_child(Element::new_mixed("head").with_text("1. Memo"))
+            .with_child(
+                Element::new_mixed("p")
+                    .with_child(pb("5"))
+                    .with_text("Text"),
+            )
+            .with_child(
+                Element::new_mixed("p")
+                    .with_text("More")
+                    .with_child(pb("6")),
+            );
+        let document = frus_document(&tree(division), -300);
+        let xml = to_xml_string(&document.division).unwrap();
+        assert!(
+            xml.contains("<pb n=\"5\"/>\n  <p>Text</p>\n  <p>More</p>"),
+            "{xml}"
+        );
+        assert!(!xml.contains("n=\"6\""), "{xml}");
+        assert_eq!(document.pages_after.len(), 1);
+        assert_eq!(document.pages_after[0].attribute("n"), Some("6"));
     }
 
     #[test]

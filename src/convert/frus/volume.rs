@@ -109,8 +109,12 @@ pub fn assemble_volume(
         let _ = ids.claim(term.id.get_ref(), "the list of terms");
     }
     let mut bounds: Option<(String, String)> = None;
+    let mut pending_pages: Vec<Element> = Vec::new();
     for (entry, mut document) in documents {
         let owner = entry.data_file.display().to_string();
+        for pb in pending_pages.drain(..) {
+            compilation.push_element(pb);
+        }
         if let Some(pb) = document.page_before.take() {
             // The converter infers that a document stands on the page before its first page
             // marker; where an earlier document of the volume holds that page's break, the page
@@ -149,6 +153,14 @@ pub fn assemble_volume(
             });
         }
         compilation.push_element(document.division);
+        // A page that begins after a document's last words begins before the next document;
+        // after the last one, in the body (where FRUS allows a page break to end its parent).
+        for pb in document.pages_after {
+            let id = pb.attribute("xml:id").unwrap_or_default().to_string();
+            if id.is_empty() || ids.claim(&id, &owner).is_ok() {
+                pending_pages.push(pb);
+            }
+        }
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -159,11 +171,13 @@ pub fn assemble_volume(
         .with_attribute("xmlns:frus", FRUS_NS)
         .with_attribute("xml:id", volume.volume.id.clone())
         .with_child(header(volume, bounds.as_ref()))
-        .with_child(
-            Element::new("text")
-                .with_child(front(volume))
-                .with_child(Element::new("body").with_child(compilation)),
-        );
+        .with_child(Element::new("text").with_child(front(volume)).with_child({
+            let mut body = Element::new("body").with_child(compilation);
+            for pb in pending_pages {
+                body.push_element(pb);
+            }
+            body
+        }));
     Ok(FrusVolume { tei, warnings })
 }
 
