@@ -107,6 +107,40 @@ impl fmt::Display for CivilDate {
     }
 }
 
+/// Parses a UTC offset written `Z`, `+HH:MM` or `-HH:MM` into minutes east of UTC.
+///
+/// ```
+/// use teikit::base::calendar::{format_utc_offset, parse_utc_offset};
+/// assert_eq!(parse_utc_offset("-05:00"), Some(-300));
+/// assert_eq!(parse_utc_offset("Z"), Some(0));
+/// assert_eq!(parse_utc_offset("5"), None);
+/// assert_eq!(format_utc_offset(-270), "-04:30");
+/// ```
+pub fn parse_utc_offset(text: &str) -> Option<i32> {
+    if text == "Z" {
+        return Some(0);
+    }
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = rest.split_once(':')?;
+    if hours.len() != 2 || minutes.len() != 2 {
+        return None;
+    }
+    let hours: i32 = hours.parse().ok()?;
+    let minutes: i32 = minutes.parse().ok()?;
+    (hours <= 14 && minutes < 60).then_some(sign * (hours * 60 + minutes))
+}
+
+/// A UTC offset of `minutes` east of UTC as XML Schema writes it: `+09:00`, `-05:00`.
+pub fn format_utc_offset(minutes: i32) -> String {
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let magnitude = minutes.unsigned_abs();
+    format!("{sign}{:02}:{:02}", magnitude / 60, magnitude % 60)
+}
+
 /// Whether `year` is a leap year of the proleptic Gregorian calendar.
 pub fn is_leap(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0

@@ -114,10 +114,8 @@ fn frus_volume_of(
     volume: Option<&Path>,
     conversion: teikit::convert::Conversion,
 ) -> Result<String, ExitCode> {
-    let volume_file = match volume {
-        Some(file) => file.to_path_buf(),
-        None => data_paths(source).0,
-    };
+    let (beside, document_file) = data_paths(source);
+    let volume_file = volume.map_or(beside, Path::to_path_buf);
     let data = match VolumeData::load(&volume_file) {
         Ok(data) => data,
         Err(e) => {
@@ -125,7 +123,6 @@ fn frus_volume_of(
             return Err(Status::Problems.into());
         }
     };
-    let (_, document_file) = data_paths(source);
     let entry = VolumeEntry {
         data_file: document_file,
         tree: conversion.document,

@@ -11,7 +11,7 @@ use super::{convert, source::SourceText, Conversion, ConvertError};
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::output::OutputProfile;
 use crate::output::{write_atomically, OutputError};
-use crate::rules::{check_document, check_document_with, Level, RuleId, RuleSet};
+use crate::rules::{check_document_with, Level, RuleId, RuleSet};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -346,25 +346,11 @@ fn build_one(
         Err(e) => return Built::of(Outcome::Failed(e)),
     };
     if options.strict && !conversion.warnings.is_empty() {
-        let errors = conversion
-            .warnings
-            .into_iter()
-            .map(Diagnostic::into_error)
-            .collect();
-        return Built::of(Outcome::Failed(ConvertError::Source(errors)));
+        return Built::of(Outcome::Failed(strict_failure(conversion.warnings)));
     }
     let after_warnings = !conversion.warnings.is_empty();
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        check_document(output, &conversion.xml)
-            .into_iter()
-            .partition(|d| d.severity == Severity::Error);
-    let mut errors = errors;
-    errors.extend(
-        validator
-            .validate(output, &conversion.xml)
-            .into_iter()
-            .map(|d| d.with_rule(crate::rules::RuleId::Schema)),
-    );
+    let (errors, warnings) =
+        check_output(output, &conversion.xml, &RuleSet::all(), Some(validator));
     let outcome = outcome_of(
         &conversion.xml,
         errors,
@@ -381,6 +367,34 @@ fn build_one(
         unknown_names: conversion.unknown_names,
         mentioned: conversion.mentioned,
     }
+}
+
+/// `--strict`: a conversion's warnings as the errors that stop it.
+fn strict_failure(warnings: Vec<Diagnostic>) -> ConvertError {
+    ConvertError::Source(warnings.into_iter().map(Diagnostic::into_error).collect())
+}
+
+/// What the rules and the schema (if any) find in an output before it is written: errors, then
+/// warnings.
+fn check_output(
+    output: &Path,
+    xml: &str,
+    rules: &RuleSet,
+    validator: Option<&mut crate::relaxng::Validator>,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let (mut errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        check_document_with(output, xml, rules)
+            .into_iter()
+            .partition(|d| d.severity == Severity::Error);
+    if let Some(validator) = validator {
+        errors.extend(
+            validator
+                .validate(output, xml)
+                .into_iter()
+                .map(|d| d.with_rule(RuleId::Schema)),
+        );
+    }
+    (errors, warnings)
 }
 
 /// Reads a volume's sources and converts them with its data.
@@ -441,10 +455,9 @@ fn build_volumes(
             match result {
                 Ok(conversion) if options.strict && !conversion.warnings.is_empty() => {
                     failed = true;
-                    let errors = conversion.warnings.into_iter().map(Diagnostic::into_error);
                     report.outcomes.push((
                         (*source).clone(),
-                        Outcome::Failed(ConvertError::Source(errors.collect())),
+                        Outcome::Failed(strict_failure(conversion.warnings)),
                     ));
                 }
                 Ok(conversion) => {
@@ -492,19 +505,8 @@ fn build_volumes(
                 continue;
             }
         };
-        let (mut errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-            check_document_with(&output, &xml, &volume_rules)
-                .into_iter()
-                .partition(|d| d.severity == Severity::Error);
+        let (errors, warnings) = check_output(&output, &xml, &volume_rules, validator.as_mut());
         report.warnings.extend(warnings);
-        if let Some(validator) = validator.as_mut() {
-            errors.extend(
-                validator
-                    .validate(&output, &xml)
-                    .into_iter()
-                    .map(|d| d.with_rule(crate::rules::RuleId::Schema)),
-            );
-        }
         let mut inputs = sources.clone();
         inputs.push(volume.path.as_path());
         let outcome = outcome_of(

@@ -5,7 +5,7 @@
 //! (`daylight_saving = "us"`): a telegram sent from Washington at 8:19 p.m. on June 28, 1961 was
 //! sent at `20:19-04:00`, not `-05:00`.
 
-use crate::base::calendar::{days_in_month, CivilDate};
+use crate::base::calendar::{days_in_month, format_utc_offset, parse_utc_offset, CivilDate};
 
 /// The rules of summer time a place kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,19 +82,7 @@ fn nth_sunday(year: i32, month: u32, n: u32) -> Option<CivilDate> {
 
 /// The offset a standard offset (`-05:00`) becomes in summer time (`-04:00`).
 fn one_hour_ahead(offset: &str) -> Option<String> {
-    let (sign, rest) = match offset.as_bytes().first()? {
-        b'+' => (1, &offset[1..]),
-        b'-' => (-1, &offset[1..]),
-        _ => return None,
-    };
-    let (hours, minutes) = rest.split_once(':')?;
-    let total = sign * (hours.parse::<i32>().ok()? * 60 + minutes.parse::<i32>().ok()?) + 60;
-    let sign = if total < 0 { '-' } else { '+' };
-    Some(format!(
-        "{sign}{:02}:{:02}",
-        total.unsigned_abs() / 60,
-        total.unsigned_abs() % 60
-    ))
+    parse_utc_offset(offset).map(|minutes| format_utc_offset(minutes + 60))
 }
 
 /// A place's time: its standard offset and the summer time it kept.

@@ -23,6 +23,7 @@ pub mod navigate;
 pub mod scan;
 pub mod text;
 
+use crate::xml::chars::is_ncname;
 use analysis::{file_uri, to_lsp, uri_path, Project};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
@@ -40,7 +41,7 @@ use lsp_types::{
     TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit, Uri, WorkspaceEdit,
 };
 use navigate::{labelled_ids, IdIndex};
-use scan::{cursor, is_name, Cursor};
+use scan::{cursor, Cursor};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -611,7 +612,7 @@ impl Server {
             .id_at(offset)
             .ok_or("no id here: put the cursor on an xml:id or a #pointer")?;
         let new_name = new_name.trim_start_matches('#');
-        if !is_name(new_name) {
+        if !is_ncname(new_name) {
             return Err(format!("`{new_name}` cannot be an xml:id (a letter or `_`, then letters, digits, `_`, `-` or `.`)"));
         }
         if index.definition(new_name).is_some() {

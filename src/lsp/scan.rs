@@ -5,6 +5,7 @@
 
 use crate::base::ns;
 use crate::relaxng::expect::{OpenElement, Preceding, QName};
+use crate::xml::chars::is_ncname;
 
 /// Where the cursor stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -414,19 +415,12 @@ pub fn pointers_in(
         let start = position;
         position += token.len() + 1;
         if let Some(id) = token.strip_prefix('#') {
-            if is_name(id) {
+            if is_ncname(id) {
                 out.push((id.to_string(), start + 1..start + token.len()));
             }
         }
     }
     out
-}
-
-/// Whether `s` can be an `xml:id` (an XML NCName, as far as the characters a pointer uses).
-pub fn is_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 #[cfg(test)]

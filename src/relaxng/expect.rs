@@ -52,18 +52,8 @@ impl Validator<'_> {
     fn state_inside(&mut self, open: &[OpenElement]) -> PatId {
         let mut state = self.schema.compiled.start;
         for element in open {
-            let name = self.deriver.name(&element.name.0, &element.name.1);
-            let entered = self.enter(state, name);
-            let with_attributes = element.attributes.iter().fold(entered, |p, (ns, local)| {
-                let attribute = self.deriver.name(ns, local);
-                let next = self.deriver.attribute_any_value(p, attribute);
-                if next == NOT_ALLOWED {
-                    p
-                } else {
-                    next
-                }
-            });
-            state = self.deriver.start_tag_close_forgiving(with_attributes);
+            let tag = self.start_tag(state, element);
+            state = self.deriver.start_tag_close_forgiving(tag);
             state = self.after_children(state, &element.children);
         }
         state
@@ -141,16 +131,22 @@ impl Validator<'_> {
     fn start_tag_state(&mut self, open: &[OpenElement]) -> Option<PatId> {
         let (last, before) = open.split_last()?;
         let state = self.state_inside(before);
-        let name = self.deriver.name(&last.name.0, &last.name.1);
+        Some(self.start_tag(state, last))
+    }
+
+    /// `state` after the start tag of `element` up to its `>`: its name and its attributes (an
+    /// attribute the schema does not allow there is passed over).
+    fn start_tag(&mut self, state: PatId, element: &OpenElement) -> PatId {
+        let name = self.deriver.name(&element.name.0, &element.name.1);
         let mut state = self.enter(state, name);
-        for (ns, local) in &last.attributes {
+        for (ns, local) in &element.attributes {
             let attribute = self.deriver.name(ns, local);
             let next = self.deriver.attribute_any_value(state, attribute);
             if next != NOT_ALLOWED {
                 state = next;
             }
         }
-        Some(state)
+        state
     }
 
     /// The attributes the start tag of the innermost of `open` may still take (those it has

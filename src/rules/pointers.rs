@@ -8,6 +8,8 @@
 //! checked without evaluating them. A prefix declared by `prefixDef` (`psn:kissinger`) is expanded
 //! before the pointer is read.
 
+use crate::xml::chars::is_ncname;
+
 /// What a pointer token refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Pointer<'v> {
@@ -185,15 +187,6 @@ fn split_arguments(body: &str) -> Vec<&str> {
         arguments.push(&body[start..]);
     }
     arguments
-}
-
-/// Whether `s` is an XML name without colons (what an `xml:id` must be).
-pub(super) fn is_ncname(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c != ':' && crate::xml::chars::is_name_start(c))
-        && chars.all(|c| c != ':' && crate::xml::chars::is_name_char(c))
 }
 
 /// A `prefixDef`: pointers `ident:…` whose rest matches `pattern` are rewritten by

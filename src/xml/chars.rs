@@ -38,3 +38,16 @@ pub fn is_name_char(c: char) -> bool {
     is_name_start(c)
         || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
+
+/// Whether `s` is an XML name without colons, an NCName: what an `xml:id` must be.
+///
+/// ```
+/// use teikit::xml::chars::is_ncname;
+/// assert!(is_ncname("p_KHA_1") && is_ncname("d59fn1"));
+/// assert!(!is_ncname("1abc") && !is_ncname("a:b") && !is_ncname(""));
+/// ```
+pub fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c != ':' && is_name_start(c))
+        && chars.all(|c| c != ':' && is_name_char(c))
+}

@@ -2,7 +2,7 @@
 //! written in one offset (the volume's, `-05:00` for Washington), so that documents written in
 //! Saigon and in Washington sort together.
 
-use crate::base::calendar::{days_in_month, CivilDate};
+use crate::base::calendar::{days_in_month, format_utc_offset, parse_utc_offset, CivilDate};
 use crate::convert::DateValue;
 
 const DAY: i64 = 24 * 60 * 60;
@@ -36,44 +36,15 @@ impl Instant {
     }
 
     fn to_xsd(self) -> String {
-        let sign = if self.offset < 0 { '-' } else { '+' };
-        let minutes = self.offset.unsigned_abs();
         format!(
-            "{}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+            "{}T{:02}:{:02}:{:02}{}",
             self.day,
             self.second / 3600,
             self.second / 60 % 60,
             self.second % 60,
-            minutes / 60,
-            minutes % 60
+            format_utc_offset(self.offset)
         )
     }
-}
-
-/// Parses an offset written `Z`, `+HH:MM` or `-HH:MM` into minutes east of UTC.
-///
-/// ```
-/// use teikit::convert::frus::parse_offset;
-/// assert_eq!(parse_offset("-05:00"), Some(-300));
-/// assert_eq!(parse_offset("Z"), Some(0));
-/// assert_eq!(parse_offset("5"), None);
-/// ```
-pub fn parse_offset(text: &str) -> Option<i32> {
-    if text == "Z" {
-        return Some(0);
-    }
-    let (sign, rest) = match text.as_bytes().first()? {
-        b'+' => (1, &text[1..]),
-        b'-' => (-1, &text[1..]),
-        _ => return None,
-    };
-    let (hours, minutes) = rest.split_once(':')?;
-    if hours.len() != 2 || minutes.len() != 2 {
-        return None;
-    }
-    let hours: i32 = hours.parse().ok()?;
-    let minutes: i32 = minutes.parse().ok()?;
-    (hours <= 14 && minutes < 60).then_some(sign * (hours * 60 + minutes))
 }
 
 /// The earliest and latest instant of an XML Schema date value (`1973`, `1973-05`,
@@ -116,7 +87,7 @@ fn bounds(value: &str, local: i32) -> Option<(Instant, Instant)> {
     let zone_at = time.find(['Z', '+', '-']).unwrap_or(time.len());
     let offset = match &time[zone_at..] {
         "" => local,
-        zone => parse_offset(zone)?,
+        zone => parse_utc_offset(zone)?,
     };
     let mut fields = time[..zone_at].split(':');
     let hour: i64 = fields.next()?.parse().ok()?;
@@ -208,7 +179,7 @@ mod tests {
         assert_eq!(document_bounds(&when("undated"), -300), None);
         assert_eq!(document_bounds(&when("1973-02-30"), -300), None);
         assert_eq!(document_bounds(&when("1973-02-03T25:00"), -300), None);
-        assert_eq!(parse_offset("+5:00"), None);
-        assert_eq!(parse_offset("+15:00"), None);
+        assert_eq!(parse_utc_offset("+5:00"), None);
+        assert_eq!(parse_utc_offset("+15:00"), None);
     }
 }

@@ -26,7 +26,7 @@ mod instant;
 pub mod volume;
 
 pub use document::{frus_document, FrusDocument, FRUS_NS};
-pub use instant::{document_bounds, parse_offset};
+pub use instant::document_bounds;
 pub use volume::{assemble_volume, FrusVolume, VolumeEntry};
 
 pub use crate::base::output::OutputProfile;

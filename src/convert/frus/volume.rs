@@ -3,7 +3,7 @@
 //! Office of the Historian's repository.
 
 use super::document::{frus_document, FrusDocument, FRUS_NS};
-use super::instant::parse_offset;
+use crate::base::calendar::parse_utc_offset;
 use crate::base::diagnostic::Diagnostic;
 use crate::convert::editorial::{key_location, VolumeData};
 use crate::convert::DocumentTree;
@@ -48,7 +48,7 @@ pub fn assemble_volume(
         .volume
         .default_utc_offset
         .as_deref()
-        .and_then(parse_offset)
+        .and_then(parse_utc_offset)
         .unwrap_or(0);
     let mut by_number: BTreeMap<u32, &VolumeEntry> = BTreeMap::new();
     let mut by_id: HashMap<&str, &VolumeEntry> = HashMap::new();
@@ -296,7 +296,7 @@ fn header_problems(volume: &VolumeData) -> Vec<Diagnostic> {
             "default_utc_offset",
             "FRUS writes every document's date bounds in one offset (`-05:00`, Washington)",
         )),
-        Some(offset) if parse_offset(offset).is_none() => problems.push(Diagnostic::error(
+        Some(offset) if parse_utc_offset(offset).is_none() => problems.push(Diagnostic::error(
             key_location(&volume.path, "volume", "default_utc_offset"),
             format!("`{offset}` is not a UTC offset (expected `-05:00`, `+09:00` or `Z`)"),
         )),
