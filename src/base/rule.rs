@@ -137,7 +137,7 @@ rules! {
         code: "footnote-sequence",
         profile: Documentary,
         severity: Error,
-        summary: "the numbered notes of a document run 1, 2, 3 … and their ids are the document id + \"fn\" + the number",
+        summary: "the numbered notes of a document run in sequence (from any number; again from 1 after a page break where notes are numbered per page) and their ids are the document id + \"fn\" + the number",
     }
     /// No space before a footnote.
     NoteSpacing {
@@ -157,8 +157,8 @@ rules! {
     SourceNote {
         code: "source-note",
         profile: Documentary,
-        severity: Error,
-        summary: "a historical document has a source note (note type=\"source\") beginning \"Source:\"",
+        severity: Warning,
+        summary: "a historical document has a source note (note type=\"source\"): `Source: …` or a file number; a warning, since older volumes print some documents without one",
     }
     /// Documents numbered consecutively.
     DocumentNumbering {

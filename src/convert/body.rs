@@ -244,16 +244,27 @@ impl<'a> TextEncoder<'a> {
         }
         let dates = find_dates(text, self.dates);
         let mut spans = extra;
+        let times = PlaceTimes::new(self.volume, &mentions);
         for date in &dates {
             spans.push(Span::new(
                 date.range.clone(),
-                self.date_element(date, &mentions),
+                self.date_element(date, &times),
             ));
         }
+        // A mention overlaps a date when a date starting before the mention ends reaches past
+        // its start: the dates sorted by start, with the furthest end so far, say so by one
+        // search (a paragraph may hold thousands of both).
+        let mut date_ends: Vec<(usize, usize)> =
+            dates.iter().map(|d| (d.range.start, d.range.end)).collect();
+        date_ends.sort_unstable();
+        let mut furthest = 0;
+        for (_, end) in date_ends.iter_mut() {
+            furthest = furthest.max(*end);
+            *end = furthest;
+        }
         for mention in &mentions {
-            let overlaps_date = dates
-                .iter()
-                .any(|d| d.range.start < mention.range.end && mention.range.start < d.range.end);
+            let before_end = date_ends.partition_point(|(start, _)| *start < mention.range.end);
+            let overlaps_date = before_end > 0 && date_ends[before_end - 1].1 > mention.range.start;
             if !overlaps_date {
                 spans.extend(self.mention_spans(mention));
             }
@@ -312,9 +323,9 @@ impl<'a> TextEncoder<'a> {
         spans
     }
 
-    fn date_element(&mut self, date: &DateMention, mentions: &[Mention]) -> Element {
+    fn date_element(&mut self, date: &DateMention, times: &PlaceTimes) -> Element {
         self.findings.dates += 1;
-        let offset = self.utc_offset_before(date.range.start, mentions);
+        let offset = times.before(date.range.start);
         let zone = |v: &str| -> String {
             match &offset {
                 Some(local) => v.replace(LOCAL_OFFSET, &local.offset_at(v)),
@@ -361,10 +372,6 @@ impl<'a> TextEncoder<'a> {
             element.set_attribute("evidence", "internal");
         }
         element
-    }
-
-    fn utc_offset_before(&self, position: usize, mentions: &[Mention]) -> Option<LocalTime> {
-        utc_offset_before(self.volume, mentions, position)
     }
 
     /// The note at `index` of the list at the end, encoded where it is referenced.
@@ -464,10 +471,22 @@ impl<'a> TextEncoder<'a> {
     /// Reports runs of capitalised words that no span covers, except at the start of a sentence
     /// or clause: "Mr. Tanham", "Generals Surakij". A possessive "’s" is not part of the name.
     fn report_unknown_names(&mut self, text: &str, base: usize, spans: &[Span]) {
+        // A word is covered when a span starting at or before it reaches its end: the spans
+        // sorted by start, with the furthest end reached so far, answer that by one search.
+        let mut starts: Vec<(usize, usize)> = spans
+            .iter()
+            .filter(|s| !s.range.is_empty())
+            .map(|s| (s.range.start, s.range.end))
+            .collect();
+        starts.sort_unstable();
+        let mut furthest = 0;
+        for (_, end) in starts.iter_mut() {
+            furthest = furthest.max(*end);
+            *end = furthest;
+        }
         let covered = |r: &Range<usize>| {
-            spans
-                .iter()
-                .any(|s| !s.range.is_empty() && s.range.start <= r.start && r.end <= s.range.end)
+            let at_or_before = starts.partition_point(|(start, _)| *start <= r.start);
+            at_or_before > 0 && starts[at_or_before - 1].1 >= r.end
         };
         let mut clause_start = true;
         let mut run: Option<Range<usize>> = None;
@@ -549,33 +568,66 @@ pub fn utc_offset_before(
     mentions: &[Mention],
     position: usize,
 ) -> Option<LocalTime> {
-    let rule = |name: &Option<toml::Spanned<String>>| {
-        name.as_ref()
-            .and_then(|n| DaylightSaving::from_name(n.get_ref()))
-    };
-    mentions
-        .iter()
-        .rev()
-        .filter(|m| m.range.end <= position)
-        .find_map(|m| match &m.entry {
-            Some((EntryKind::Place, id)) => volume
-                .places
-                .iter()
-                .find(|p| p.id.get_ref() == id)
-                .and_then(|p| {
-                    Some(LocalTime {
-                        standard: p.utc_offset.clone()?,
-                        daylight_saving: rule(&p.daylight_saving),
-                    })
-                }),
-            _ => None,
-        })
-        .or_else(|| {
-            Some(LocalTime {
-                standard: volume.volume.default_utc_offset.clone()?,
-                daylight_saving: rule(&volume.volume.daylight_saving),
+    PlaceTimes::new(volume, mentions).before(position)
+}
+
+/// The local times of a run's text: where each place that gives one was named, and the
+/// volume's default. Built once a run, so that each of its times finds its place by one search.
+pub struct PlaceTimes {
+    /// The end of each mention of a place with a UTC offset, in order, with its local time.
+    by_end: Vec<(usize, LocalTime)>,
+    default: Option<LocalTime>,
+}
+
+impl PlaceTimes {
+    /// The local times of `mentions` (in reading order) under `volume`'s registers.
+    pub fn new(volume: &VolumeData, mentions: &[Mention]) -> Self {
+        let rule = |name: &Option<toml::Spanned<String>>| {
+            name.as_ref()
+                .and_then(|n| DaylightSaving::from_name(n.get_ref()))
+        };
+        let mut by_end: Vec<(usize, LocalTime)> = mentions
+            .iter()
+            .filter_map(|m| match &m.entry {
+                Some((EntryKind::Place, id)) => volume
+                    .places
+                    .iter()
+                    .find(|p| p.id.get_ref() == id)
+                    .and_then(|p| {
+                        Some((
+                            m.range.end,
+                            LocalTime {
+                                standard: p.utc_offset.clone()?,
+                                daylight_saving: rule(&p.daylight_saving),
+                            },
+                        ))
+                    }),
+                _ => None,
             })
-        })
+            .collect();
+        by_end.sort_by_key(|(end, _)| *end);
+        PlaceTimes {
+            by_end,
+            default: volume
+                .volume
+                .default_utc_offset
+                .clone()
+                .map(|standard| LocalTime {
+                    standard,
+                    daylight_saving: rule(&volume.volume.daylight_saving),
+                }),
+        }
+    }
+
+    /// The local time at `position`: the last place named before it that gives one, or the
+    /// volume's default.
+    pub fn before(&self, position: usize) -> Option<LocalTime> {
+        let named_before = self.by_end.partition_point(|(end, _)| *end <= position);
+        match named_before {
+            0 => self.default.clone(),
+            n => Some(self.by_end[n - 1].1.clone()),
+        }
+    }
 }
 
 /// Abbreviated titles before names: their full stop ends no sentence.

@@ -252,17 +252,20 @@ impl Gazetteer {
                 .cmp(&(a.0.end - a.0.start))
                 .then(a.0.start.cmp(&b.0.start))
         });
-        let mut chosen: Vec<(Range<usize>, &Form)> = Vec::new();
+        // The chosen ranges never overlap, so of those starting before a candidate ends, the
+        // last is the only one that can reach into it: one look-up a candidate, not a scan.
+        let mut chosen: std::collections::BTreeMap<usize, (Range<usize>, &Form)> =
+            std::collections::BTreeMap::new();
         for (range, form) in candidates {
-            if chosen
-                .iter()
-                .any(|(r, _)| r.start < range.end && range.start < r.end)
-            {
-                continue;
+            let overlaps = chosen
+                .range(..range.end)
+                .next_back()
+                .is_some_and(|(_, (r, _))| range.start < r.end);
+            if !overlaps {
+                chosen.insert(range.start, (range, form));
             }
-            chosen.push((range, form));
         }
-        chosen.sort_by_key(|(r, _)| r.start);
+        let chosen = chosen.into_values();
         // In reading order, so that "Kim Dong Jo … Kim" resolves within one paragraph.
         let mut recent = recent.clone();
         let mut taken: Vec<Mention> = Vec::new();

@@ -312,7 +312,7 @@ pub fn convert(
 
     let mut encoder =
         TextEncoder::new(source, volume, &gazetteer, context, &meta.id, &layout.notes);
-    let first_page = first_page(meta, &blocks);
+    let first_page = first_page(meta, &title_pieces, &blocks);
     let mut div = encode_document(&mut encoder, meta, &title_pieces, &blocks, date.as_ref());
     for index in unplaced_notes {
         div.push_element(encoder.note(index).with_attribute("place", "end"));
@@ -343,10 +343,11 @@ pub fn convert(
     });
 
     let mut body = Element::new("body");
-    let page_before = match &first_page {
+    let mut page_before = match &first_page {
         Some((label, true)) => PageNumber::parse(label).map(|n| page_break_element(&n)),
         _ => None,
     };
+    unique_page_ids(page_before.iter_mut().chain(std::iter::once(&mut div)));
     if let Some(pb) = &page_before {
         body.push_element(
             pb.clone()
@@ -706,25 +707,59 @@ fn header_title(source: &SourceText, pieces: &[Piece]) -> String {
     without_number.trim().to_string()
 }
 
-fn first_page(meta: &editorial::DocumentMeta, blocks: &[ScannedBlock]) -> Option<(String, bool)> {
+/// The page the document begins on: the editor's, or the page before the first marker where
+/// text (the title's included) precedes that marker. `true` marks a page the converter supplied.
+fn first_page(
+    meta: &editorial::DocumentMeta,
+    title_pieces: &[Piece],
+    blocks: &[ScannedBlock],
+) -> Option<(String, bool)> {
     if let Some(page) = &meta.first_page {
         return Some((page.clone(), false));
     }
-    let first_marker = blocks
+    let mut pieces = title_pieces
         .iter()
-        .flat_map(|b| &b.pieces)
-        .find_map(|p| match p {
-            Piece::Page { number, .. } => Some(number),
-            _ => None,
-        })?;
-    let starts_with_marker = matches!(
-        blocks.first().and_then(|b| b.pieces.first()),
-        Some(Piece::Page { .. })
-    );
-    if starts_with_marker {
+        .chain(blocks.iter().flat_map(|b| &b.pieces));
+    let first_marker = pieces.clone().find_map(|p| match p {
+        Piece::Page { number, .. } => Some(number),
+        _ => None,
+    })?;
+    if matches!(pieces.next(), Some(Piece::Page { .. })) {
         None
     } else {
         first_marker.previous().map(|p| (p.label, true))
+    }
+}
+
+/// Gives every page break an id of its own, in document order: a page the converter supplied
+/// before the first marker, or a marker that repeats a page, must not share an id with another
+/// break (`pg_5`, then `pg_5_2`, `pg_5_3`…).
+fn unique_page_ids<'e>(elements: impl IntoIterator<Item = &'e mut Element>) {
+    fn visit(element: &mut Element, taken: &mut std::collections::HashSet<String>) {
+        if element.name == "pb" {
+            if let Some(id) = element.attribute("xml:id").map(str::to_string) {
+                if !taken.insert(id.clone()) {
+                    let stem = element
+                        .attribute("n")
+                        .map_or_else(|| id.clone(), |n| format!("pg_{n}"));
+                    let unique = (2..)
+                        .map(|k| format!("{stem}_{k}"))
+                        .find(|candidate| !taken.contains(candidate))
+                        .unwrap_or_default();
+                    taken.insert(unique.clone());
+                    element.set_attribute("xml:id", unique);
+                }
+            }
+        }
+        for child in element.children.iter_mut() {
+            if let Node::Element(child) = child {
+                visit(child, taken);
+            }
+        }
+    }
+    let mut taken = std::collections::HashSet::new();
+    for element in elements {
+        visit(element, &mut taken);
     }
 }
 

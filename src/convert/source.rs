@@ -30,6 +30,21 @@ fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
+/// `text` with every `\r` not followed by `\n` replaced by `\n` (the same length).
+fn lone_carriage_returns_as_line_feeds(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Only one ASCII byte was replaced by another: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
 impl SourceText {
     /// Decodes `bytes` read from `path`: UTF-8 (a leading byte-order mark is dropped), or UTF-16
     /// with a byte-order mark. Invalid UTF-8 is an error located at the first bad byte; so is a
@@ -63,8 +78,11 @@ impl SourceText {
         Ok(SourceText::new(path, text))
     }
 
-    /// A source from text already in memory.
+    /// A source from text already in memory. Line ends may be `\n`, `\r\n` or a lone `\r` (old
+    /// Mac files, some scanners' exports): a lone `\r` is read as `\n`, byte for byte, so that
+    /// offsets, lines and columns still name the text as received.
     pub fn new(path: &Path, text: String) -> Self {
+        let text = lone_carriage_returns_as_line_feeds(text);
         let index = LineIndex::new(&text);
         SourceText {
             path: path.to_path_buf(),

@@ -103,7 +103,7 @@ impl<'a, 'd> Check<'a, 'd> {
     pub(super) fn report(self, cx: &mut Context) {
         for document in &self.documents {
             if self.rules.enabled(RuleId::FootnoteSequence) {
-                footnote_sequence(cx, document);
+                footnote_sequence(cx, document, &self.pages);
             }
             if self.rules.enabled(RuleId::NoteSpacing) {
                 for note in &document.notes {
@@ -126,7 +126,7 @@ impl<'a, 'd> Check<'a, 'd> {
                     RuleId::SourceNote,
                     document.div.range().start,
                     document.div,
-                    "historical document without a source note; expected a <note type=\"source\"> beginning \"Source:\"".to_string(),
+                    "historical document without a source note; expected a <note type=\"source\"> naming the archival source (`Source: …`, or a file number such as `File No. 763.72/1140`); a document printed without one may stand so".to_string(),
                 );
             }
         }
@@ -192,47 +192,75 @@ fn document_numbering(cx: &mut Context, documents: &[Document]) {
     }
 }
 
-/// Whether `note` is a source note: `type="source"`, its text beginning `Source:` (or
-/// `[Source:`, printed in brackets).
+/// Whether `note` is a source note: `type="source"` with text. FRUS prints the archival source
+/// in several forms over its eras — `Source: …` since the 1950s volumes, a file number such as
+/// `File No. 763.72/1140` or `711.94/1234: Telegram`, `Treasury Files` — and encodes each as
+/// such a note.
 fn is_source_note(note: roxmltree::Node) -> bool {
     note.attribute("type") == Some("source")
         && note
             .descendants()
-            .filter(|t| t.is_text())
-            .map(|t| t.text().unwrap_or(""))
-            .collect::<String>()
-            .trim_start()
-            .trim_start_matches('[')
-            .starts_with("Source:")
+            .any(|t| t.is_text() && t.text().is_some_and(|t| !t.trim().is_empty()))
 }
 
-/// Notes marked `*`, `**` stand outside the numbering; a volume may number its source notes 0
-/// and the rest from 1; ids are the document's id, `fn` and the number.
-fn footnote_sequence(cx: &mut Context, document: &Document) {
+/// The numbered notes of a document follow one another. Notes marked `*`, `**` stand outside
+/// the numbering. The run may begin at any number (a volume that numbers its source notes 0, a
+/// chapter whose numbering continues from document to document: 50, 51…), and it may begin
+/// again at 1 after a page break (notes numbered per page, as the older volumes print them).
+/// Ids are the document's id, `fn` and the number, with `_2`, `_3`… for a number used again.
+fn footnote_sequence(
+    cx: &mut Context,
+    document: &Document,
+    pages: &[(roxmltree::Node, PageNumber)],
+) {
     let div_id = document.div.attribute((roxmltree::NS_XML_URI, "id"));
     let numbered: Vec<&roxmltree::Node> = document
         .notes
         .iter()
         .filter(|n| !n.attribute("n").unwrap_or("").chars().all(|c| c == '*'))
         .collect();
-    let first = match numbered.first().and_then(|n| n.attribute("n")) {
-        Some("0") => 0,
-        _ => 1,
+    let page_turns_between = |from: usize, to: usize| {
+        let first_after = pages.partition_point(|(pb, _)| pb.range().start < from);
+        pages
+            .get(first_after)
+            .is_some_and(|(pb, _)| pb.range().start < to)
     };
-    for (i, note) in numbered.into_iter().enumerate() {
-        let expected = first + i;
+    let mut expected: Option<usize> = None;
+    let mut previous_end = 0;
+    let mut used: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for note in numbered {
         let n = note.attribute("n").unwrap_or("");
-        if n.parse::<usize>().ok() != Some(expected) {
-            cx.report(
-                RuleId::FootnoteSequence,
-                note.range().start,
-                *note,
-                format!("note numbered `{n}` where note {expected} was expected"),
-            );
-            continue;
+        let number = n.parse::<usize>().ok();
+        let restarts_on_new_page =
+            number == Some(1) && page_turns_between(previous_end, note.range().start);
+        match (number, expected) {
+            (Some(number), Some(want)) if number != want && !restarts_on_new_page => {
+                cx.report(
+                    RuleId::FootnoteSequence,
+                    note.range().start,
+                    *note,
+                    format!("note numbered `{n}` where note {want} was expected (or 1 after a page break, where notes are numbered per page)"),
+                );
+            }
+            (None, _) => {
+                cx.report(
+                    RuleId::FootnoteSequence,
+                    note.range().start,
+                    *note,
+                    format!("note numbered `{n}`; expected a number (or `*` for a note outside the numbering)"),
+                );
+            }
+            _ => {}
         }
-        if let Some(div_id) = div_id {
-            let want = format!("{div_id}fn{n}");
+        expected = number.map(|number| number + 1).or(expected);
+        previous_end = note.range().end;
+        let times = used.entry(n).or_insert(0);
+        *times += 1;
+        if let (Some(div_id), Some(_)) = (div_id, number) {
+            let want = match *times {
+                1 => format!("{div_id}fn{n}"),
+                k => format!("{div_id}fn{n}_{k}"),
+            };
             let id = note.attribute((roxmltree::NS_XML_URI, "id"));
             if id != Some(want.as_str()) {
                 cx.report(
@@ -286,7 +314,7 @@ mod tests {
         let found = check(&GOOD.replace(r#"n="2" xml:id="d1fn2""#, r#"n="3" xml:id="d1fn3""#));
         assert_eq!(
             found,
-            ["t.xml:1:165: error[footnote-sequence]: note numbered `3` where note 2 was expected (in /TEI/text/body/div/p/note)"]
+            ["t.xml:1:165: error[footnote-sequence]: note numbered `3` where note 2 was expected (or 1 after a page break, where notes are numbered per page) (in /TEI/text/body/div/p/note)"]
         );
         let found = check(&GOOD.replace(r#"xml:id="d1fn2""#, r#"xml:id="n2""#));
         assert_eq!(
@@ -335,20 +363,42 @@ mod tests {
     }
 
     #[test]
-    fn historical_document_needs_a_source_note() {
-        let found = check(&GOOD.replace("Source: Files.", "Files."));
+    fn notes_numbered_per_page_or_continuing_a_chapter_are_in_sequence() {
+        // Per page: 1, 2, then 1 again after the page turns; the repeated number gets `_2`.
+        let per_page = r#"<TEI><text><body><div type="document" subtype="historical-document" xml:id="d1"><head>A<note n="1" xml:id="d1fn1" type="source">File No. 1.</note></head><p>x.<note n="2" xml:id="d1fn2">y</note> <pb n="2"/> z.<note n="1" xml:id="d1fn1_2">w</note></p></div></body></text></TEI>"#;
+        assert_eq!(check(per_page), Vec::<String>::new());
+        // Without the page break, 1 after 2 is out of sequence.
+        let found = check(&per_page.replace(r#"<pb n="2"/>"#, ""));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("note numbered `1` where note 3"),
+            "{found:?}"
+        );
+        // A chapter's numbering continued: 50, 51.
+        let continued = GOOD
+            .replace(r#"n="1" xml:id="d1fn1""#, r#"n="50" xml:id="d1fn50""#)
+            .replace(r#"n="2" xml:id="d1fn2""#, r#"n="51" xml:id="d1fn51""#);
+        assert_eq!(check(&continued), Vec::<String>::new());
+    }
+
+    #[test]
+    fn historical_document_without_a_source_note_is_a_warning() {
+        let found = check(&GOOD.replace("Source: Files.", ""));
         assert_eq!(
             found,
-            ["t.xml:1:18: error[source-note]: historical document without a source note; expected a <note type=\"source\"> beginning \"Source:\" (in /TEI/text/body/div)"]
+            ["t.xml:1:18: warning[source-note]: historical document without a source note; expected a <note type=\"source\"> naming the archival source (`Source: …`, or a file number such as `File No. 763.72/1140`); a document printed without one may stand so (in /TEI/text/body/div)"]
         );
+        // Older volumes print the source as a file number: that is a source note too.
+        let file_number = GOOD.replace("Source: Files.", "File No. 763.72/1140");
+        assert_eq!(check(&file_number), Vec::<String>::new());
         let inline = GOOD.replace(
             r#"<note n="1" xml:id="d1fn1" type="source">Source: Files.</note>"#,
             r#"<note xml:id="d1fnsource" type="source" place="inline">[Source: Files.]</note>"#,
         );
         assert_eq!(
-            check(&inline).len(),
-            1,
-            "only the numbering of note 2 is off"
+            check(&inline),
+            Vec::<String>::new(),
+            "an inline source note; the notes then begin at 2"
         );
         let editorial = GOOD
             .replace("historical-document", "editorial-note")
