@@ -12,6 +12,15 @@ Measures, each the median of --runs (after one warm-up):
               (attributes) and in a pointer value (ids with what they name)
 and the server's resident memory (VmRSS) with the document open, next to the document's size
 and the memory of a server that has compiled the schema but opened nothing.
+
+Then, as a newcomer opens the same document with no teikit.toml (the bundled schema: some 2,500
+findings), medians of --runs:
+  open        didOpen until its diagnostics arrive
+  burst       five keystrokes 10 ms apart (50 ms in all), then the time from the last one
+              until the diagnostics of that last version arrive (the server gives each
+              publication the editor's version)
+  completion  a completion request sent right after the burst: its answer, while the
+              validation of the last version runs
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
@@ -161,6 +170,58 @@ def main():
     print("  completion of a pointer   %6.1f ms  (%d ids)" % (pointers * 1000, pointer_count))
     print("  memory: %.1f MB with the document open; %.1f MB before opening it (schema compiled); document %.1f MB; ratio %.2f"
           % (rss_kb / 1024, baseline_kb / 1024, mb, (rss_kb - baseline_kb) / 1024 / mb))
+    newcomer(args.teikit, text, args.runs)
+
+
+def newcomer(binary, text, runs):
+    """The monograph with no configuration: bundled schema, thousands of findings."""
+    work = tempfile.mkdtemp(prefix="teikit-lsp-newcomer-")
+    path = os.path.join(work, "frus-history.xml")
+    open(path, "w", encoding="utf-8").write(text)
+    uri = "file://" + path
+    server = Server(binary, work)
+    opens, bursts, completions = [], [], []
+    found = []
+    version = 1
+    for run in range(runs + 1):
+        t = time.perf_counter()
+        server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "xml", "version": version, "text": text}})
+        found = server.diagnostics()
+        opens.append(time.perf_counter() - t)
+        anchor = text.index("<p>", len(text) // 2) + 3
+        current = text
+        for letter in "abcde":
+            version += 1
+            pos = position(current, anchor)
+            server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                          "contentChanges": [{"range": {"start": pos, "end": pos}, "text": letter}]})
+            current = current[:anchor] + letter + current[anchor:]
+            anchor += 1
+            last = time.perf_counter()
+            time.sleep(0.01)
+        last_version = version
+        # A completion asked at once: answered while the last version is being validated.
+        server.id += 1
+        asked = time.perf_counter()
+        server.send({"jsonrpc": "2.0", "id": server.id, "method": "textDocument/completion",
+                     "params": {"textDocument": {"uri": uri}, "position": position(current, anchor)}})
+        answered = published = None
+        while answered is None or published is None:
+            m = server.read()
+            if m.get("id") == server.id:
+                answered = time.perf_counter()
+            elif m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == last_version:
+                published = time.perf_counter()
+        bursts.append(published - last)
+        completions.append(answered - asked)
+        server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        server.diagnostics()
+        version += 1
+    server.stop()
+    print("teikit lsp, no teikit.toml (bundled schema, %d diagnostics), %s runs, medians:" % (len(found), runs))
+    print("  open (diagnostics)              %6.1f ms" % (statistics.median(opens[1:]) * 1000))
+    print("  5 keystrokes in 50 ms -> last   %6.1f ms after the last keystroke (max %.1f)" % (statistics.median(bursts[1:]) * 1000, max(bursts[1:]) * 1000))
+    print("  completion during validation    %6.1f ms" % (statistics.median(completions[1:]) * 1000))
 
 
 def complete_in(server, uri, text, offset, runs):

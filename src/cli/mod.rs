@@ -538,7 +538,9 @@ fn run_command() -> ExitCode {
             Status::Success.into()
         }
         Command::Lsp => match teikit::lsp::run_stdio() {
-            Ok(()) => Status::Success.into(),
+            Ok(teikit::lsp::Ending::AfterShutdown) => Status::Success.into(),
+            // LSP: exit without shutdown (or the editor gone) ends with status 1.
+            Ok(teikit::lsp::Ending::WithoutShutdown) => Status::Problems.into(),
             Err(e) => {
                 eprintln!("error: {e}");
                 Status::Trouble.into()

@@ -2,7 +2,7 @@
 //! `teikit validate` reads them), the diagnostics of a document's text, and the documentation of
 //! the schema's elements for hover.
 
-use super::text::{position_of_line_column, range_of};
+use super::text::TextIndex;
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::rule::RuleId;
 use crate::relaxng::{Schema, Validator};
@@ -16,12 +16,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-/// A project: the schema, the rules and the files its configuration names.
+/// A project: the schema, the rules and the files its configuration names. Shared by the
+/// threads of the server: each keeps its own [`Validator`] of the one compiled schema.
 pub struct Project {
     /// The configuration file, if any.
     pub config: Option<PathBuf>,
-    /// A validator for the project's schema; its memo tables persist between edits.
-    pub validator: Validator<'static>,
+    /// The project's schema, compiled once for the server's life.
+    pub schema: &'static Schema,
     /// The rules, as `teikit validate` would run them.
     pub options: Options,
     /// Element documentation by local name, and attribute documentation by local name.
@@ -59,22 +60,34 @@ impl Project {
             xinclude: config.xinclude.unwrap_or(true),
         };
         let files = config.files_to_validate().unwrap_or_default();
-        // The schema lives as long as the server: one per project, compiled once, so that its
-        // validator (which borrows it) can be kept with its memo tables between edits.
+        // The schema lives as long as the server: one per project, compiled once, so that the
+        // validators (which borrow it) can be kept with their memo tables between edits.
         let schema: &'static Schema = Box::leak(Box::new(schema));
         Ok(Project {
             config: config_file,
-            validator: schema.validator(),
+            schema,
             options,
             docs,
             files,
         })
     }
 
+    /// A validator of the project's schema (its memo tables grow with the documents it sees).
+    pub fn validator(&self) -> Validator<'static> {
+        let mut validator = self.schema.validator();
+        validator.limits = self.options.limits;
+        validator
+    }
+
     /// Every problem of `text` (the contents of `path`), as `teikit validate path` reports them.
-    pub fn diagnostics(&mut self, path: &Path, text: &str) -> Vec<Diagnostic> {
+    pub fn diagnostics(
+        &self,
+        validator: &mut Validator<'static>,
+        path: &Path,
+        text: &str,
+    ) -> Vec<Diagnostic> {
         let (mut problems, links) = check_bytes(
-            Some(&mut self.validator),
+            Some(validator),
             path,
             text.as_bytes().to_vec(),
             &self.options,
@@ -135,28 +148,24 @@ pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
 }
 
 /// teikit's problems of `text` as the editor shows them; problems located in other files (an
-/// included file) are left to those files.
+/// included file) are left to those files. Each is placed through `index` (the text's, made
+/// once): the cost is the problems' lines, not the document's size times their number.
 pub fn to_lsp(
     uri: &Uri,
     path: &Path,
     text: &str,
+    index: &TextIndex,
     problems: &[Diagnostic],
 ) -> Vec<lsp_types::Diagnostic> {
     problems
         .iter()
         .filter(|d| d.location.file == path)
         .map(|d| {
-            let start = position_of_line_column(text, d.location.line, d.location.column);
-            let start_offset = super::text::offset_of(text, start);
-            // The range covers the name or word that starts there.
-            let end = text[start_offset..]
-                .find(|c: char| c.is_whitespace() || matches!(c, '>' | '<' | '"' | '\'' | '='))
-                .map_or(text.len(), |e| {
-                    start_offset + e.max(1).min(text.len() - start_offset)
-                });
-            let range = range_of(text, start_offset, end.max(start_offset));
+            let start = index.offset_of_line_column(text, d.location.line, d.location.column);
+            let range = index.range(text, start, word_end(text, start));
             let related = first_use(&d.message).map(|(line, column)| {
-                let position = position_of_line_column(text, line, column);
+                let at = index.offset_of_line_column(text, line, column);
+                let position = index.position(text, at);
                 vec![DiagnosticRelatedInformation {
                     location: Location::new(uri.clone(), lsp_types::Range::new(position, position)),
                     message: "first used here".into(),
@@ -181,6 +190,20 @@ pub fn to_lsp(
             }
         })
         .collect()
+}
+
+/// The end of the name or word that starts at `start`: the next white space or markup
+/// delimiter, and at least the one character at `start` (a whole character, however many bytes
+/// it takes, so that a range never ends inside one).
+fn word_end(text: &str, start: usize) -> usize {
+    let rest = &text[start..];
+    let delimiter = |c: char| c.is_whitespace() || matches!(c, '>' | '<' | '"' | '\'' | '=');
+    match rest.find(delimiter) {
+        Some(0) | None if rest.is_empty() => start,
+        Some(0) => start + rest.chars().next().map_or(0, char::len_utf8),
+        Some(end) => start + end,
+        None => text.len(),
+    }
 }
 
 /// "… first used at 12:3 …": where a duplicated id was first given.
@@ -315,6 +338,17 @@ mod tests {
             "{}",
             docs.elements["persName"]
         );
+    }
+
+    #[test]
+    fn a_range_never_ends_inside_a_character() {
+        // A problem at a no-break space or an ideographic space covers that character whole.
+        for text in ["a\u{a0}b", "a\u{3000}b", "a\u{3000}"] {
+            let end = word_end(text, 1);
+            assert!(text.is_char_boundary(end) && end > 1, "{text:?}: {end}");
+        }
+        assert_eq!(word_end("<p>", 1), 2);
+        assert_eq!(word_end("ab", 2), 2);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `teikit lsp`: the validator inside the editor, over the Language Server Protocol (standard
-//! input and output, `lsp-server` and `lsp-types`, the crates rust-analyzer is built on).
+//! input and output; the messages' types from `lsp-types`, the base protocol read by
+//! [`transport`]).
 //!
 //! For XML documents it gives:
 //! - **diagnostics** on open, change and save: the schema and the rules that `teikit validate`
@@ -14,18 +15,30 @@
 //! - **navigation**: go to an id's definition, find its references, rename it with all of them
 //!   (refused where the new name is taken or is no id).
 //!
-//! The document is re-read whole after each edit: validating the 2.2 MB monograph takes tens of
-//! milliseconds (README, "The language server"), and the validator's memo tables are kept
-//! between edits.
+//! **Responsive whatever the document.** Three threads: one reads the input, one validates, and
+//! the main one applies edits and answers requests at once — completion and hover never wait
+//! for a validation. An edit cancels the validation of the version before it (the validator
+//! stops at its next element) and queues the new one; the validating thread takes only the
+//! newest version of each document from its queue, and a result is published only if its
+//! version is still the document's. So five keystrokes in 50 ms cost one validation after the
+//! last, not five in a row. Positions are computed from a line index made once per version
+//! ([`text::TextIndex`]), so ten thousand findings cost their lines, not ten thousand scans of
+//! the document.
+//!
+//! **Robust.** No input ends the server but `exit` or the end of the input: a malformed message
+//! is answered with JSON-RPC's error (see [`transport`]); a request before `initialize` or after
+//! `shutdown` is refused with an error; a failure (a bug) in one handler costs that answer — an
+//! error response — or, for diagnostics, publishes one diagnostic saying so instead of leaving
+//! stale ones. `exit` after `shutdown` ends with status 0, otherwise 1, as LSP asks.
 
 pub mod analysis;
 pub mod navigate;
 pub mod scan;
 pub mod text;
+pub mod transport;
 
 use crate::xml::chars::is_ncname;
 use analysis::{file_uri, to_lsp, uri_path, Project};
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     Notification as _, PublishDiagnostics,
@@ -42,17 +55,30 @@ use lsp_types::{
 };
 use navigate::{labelled_ids, IdIndex};
 use scan::{cursor, Cursor};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use text::{apply_change, offset_of, range_of};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use text::{apply_change, offset_of, range_of, TextIndex};
+use transport::{code, Incoming};
 
-/// Why the server stopped.
+/// Why the server stopped other than by `exit`.
 #[derive(Debug, thiserror::Error)]
 pub enum LspError {
-    /// The connection failed or the client broke the protocol.
-    #[error("language server: {0}")]
-    Protocol(String),
+    /// The output could not be written (the editor went away).
+    #[error("language server: cannot write to the editor: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// How the session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `exit` after `shutdown`: exit status 0.
+    AfterShutdown,
+    /// `exit` without `shutdown`, or the input ended: exit status 1.
+    WithoutShutdown,
 }
 
 /// Attributes whose values are pointers in TEI even before their `#` is typed.
@@ -75,15 +101,13 @@ const POINTER_ATTRIBUTES: [&str; 12] = [
 /// and the ids are filtered by what is typed when the editor asks again.
 const MAX_POINTERS: usize = 200;
 
-/// Serves one editor session over standard input and output until it says `exit`.
-pub fn run_stdio() -> Result<(), LspError> {
-    let (connection, threads) = Connection::stdio();
-    let result = serve(&connection);
-    drop(connection);
-    threads
-        .join()
-        .map_err(|e| LspError::Protocol(e.to_string()))?;
-    result
+/// The largest message read: a document of teikit's default size limit, escaped as JSON.
+const MAX_MESSAGE_BYTES: u64 = 2 * 512 * 1024 * 1024;
+
+/// Serves one editor session over standard input and output until it says `exit` or the input
+/// ends.
+pub fn run_stdio() -> Result<Ending, LspError> {
+    serve(std::io::BufReader::new(std::io::stdin()), std::io::stdout())
 }
 
 /// What the server offers.
@@ -104,60 +128,278 @@ pub fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// Serves requests on `connection` until `shutdown` and `exit`.
-pub fn serve(connection: &Connection) -> Result<(), LspError> {
-    let capabilities =
-        serde_json::to_value(capabilities()).map_err(|e| LspError::Protocol(e.to_string()))?;
-    connection
-        .initialize(capabilities)
-        .map_err(|e| LspError::Protocol(e.to_string()))?;
-    let mut server = Server::default();
-    for message in &connection.receiver {
-        match message {
-            Message::Request(request) => {
-                if connection
-                    .handle_shutdown(&request)
-                    .map_err(|e| LspError::Protocol(e.to_string()))?
-                {
-                    return Ok(());
-                }
-                // A bug in one answer costs that answer, not the editor's session.
-                let id = request.id.clone();
-                let method = request.method.clone();
-                let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    server.request(request)
-                }))
-                .unwrap_or_else(|_| {
-                    error(id, format!("teikit lsp failed to answer {method} (a bug)"))
-                });
-                send(connection, Message::Response(response))?;
-            }
-            Message::Notification(notification) => {
-                let messages = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    server.notification(notification)
-                }))
-                .unwrap_or_default();
-                for message in messages {
-                    send(connection, message)?;
-                }
-            }
-            Message::Response(_) => {}
-        }
-    }
-    Ok(())
+/// What the main thread waits for.
+enum Event {
+    /// A message from the editor.
+    Incoming(Incoming),
+    /// The input ended.
+    Closed,
+    /// A validation finished.
+    Validated {
+        uri: String,
+        version: u64,
+        /// The editor's number of that version, given back with the diagnostics.
+        editor_version: Option<i32>,
+        diagnostics: Vec<lsp_types::Diagnostic>,
+    },
 }
 
-fn send(connection: &Connection, message: Message) -> Result<(), LspError> {
-    connection
-        .sender
-        .send(message)
-        .map_err(|e| LspError::Protocol(e.to_string()))
+/// A version of a document to validate.
+struct Job {
+    uri: String,
+    version: u64,
+    editor_version: Option<i32>,
+    path: PathBuf,
+    text: Arc<String>,
+    cancel: Arc<AtomicBool>,
+}
+
+/// The projects of the open documents, by the directory their documents are in: set up once,
+/// shared by the thread that answers and the one that validates.
+type Projects = Arc<Mutex<HashMap<PathBuf, Result<Arc<Project>, String>>>>;
+
+fn project_of(projects: &Projects, path: &Path) -> Result<Arc<Project>, String> {
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut projects = projects.lock().unwrap_or_else(|e| e.into_inner());
+    projects
+        .entry(dir.clone())
+        .or_insert_with(|| {
+            Project::for_directory(&dir)
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+}
+
+/// Serves one session: messages read from `input`, answers and notifications written to
+/// `output`.
+pub fn serve<R, W>(input: R, mut output: W) -> Result<Ending, LspError>
+where
+    R: std::io::BufRead + Send + 'static,
+    W: std::io::Write,
+{
+    let (events, received) = mpsc::channel::<Event>();
+    let reader_events = events.clone();
+    std::thread::spawn(move || {
+        let mut reader = transport::Reader::new(input, MAX_MESSAGE_BYTES);
+        while let Some(incoming) = reader.next() {
+            if reader_events.send(Event::Incoming(incoming)).is_err() {
+                return;
+            }
+        }
+        let _ = reader_events.send(Event::Closed);
+    });
+    let projects: Projects = Arc::default();
+    let (jobs, job_queue) = mpsc::channel::<Job>();
+    let worker_projects = projects.clone();
+    std::thread::spawn(move || validate_jobs(job_queue, worker_projects, events));
+
+    let mut server = Server::new(projects);
+    let mut initialized = false;
+    let mut shutdown = false;
+    let mut in_flight: HashMap<String, Arc<AtomicBool>> = HashMap::new();
+    for event in received {
+        let incoming = match event {
+            Event::Closed => return Ok(ending(shutdown)),
+            Event::Validated {
+                uri,
+                version,
+                editor_version,
+                diagnostics,
+            } => {
+                if server.version(&uri) == Some(version) {
+                    write(&mut output, &publish(&uri, editor_version, diagnostics))?;
+                }
+                continue;
+            }
+            Event::Incoming(incoming) => incoming,
+        };
+        match incoming {
+            Incoming::Invalid { id, code, message } => {
+                write(&mut output, &transport::error_response(id, code, &message))?;
+            }
+            Incoming::Response => {}
+            Incoming::Request { id, method, params } => {
+                let answer = if method == "initialize" {
+                    initialized = true;
+                    Ok(serde_json::json!({
+                        "capabilities": capabilities(),
+                        "serverInfo": {"name": "teikit", "version": env!("CARGO_PKG_VERSION")},
+                    }))
+                } else if !initialized {
+                    Err((
+                        code::SERVER_NOT_INITIALIZED,
+                        format!("`{method}` before `initialize`"),
+                    ))
+                } else if shutdown {
+                    Err((
+                        code::INVALID_REQUEST,
+                        format!("`{method}` after `shutdown`: the server only waits for `exit`"),
+                    ))
+                } else if method == "shutdown" {
+                    shutdown = true;
+                    Ok(Value::Null)
+                } else {
+                    // A bug in one answer costs that answer, not the editor's session.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        server.request(&method, params)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err((
+                            code::REQUEST_FAILED,
+                            format!("teikit lsp failed to answer {method} (a bug)"),
+                        ))
+                    })
+                };
+                let message = match answer {
+                    Ok(result) => transport::response(id, result),
+                    Err((code, message)) => transport::error_response(id, code, &message),
+                };
+                write(&mut output, &message)?;
+            }
+            Incoming::Notification { method, params } => {
+                if method == "exit" {
+                    return Ok(ending(shutdown));
+                }
+                if !initialized {
+                    continue;
+                }
+                let changed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    server.notification(&method, params)
+                }))
+                .unwrap_or_else(|_| {
+                    eprintln!(
+                        "teikit lsp: failed to take {method} (a bug); the notification is skipped"
+                    );
+                    Change::None
+                });
+                match changed {
+                    Change::None => {}
+                    Change::Closed(uri) => {
+                        if let Some(flag) = in_flight.remove(&uri) {
+                            flag.store(true, Ordering::Relaxed);
+                        }
+                        write(&mut output, &publish(&uri, None, Vec::new()))?;
+                    }
+                    Change::Edited(uri) => {
+                        if let Some(job) = server.job(&uri) {
+                            if let Some(previous) = in_flight.insert(uri, job.cancel.clone()) {
+                                previous.store(true, Ordering::Relaxed);
+                            }
+                            // The validating thread ends only with the server.
+                            let _ = jobs.send(job);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(ending(shutdown))
+}
+
+fn ending(shutdown: bool) -> Ending {
+    if shutdown {
+        Ending::AfterShutdown
+    } else {
+        Ending::WithoutShutdown
+    }
+}
+
+fn write(output: &mut impl std::io::Write, message: &Value) -> Result<(), LspError> {
+    transport::write_message(output, message).map_err(LspError::Output)
+}
+
+/// The validating thread: takes the newest version of each document from the queue, validates
+/// it unless it was cancelled meanwhile, and hands the diagnostics back.
+fn validate_jobs(queue: mpsc::Receiver<Job>, projects: Projects, events: mpsc::Sender<Event>) {
+    let mut validators: HashMap<PathBuf, crate::relaxng::Validator<'static>> = HashMap::new();
+    while let Ok(first) = queue.recv() {
+        let mut newest: Vec<Job> = vec![first];
+        for job in queue.try_iter() {
+            newest.retain(|j| j.uri != job.uri);
+            newest.push(job);
+        }
+        for job in newest {
+            if job.cancel.load(Ordering::Relaxed) {
+                continue;
+            }
+            let diagnostics = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                diagnose(&job, &projects, &mut validators)
+            }))
+            .unwrap_or_else(|_| {
+                // A stale list would mislead more than this one line.
+                vec![lsp_types::Diagnostic {
+                    range: lsp_types::Range::default(),
+                    severity: Some(lsp_types::DiagnosticSeverity::ERROR),
+                    source: Some("teikit".into()),
+                    message: "teikit could not check this version of the document (a bug in teikit); edit again or report it".into(),
+                    ..lsp_types::Diagnostic::default()
+                }]
+            });
+            if job.cancel.load(Ordering::Relaxed) {
+                continue;
+            }
+            let validated = Event::Validated {
+                uri: job.uri,
+                version: job.version,
+                editor_version: job.editor_version,
+                diagnostics,
+            };
+            if events.send(validated).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// The diagnostics of one version of a document, as `teikit validate` finds them.
+fn diagnose(
+    job: &Job,
+    projects: &Projects,
+    validators: &mut HashMap<PathBuf, crate::relaxng::Validator<'static>>,
+) -> Vec<lsp_types::Diagnostic> {
+    let project = match project_of(projects, &job.path) {
+        Ok(project) => project,
+        Err(message) => {
+            return vec![lsp_types::Diagnostic {
+                range: lsp_types::Range::default(),
+                severity: Some(lsp_types::DiagnosticSeverity::ERROR),
+                source: Some("teikit".into()),
+                message,
+                ..lsp_types::Diagnostic::default()
+            }]
+        }
+    };
+    let key = job.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let validator = validators.entry(key).or_insert_with(|| project.validator());
+    validator.cancel_when(Some(job.cancel.clone()));
+    let problems = project.diagnostics(validator, &job.path, &job.text);
+    validator.cancel_when(None);
+    let Ok(uri) = Uri::from_str(&job.uri) else {
+        return Vec::new();
+    };
+    let index = TextIndex::new(&job.text);
+    to_lsp(&uri, &job.path, &job.text, &index, &problems)
+}
+
+/// What a notification changed.
+enum Change {
+    None,
+    Edited(String),
+    Closed(String),
 }
 
 /// An open document.
 struct Document {
-    text: String,
+    text: Arc<String>,
     path: PathBuf,
+    /// Counts the versions this server has seen.
+    version: u64,
+    /// The editor's number of the current version.
+    editor_version: Option<i32>,
     /// Its ids with what each names, read at the first pointer completion after an edit.
     labelled_ids: Option<std::rc::Rc<Vec<(String, String)>>>,
 }
@@ -165,8 +407,10 @@ struct Document {
 impl Document {
     fn new(text: String, path: PathBuf) -> Self {
         Document {
-            text,
+            text: Arc::new(text),
             path,
+            version: 0,
+            editor_version: None,
             labelled_ids: None,
         }
     }
@@ -176,181 +420,188 @@ impl Document {
             .get_or_insert_with(|| std::rc::Rc::new(labelled_ids(&self.text)))
             .clone()
     }
+
+    /// Records a new version.
+    fn edited(&mut self) {
+        self.version += 1;
+        self.labelled_ids = None;
+    }
 }
 
-/// The open documents and the projects they belong to.
-#[derive(Default)]
+/// The open documents, and what completion needs of their projects.
 struct Server {
     documents: HashMap<String, Document>,
-    /// Projects by the directory their documents are in.
-    projects: HashMap<PathBuf, Result<Project, String>>,
+    projects: Projects,
+    /// This thread's validators (completion asks them what the schema allows), by project.
+    validators: HashMap<PathBuf, crate::relaxng::Validator<'static>>,
 }
 
-fn error(id: RequestId, message: String) -> Response {
-    Response::new_err(id, ErrorCode::RequestFailed as i32, message)
+type Answer = Result<Value, (i64, String)>;
+
+fn params<P: serde::de::DeserializeOwned>(params: Value) -> Result<P, (i64, String)> {
+    serde_json::from_value(params).map_err(|e| (code::INVALID_PARAMS, e.to_string()))
 }
 
-fn params<P: serde::de::DeserializeOwned>(request: &Request) -> Result<P, Response> {
-    serde_json::from_value(request.params.clone()).map_err(|e| {
-        Response::new_err(
-            request.id.clone(),
-            ErrorCode::InvalidParams as i32,
-            e.to_string(),
-        )
-    })
+fn to_value(value: impl serde::Serialize) -> Answer {
+    serde_json::to_value(value).map_err(|e| (code::REQUEST_FAILED, e.to_string()))
 }
 
 impl Server {
-    fn project(&mut self, path: &Path) -> Result<&mut Project, String> {
-        let dir = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        self.projects
-            .entry(dir.clone())
-            .or_insert_with(|| Project::for_directory(&dir).map_err(|e| e.to_string()))
-            .as_mut()
-            .map_err(|e| e.clone())
-    }
-
-    fn notification(&mut self, notification: Notification) -> Vec<Message> {
-        let uri = match notification.method.as_str() {
-            DidOpenTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(
-                    notification.params,
-                ) else {
-                    return Vec::new();
-                };
-                let uri = p.text_document.uri;
-                let path = uri_path(&uri).unwrap_or_else(|| PathBuf::from(uri.as_str()));
-                self.documents.insert(
-                    uri.as_str().to_string(),
-                    Document::new(p.text_document.text, path),
-                );
-                uri
-            }
-            DidChangeTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(
-                    notification.params,
-                ) else {
-                    return Vec::new();
-                };
-                let uri = p.text_document.uri;
-                let Some(document) = self.documents.get_mut(uri.as_str()) else {
-                    return Vec::new();
-                };
-                for change in &p.content_changes {
-                    apply_change(&mut document.text, change);
-                }
-                document.labelled_ids = None;
-                uri
-            }
-            DidSaveTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(
-                    notification.params,
-                ) else {
-                    return Vec::new();
-                };
-                if let (Some(text), Some(document)) =
-                    (p.text, self.documents.get_mut(p.text_document.uri.as_str()))
-                {
-                    document.text = text;
-                    document.labelled_ids = None;
-                }
-                p.text_document.uri
-            }
-            DidCloseTextDocument::METHOD => {
-                let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(
-                    notification.params,
-                ) else {
-                    return Vec::new();
-                };
-                self.documents.remove(p.text_document.uri.as_str());
-                return vec![publish(p.text_document.uri, Vec::new())];
-            }
-            _ => return Vec::new(),
-        };
-        vec![publish(uri.clone(), self.diagnostics(&uri))]
-    }
-
-    /// The diagnostics of an open document, as `teikit validate` finds them.
-    fn diagnostics(&mut self, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
-        let Some(document) = self.documents.get(uri.as_str()) else {
-            return Vec::new();
-        };
-        let (path, text) = (document.path.clone(), document.text.clone());
-        match self.project(&path) {
-            Ok(project) => {
-                let problems = project.diagnostics(&path, &text);
-                to_lsp(uri, &path, &text, &problems)
-            }
-            Err(message) => vec![lsp_types::Diagnostic {
-                range: lsp_types::Range::default(),
-                severity: Some(lsp_types::DiagnosticSeverity::ERROR),
-                source: Some("teikit".into()),
-                message,
-                ..lsp_types::Diagnostic::default()
-            }],
+    fn new(projects: Projects) -> Self {
+        Server {
+            documents: HashMap::new(),
+            projects,
+            validators: HashMap::new(),
         }
     }
 
-    fn request(&mut self, request: Request) -> Response {
-        let id = request.id.clone();
-        let result = match request.method.as_str() {
-            Completion::METHOD => params::<CompletionParams>(&request).map(|p| {
-                let items = self.completion(
+    /// The current version of an open document.
+    fn version(&self, uri: &str) -> Option<u64> {
+        self.documents.get(uri).map(|d| d.version)
+    }
+
+    /// The current version of a document, to validate.
+    fn job(&self, uri: &str) -> Option<Job> {
+        let document = self.documents.get(uri)?;
+        Some(Job {
+            uri: uri.to_string(),
+            version: document.version,
+            editor_version: document.editor_version,
+            path: document.path.clone(),
+            text: document.text.clone(),
+            cancel: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// The project of a document at `path`, with this thread's validator of its schema.
+    fn project(
+        &mut self,
+        path: &Path,
+    ) -> Result<(Arc<Project>, &mut crate::relaxng::Validator<'static>), String> {
+        let project = project_of(&self.projects, path)?;
+        let key = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let validator = self
+            .validators
+            .entry(key)
+            .or_insert_with(|| project.validator());
+        Ok((project, validator))
+    }
+
+    /// Takes a notification: the document it changed, if any.
+    fn notification(&mut self, method: &str, params: Value) -> Change {
+        match method {
+            DidOpenTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params)
+                else {
+                    return Change::None;
+                };
+                let uri = p.text_document.uri;
+                let path = uri_path(&uri).unwrap_or_else(|| PathBuf::from(uri.as_str()));
+                let key = uri.as_str().to_string();
+                let mut document = Document::new(p.text_document.text, path);
+                if let Some(before) = self.documents.get(&key) {
+                    document.version = before.version + 1;
+                }
+                document.editor_version = Some(p.text_document.version);
+                self.documents.insert(key.clone(), document);
+                Change::Edited(key)
+            }
+            DidChangeTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(params)
+                else {
+                    return Change::None;
+                };
+                let key = p.text_document.uri.as_str().to_string();
+                let Some(document) = self.documents.get_mut(&key) else {
+                    return Change::None;
+                };
+                let text = Arc::make_mut(&mut document.text);
+                for change in &p.content_changes {
+                    apply_change(text, change);
+                }
+                document.edited();
+                document.editor_version = Some(p.text_document.version);
+                Change::Edited(key)
+            }
+            DidSaveTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(params)
+                else {
+                    return Change::None;
+                };
+                let key = p.text_document.uri.as_str().to_string();
+                let Some(document) = self.documents.get_mut(&key) else {
+                    return Change::None;
+                };
+                if let Some(text) = p.text {
+                    document.text = Arc::new(text);
+                }
+                document.edited();
+                Change::Edited(key)
+            }
+            DidCloseTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(params)
+                else {
+                    return Change::None;
+                };
+                let key = p.text_document.uri.as_str().to_string();
+                self.documents.remove(&key);
+                Change::Closed(key)
+            }
+            _ => Change::None,
+        }
+    }
+
+    /// Answers a request.
+    fn request(&mut self, method: &str, request: Value) -> Answer {
+        match method {
+            Completion::METHOD => {
+                let p: CompletionParams = params(request)?;
+                let (items, is_incomplete) = self.completion(
                     &p.text_document_position.text_document.uri,
                     p.text_document_position.position,
                 );
-                let (items, is_incomplete) = items;
-                serde_json::to_value(CompletionResponse::List(lsp_types::CompletionList {
+                to_value(CompletionResponse::List(lsp_types::CompletionList {
                     is_incomplete,
                     items,
                 }))
-            }),
-            HoverRequest::METHOD => params::<HoverParams>(&request).map(|p| {
-                serde_json::to_value(self.hover(
+            }
+            HoverRequest::METHOD => {
+                let p: HoverParams = params(request)?;
+                to_value(self.hover(
                     &p.text_document_position_params.text_document.uri,
                     p.text_document_position_params.position,
                 ))
-            }),
-            GotoDefinition::METHOD => params::<GotoDefinitionParams>(&request).map(|p| {
+            }
+            GotoDefinition::METHOD => {
+                let p: GotoDefinitionParams = params(request)?;
                 let position = p.text_document_position_params;
-                serde_json::to_value(
+                to_value(
                     self.definition(&position.text_document.uri, position.position)
                         .map(GotoDefinitionResponse::Scalar),
                 )
-            }),
-            References::METHOD => params::<ReferenceParams>(&request).map(|p| {
+            }
+            References::METHOD => {
+                let p: ReferenceParams = params(request)?;
                 let position = p.text_document_position;
-                serde_json::to_value(self.references(
+                to_value(self.references(
                     &position.text_document.uri,
                     position.position,
                     p.context.include_declaration,
                 ))
-            }),
-            Rename::METHOD => match params::<RenameParams>(&request) {
-                Ok(p) => {
-                    let position = p.text_document_position;
-                    match self.rename(&position.text_document.uri, position.position, &p.new_name) {
-                        Ok(edit) => Ok(serde_json::to_value(edit)),
-                        Err(message) => return error(id, message),
-                    }
-                }
-                Err(response) => Err(response),
-            },
-            _ => {
-                return Response::new_err(
-                    id,
-                    ErrorCode::MethodNotFound as i32,
-                    format!("teikit lsp does not handle {}", request.method),
-                )
             }
-        };
-        match result {
-            Ok(Ok(value)) => Response::new_ok(id, value),
-            Ok(Err(e)) => error(id, e.to_string()),
-            Err(response) => response,
+            Rename::METHOD => {
+                let p: RenameParams = params(request)?;
+                let position = p.text_document_position;
+                let edit = self
+                    .rename(&position.text_document.uri, position.position, &p.new_name)
+                    .map_err(|message| (code::REQUEST_FAILED, message))?;
+                to_value(edit)
+            }
+            _ => Err((
+                code::METHOD_NOT_FOUND,
+                format!("teikit lsp does not handle {method}"),
+            )),
         }
     }
 
@@ -379,14 +630,13 @@ impl Server {
         let path = document.path.clone();
         let offset = offset_of(&text, position);
         let here = cursor(&text, offset);
-        let Ok(project) = self.project(&path) else {
+        let Ok((project, validator)) = self.project(&path) else {
             return Vec::new();
         };
         match here {
             Cursor::ElementName { open, typed_from } => {
                 let range = range_of(&text, typed_from, offset);
-                project
-                    .validator
+                validator
                     .allowed_elements(&open)
                     .into_iter()
                     .enumerate()
@@ -409,8 +659,7 @@ impl Server {
             }
             Cursor::AttributeName { open, typed_from } => {
                 let range = range_of(&text, typed_from, offset);
-                project
-                    .validator
+                validator
                     .allowed_attributes(&open)
                     .into_iter()
                     .enumerate()
@@ -449,8 +698,7 @@ impl Server {
                         .rfind(|c: char| c.is_ascii_whitespace())
                         .map_or(0, |p| p + 1);
                 let range = range_of(&text, token_from, offset);
-                let mut items: Vec<CompletionItem> = project
-                    .validator
+                let mut items: Vec<CompletionItem> = validator
                     .allowed_values(&open, &attribute)
                     .into_iter()
                     .map(|value| CompletionItem {
@@ -501,7 +749,7 @@ impl Server {
             .iter()
             .map(|(id, label)| pointer_item(format!("#{id}"), label.clone(), range))
             .collect();
-        let Ok(project) = self.project(path) else {
+        let Ok(project) = project_of(&self.projects, path) else {
             return items;
         };
         let dir = path.parent().unwrap_or(Path::new(""));
@@ -547,7 +795,7 @@ impl Server {
             };
             return Some(markdown(value));
         }
-        let project = self.project(&path).ok()?;
+        let project = project_of(&self.projects, &path).ok()?;
         let (kind, name) = name_at(&text, offset)?;
         let local = name.rsplit(':').next().unwrap_or(&name).to_string();
         let docs = match kind {
@@ -722,15 +970,17 @@ fn relative_path(dir: &Path, file: &Path) -> String {
     parts.join("/")
 }
 
-fn publish(uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) -> Message {
-    Message::Notification(Notification::new(
-        PublishDiagnostics::METHOD.to_string(),
-        PublishDiagnosticsParams {
+fn publish(uri: &str, version: Option<i32>, diagnostics: Vec<lsp_types::Diagnostic>) -> Value {
+    let params = match Uri::from_str(uri) {
+        Ok(uri) => serde_json::to_value(PublishDiagnosticsParams {
             uri,
             diagnostics,
-            version: None,
-        },
-    ))
+            version,
+        })
+        .unwrap_or(Value::Null),
+        Err(_) => serde_json::json!({"uri": uri, "diagnostics": []}),
+    };
+    transport::notification(PublishDiagnostics::METHOD, params)
 }
 
 /// The `file:` URI of `path`, as an editor names the document.

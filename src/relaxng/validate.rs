@@ -26,6 +26,9 @@ pub struct Validator<'s> {
     by_name: Option<HashMap<NameId, PatId>>,
     /// Limits applied to every document.
     pub limits: ReadLimits,
+    /// Set from another thread when the result is no longer wanted (the language server's
+    /// document changed again): the walk stops at the next element.
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 enum Child<'a, 'i> {
@@ -115,7 +118,20 @@ impl<'s> Validator<'s> {
             id_names,
             by_name: None,
             limits: ReadLimits::default(),
+            cancel: None,
         }
+    }
+
+    /// Stops validations once `flag` is set (they then return what they found so far, which
+    /// the caller, having asked to cancel, discards); `None` to validate to the end.
+    pub fn cancel_when(&mut self, flag: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>) {
+        self.cancel = flag;
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Validates the document `text` read from `path`; returns every problem, in document order.
@@ -196,6 +212,9 @@ impl<'s> Validator<'s> {
                         content_failed: false,
                     });
                 }
+            }
+            if self.cancelled() {
+                break;
             }
             let Some(frame) = stack.last_mut() else { break };
             if frame.children.iter().all(|c| matches!(c, Child::Text(..))) && frame.next == 0 {

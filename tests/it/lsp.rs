@@ -76,6 +76,23 @@ impl Client {
         serde_json::from_slice(&body).unwrap()
     }
 
+    /// Sends bytes as they are, framed or not.
+    fn write_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// Reads until a response (one with an `id` and no `method`), keeping diagnostics.
+    fn response(&mut self) -> Value {
+        loop {
+            let message = self.read();
+            if message.get("method").is_none() && message.get("id").is_some() {
+                return message;
+            }
+            self.keep(message);
+        }
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         self.write(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -592,5 +609,247 @@ fn a_projects_own_schema_from_teikit_toml_gives_diagnostics_completion_and_its_d
         value.contains("(personal name)"),
         "TEI's own documentation: {value}"
     );
+    client.stop();
+}
+
+/// `Content-Length` and `body` as one message.
+fn framed(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+#[test]
+fn bad_messages_are_answered_with_json_rpc_errors_and_the_session_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = fixture_uri(dir.path());
+    let mut client = Client::start();
+    let cases: [(&[u8], i64); 6] = [
+        (b"{not json", -32700),
+        (b"\xff\xfe\x00{}", -32700),
+        (
+            br#"[{"jsonrpc":"2.0","id":90,"method":"shutdown"}]"#,
+            -32600,
+        ),
+        (
+            br#"{"jsonrpc":"2.0","id":{"a":1},"method":"textDocument/hover","params":{}}"#,
+            -32600,
+        ),
+        (
+            br#"{"jsonrpc":"2.0","id":null,"method":"textDocument/hover","params":{}}"#,
+            -32600,
+        ),
+        (br#""a string""#, -32600),
+    ];
+    for (body, code) in cases {
+        client.write_raw(&framed(body));
+        let answer = client.response();
+        assert_eq!(answer["error"]["code"], code, "{answer}");
+        assert_eq!(answer["id"], Value::Null, "{answer}");
+    }
+    // A body sent without its header: answered once, and the next message read as usual.
+    client.write_raw(br#"{"jsonrpc":"2.0","id":91,"method":"shutdown"}"#);
+    client.write_raw(&framed(br#"{"jsonrpc":"2.0","id":92,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///none.xml"},"position":{"line":0,"character":0}}}"#));
+    let garbage = client.response();
+    assert_eq!(garbage["error"]["code"], -32700, "{garbage}");
+    assert_eq!(garbage["id"], Value::Null, "{garbage}");
+    let hover = client.response();
+    assert_eq!(hover["id"], 92, "{hover}");
+    assert!(hover["error"].is_null(), "{hover}");
+    let diagnostics = client.open(&uri, FIXTURE);
+    assert!(!diagnostics.is_empty());
+    // Parameters that do not fit, and a method teikit does not know.
+    let wrong = client.request("textDocument/hover", json!({"position": 3}));
+    assert_eq!(wrong["error"]["code"], -32602, "{wrong}");
+    let unknown = client.request("workspace/symbol", json!({"query": ""}));
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    // Still serving: an id's definition.
+    let (line, character) = position(FIXTURE, "#p_KHA_1\">Kissinger", 2);
+    let definition = client.at(
+        "textDocument/definition",
+        &uri,
+        (line, character),
+        json!({}),
+    );
+    assert_eq!(
+        definition["result"]["range"]["start"]["line"], 8,
+        "{definition}"
+    );
+    // After shutdown, a request is refused and the server waits for exit, then ends with 0.
+    let shutdown = client.request("shutdown", Value::Null);
+    assert!(shutdown["error"].is_null(), "{shutdown}");
+    let late = client.at(
+        "textDocument/definition",
+        &uri,
+        (line, character),
+        json!({}),
+    );
+    assert_eq!(late["error"]["code"], -32600, "{late}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn huge_lengths_end_only_with_the_input_and_the_exit_status_says_whether_shutdown_came() {
+    // Lengths no input fills: the server reads until the input ends, then ends with 1 (no
+    // shutdown), neither aborting nor panicking (101).
+    for length in ["1000000000000", "18446744073709551615"] {
+        let mut client = Client::start();
+        client.write_raw(format!("Content-Length: {length}\r\n\r\n{{}}").as_bytes());
+        let Client {
+            mut child, stdin, ..
+        } = client;
+        drop(stdin);
+        assert_eq!(
+            child.wait().unwrap().code(),
+            Some(1),
+            "Content-Length {length}"
+        );
+    }
+    // exit without shutdown: 1.
+    let mut client = Client::start();
+    client.notify("exit", Value::Null);
+    assert_eq!(client.child.wait().unwrap().code(), Some(1));
+    // A request before initialize is refused, not answered as if initialized.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_teikit"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&framed(br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#))
+        .unwrap();
+    drop(stdin);
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(out.contains("-32002"), "{out}");
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+#[test]
+fn a_problem_at_a_multibyte_character_is_published_after_every_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = fixture_uri(dir.path());
+    // Text where the body allows none, beginning with an ideographic space, and an attribute
+    // value after a no-break space.
+    let text = FIXTURE.replace("<body>", "<body>\u{3000}stray\u{a0}text");
+    let mut client = Client::start();
+    let first = client.open(&uri, &text);
+    let stray = |diagnostics: &[Value]| {
+        diagnostics
+            .iter()
+            .find(|d| d["range"]["start"]["line"] == 14)
+            .cloned()
+    };
+    let found = stray(&first).unwrap_or_else(|| panic!("{first:?}"));
+    assert_eq!(found["range"]["start"]["character"], 10, "{found}");
+    // The range ends after the whole character (one UTF-16 unit), never inside it.
+    assert_eq!(found["range"]["end"]["character"], 11, "{found}");
+    for version in 2..8 {
+        let (line, character) = position(&text, "A test", 0);
+        let range = json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character + 1}});
+        let diagnostics = client.replace(
+            &uri,
+            version,
+            range,
+            if version % 2 == 0 { "B" } else { "A" },
+        );
+        assert!(
+            stray(&diagnostics).is_some(),
+            "edit {version}: {diagnostics:?}"
+        );
+    }
+    client.stop();
+}
+
+#[test]
+fn a_document_with_carriage_returns_alone_is_edited_where_the_editor_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = fixture_uri(dir.path());
+    let text = FIXTURE.replace('\n', "\r");
+    let mut client = Client::start();
+    let diagnostics = client.open(&uri, &text);
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "unique-id"),
+        "{diagnostics:?}"
+    );
+    // Line 16 (0-based) holds `<p xml:id="d1"`: the edit renames that id, which clears the
+    // duplicate; applied anywhere else it would not.
+    let (line, character) = position(FIXTURE, "<p xml:id=\"d1\"", 11);
+    assert_eq!(line, 16);
+    let range = json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character + 2}});
+    let after = client.replace(&uri, 2, range, "d1p1");
+    assert!(after.is_empty(), "{after:?}");
+    client.stop();
+}
+
+#[test]
+fn keystrokes_in_quick_succession_on_a_large_document_end_in_the_diagnostics_of_the_last() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let monograph = reference.join("corpus/valid-or-invalid/frus-history.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("frus-history.xml");
+    let uri = format!("file://{}", file.display());
+    let mut text = std::fs::read_to_string(&monograph).unwrap();
+    let mut client = Client::start();
+    let opened = client.open(&uri, &text);
+    assert!(
+        opened.len() > 1000,
+        "thousands of findings: {}",
+        opened.len()
+    );
+    // Five keystrokes sent at once (an editor's 50 ms), each adding a letter to the first
+    // paragraph's text, then a completion request.
+    let at = text.find("<p>").unwrap() + 3;
+    for (version, letter) in (2..7).zip(["a", "b", "c", "d", "e"]) {
+        let position = lsp_position(&text, at);
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": {"start": position, "end": position}, "text": letter}]}),
+        );
+        text.insert_str(at, letter);
+    }
+    let completion = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": lsp_position(&text, at)}),
+    );
+    assert!(completion["error"].is_null(), "{completion}");
+    // The diagnostics that arrive last are those of the last text.
+    let mut last = client.diagnostics_of(&uri);
+    loop {
+        let probe = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+        );
+        assert!(probe["error"].is_null(), "{probe}");
+        match client.diagnostics.iter().position(|(u, _)| *u == uri) {
+            Some(at) => last = client.diagnostics.remove(at).1,
+            None => break,
+        }
+    }
+    std::fs::write(&file, &text).unwrap();
+    let fresh = teikit_in(
+        dir.path(),
+        &[
+            "validate",
+            "--no-config",
+            "--format",
+            "json",
+            "frus-history.xml",
+        ],
+    );
+    let report: Value = serde_json::from_slice(&fresh.stdout).unwrap();
+    let expected = report["files"][0]["problems"].as_array().unwrap().len();
+    assert_eq!(last.len(), expected);
     client.stop();
 }
