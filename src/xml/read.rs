@@ -46,6 +46,10 @@ impl Default for ReadLimits {
 /// assert!(decode(std::path::Path::new("b.xml"), vec![b'<', 0xFF]).is_err());
 /// ```
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    decode_text(path, bytes).map(flatten_nested_entities)
+}
+
+fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     let utf16 = match bytes.get(..2) {
         Some([0xFF, 0xFE]) => Some(false),
         Some([0xFE, 0xFF]) => Some(true),
@@ -148,9 +152,205 @@ pub fn parse<'t>(
         let pos = e.pos();
         Diagnostic::error(
             Location::new(path, pos.row as usize, pos.col as usize),
-            format!("not well-formed XML: {e}"),
+            format!("not well-formed XML: {}", describe(&e, text)),
         )
     })
+}
+
+/// roxmltree's message, with the character found named as the text has it: roxmltree names
+/// only its first byte, as if Latin-1 (`not 'Â'` for a no-break space).
+fn describe(error: &roxmltree::Error, text: &str) -> String {
+    let found = |pos: roxmltree::TextPos| -> String {
+        let line_start = match pos.row {
+            0 | 1 => Some(0),
+            row => text
+                .match_indices('\n')
+                .nth(row as usize - 2)
+                .map(|(at, _)| at + 1),
+        };
+        match line_start.and_then(|start| {
+            text[start..]
+                .chars()
+                .nth((pos.col as usize).saturating_sub(1))
+        }) {
+            Some(c) if c.is_ascii_graphic() => format!("'{c}'"),
+            Some(c) => format!("'{c}' (U+{:04X})", u32::from(c)),
+            None => "the end of the text".to_string(),
+        }
+    };
+    match error {
+        roxmltree::Error::InvalidChar(expected, _, pos) => {
+            format!(
+                "expected '{}' not {} at {pos}",
+                *expected as char,
+                found(*pos)
+            )
+        }
+        roxmltree::Error::InvalidChar2(expected, _, pos) => {
+            format!("expected {expected} not {} at {pos}", found(*pos))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The most text the flattened entity values of one internal subset may hold; beyond it the
+/// document is left as it is, for [`parse`]'s limit on entity expansion to refuse.
+const MAX_FLATTENED_ENTITIES: usize = 16 * 1024 * 1024;
+
+/// `text` with the internal entities its DOCTYPE declares in terms of one another declared by
+/// their full replacement text instead (`<!ENTITY b "&a;&a;">` → `<!ENTITY b "xx">`), so that no
+/// reference in the document nests: the same document, as XML defines it. roxmltree refuses
+/// entity references nested more than ten deep, or more than 255 in one, as "a possible loop"
+/// whatever their size (a chain of ten one-character entities); libxml2 and jing accept them,
+/// and teikit's own limit on expansion ([`ReadLimits::max_entity_expansion`]) is what bounds
+/// the cost. Lines and columns after the DOCTYPE are kept: the rewritten DOCTYPE has as many
+/// lines as the original, and its last line is padded to the same length where it can be.
+/// Real loops, parameter entities and anything unusual leave the text as it is.
+fn flatten_nested_entities(text: String) -> String {
+    let Some(start) = text.find("<!DOCTYPE") else {
+        return text;
+    };
+    let bytes = text.as_bytes();
+    let close = markup_close(bytes, start + 2, true);
+    if close >= bytes.len() || !text[start..close].contains("<!ENTITY") {
+        return text;
+    }
+    let doctype = &text[start..=close];
+    let Some(subset_end) = doctype.rfind(']') else {
+        return text;
+    };
+    if doctype.contains('%') || doctype[subset_end..].contains('\n') {
+        return text;
+    }
+    let table = EntityTable::declared_in(doctype);
+    let nests = table
+        .values
+        .values()
+        .any(|v| references(v).any(|name| table.values.contains_key(name)));
+    if !nests {
+        return text;
+    }
+    let mut flattened: std::collections::HashMap<String, String> = Default::default();
+    let mut total = 0usize;
+    for name in table.values.keys() {
+        match flatten(&table, name, &mut flattened, 0) {
+            Some(value) => total += value.len(),
+            None => return text,
+        }
+        if total > MAX_FLATTENED_ENTITIES {
+            return text;
+        }
+    }
+    // Each declaration's literal replaced by its flattened one: a quote and line ends as
+    // character references, which read as content give the same characters.
+    let mut rewritten = String::with_capacity(doctype.len() + total * 2);
+    let mut rest = doctype;
+    while let Some(p) = rest.find("<!ENTITY") {
+        rewritten.push_str(&rest[..p]);
+        rest = &rest[p..];
+        let body = &rest["<!ENTITY".len()..];
+        let name_start = body.len() - body.trim_start().len();
+        let name_len = body[name_start..]
+            .find(char::is_whitespace)
+            .unwrap_or(body.len() - name_start);
+        let name = &body[name_start..name_start + name_len];
+        let after_name = &body[name_start + name_len..];
+        let quote_at = after_name.len() - after_name.trim_start().len();
+        let literal = &after_name[quote_at..];
+        let (Some(quote), Some(value)) = (
+            literal.chars().next().filter(|c| *c == '"' || *c == '\''),
+            flattened.get(name),
+        ) else {
+            rewritten.push_str("<!ENTITY");
+            rest = body;
+            continue;
+        };
+        let Some(literal_end) = literal[1..].find(quote) else {
+            return text;
+        };
+        let head = "<!ENTITY".len() + name_start + name_len + quote_at;
+        rewritten.push_str(&rest[..head]);
+        rewritten.push('"');
+        for c in value.chars() {
+            match c {
+                '"' => rewritten.push_str("&#34;"),
+                '\n' => rewritten.push_str("&#10;"),
+                '\r' => rewritten.push_str("&#13;"),
+                '\t' => rewritten.push_str("&#9;"),
+                c => rewritten.push(c),
+            }
+        }
+        rewritten.push('"');
+        rest = &rest[head + 1 + literal_end + 1..];
+    }
+    rewritten.push_str(rest);
+    // As many lines as before: the missing line ends go before the subset's `]`; then the
+    // last line padded to its former length.
+    let lines = |s: &str| s.matches('\n').count();
+    let Some(bracket) = rewritten.rfind(']') else {
+        return text;
+    };
+    let missing = lines(doctype).saturating_sub(lines(&rewritten));
+    let (before, tail) = rewritten.split_at(bracket);
+    let mut padded = format!("{before}{}", "\n".repeat(missing));
+    let last_line = |s: &str| s[s.rfind('\n').map_or(0, |p| p + 1)..].chars().count();
+    let old_last = last_line(doctype);
+    let new_last = last_line(&padded) + tail.chars().count();
+    padded.push_str(&" ".repeat(old_last.saturating_sub(new_last)));
+    padded.push_str(tail);
+    if lines(&padded) != lines(doctype) {
+        return text;
+    }
+    format!("{}{padded}{}", &text[..start], &text[close + 1..])
+}
+
+/// The names of the general entity references in an entity's literal value.
+fn references(value: &str) -> impl Iterator<Item = &str> {
+    value.split('&').skip(1).filter_map(|after| {
+        let (name, _) = after.split_once(';')?;
+        (!name.starts_with('#')).then_some(name)
+    })
+}
+
+/// The literal of `name` with every reference to a declared internal entity replaced by that
+/// entity's flattened literal (the parsers teikit uses read a literal as content where it is
+/// referenced, character references included); `None` for a loop or a reference too deep.
+fn flatten(
+    table: &EntityTable,
+    name: &str,
+    done: &mut std::collections::HashMap<String, String>,
+    depth: usize,
+) -> Option<String> {
+    if let Some(value) = done.get(name) {
+        return Some(value.clone());
+    }
+    if depth > 64 {
+        return None;
+    }
+    let literal = table.values.get(name)?;
+    let mut out = String::with_capacity(literal.len());
+    let mut rest = literal.as_str();
+    while let Some(p) = rest.find('&') {
+        out.push_str(&rest[..p]);
+        let after = &rest[p + 1..];
+        let end = after.find(';')?;
+        let reference = &after[..end];
+        if table.values.contains_key(reference) {
+            out.push_str(&flatten(table, reference, done, depth + 1)?);
+        } else {
+            // A predefined entity, or one declared elsewhere: left for the parser.
+            out.push('&');
+            out.push_str(reference);
+            out.push(';');
+        }
+        rest = &after[end + 1..];
+        if out.len() > MAX_FLATTENED_ENTITIES {
+            return None;
+        }
+    }
+    out.push_str(rest);
+    done.insert(name.to_string(), out.clone());
+    Some(out)
 }
 
 /// The first place where `text` passes one of `limits` (depth, attributes, entity expansion),
@@ -388,6 +588,61 @@ mod tests {
 
     fn offset(text: &str, limits: ReadLimits) -> Option<usize> {
         prescan(text, &limits).map(|(at, _)| at)
+    }
+
+    #[test]
+    fn entities_declared_by_one_another_are_flattened_keeping_lines_and_columns() {
+        // Ten chained one-character entities: roxmltree alone calls it a loop.
+        let mut subset = String::from("<!ENTITY e0 \"x\">\n");
+        for i in 1..=10 {
+            subset.push_str(&format!("<!ENTITY e{i} \"&e{};\">\n", i - 1));
+        }
+        let doc = format!("<!DOCTYPE a [\n{subset}]>\n<a>&e10; <b>&amp;</b></a>");
+        assert!(roxmltree::Document::parse_with_options(
+            &doc,
+            roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..Default::default()
+            }
+        )
+        .is_err());
+        let flat = flatten_nested_entities(doc.clone());
+        let parsed = parse(Path::new("a.xml"), &flat, ReadLimits::default()).unwrap();
+        assert_eq!(parsed.root_element().text(), Some("x "));
+        // The root element stands where it stood.
+        let line_column = |t: &str| LineIndex::new(t).line_column(t, t.find("<a>").unwrap());
+        assert_eq!(line_column(&flat), line_column(&doc));
+        // 300 references in one entity (more than roxmltree's 255), markup and `&amp;` kept.
+        let doc = format!(
+            "<!DOCTYPE a [<!ENTITY b '<i>y</i>&amp;'><!ENTITY c '{}'>]>\n<a>&c;</a>",
+            "&b;".repeat(300)
+        );
+        let flat = flatten_nested_entities(doc);
+        let parsed = parse(Path::new("a.xml"), &flat, ReadLimits::default()).unwrap();
+        let root = parsed.root_element();
+        assert_eq!(root.children().filter(|n| n.has_tag_name("i")).count(), 300);
+        let texts: Vec<_> = root.children().filter_map(|n| n.text()).take(3).collect();
+        assert_eq!(texts, ["y", "&", "y"], "{}", &flat[..200]);
+        // A real loop is left for the limits to refuse.
+        let looping = "<!DOCTYPE a [<!ENTITY e '&f;'><!ENTITY f '&e;'>]><a>&e;</a>".to_string();
+        assert_eq!(flatten_nested_entities(looping.clone()), looping);
+    }
+
+    #[test]
+    fn a_wrong_character_is_named_as_the_text_has_it() {
+        let err = parse(
+            Path::new("a.xml"),
+            "<a x\u{a0}=\"1\"/>",
+            ReadLimits::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.message
+                .contains("expected '=' not '\u{a0}' (U+00A0) at 1:5"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains('Â'), "{}", err.message);
     }
 
     #[test]

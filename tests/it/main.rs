@@ -10,6 +10,7 @@ mod convert_other_documents;
 mod diff;
 mod diff_review;
 mod differential;
+mod faults;
 mod frus_volumes;
 mod fuzz_regressions;
 mod hostile_input;
