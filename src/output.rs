@@ -98,9 +98,9 @@ fn remove_stale_temporaries_once(dir: &Path) {
 }
 
 /// Removes the temporary files in `dir` whose writer is gone: named after a process that no
-/// longer runs, or (named without one, by teikit before 0.2) over an hour old. Failures are
-/// ignored: a file that cannot be removed is no worse than before.
-pub fn remove_stale_temporaries(dir: &Path) {
+/// longer runs, or (named without one, by earlier builds of teikit) over an hour old. Failures
+/// are ignored: a file that cannot be removed is no worse than before.
+fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -13,7 +13,7 @@ use super::mentions::{Gazetteer, Mention, Recent};
 use super::runin::{find_run_in_head, Delimiter};
 use super::source::SourceText;
 use super::source_note::{analyse_note, AnnotationAct, ArchivalSource, Classification};
-use super::spans::{build_nodes, Span};
+use super::spans::{build_nodes, Reach, Span};
 use super::zone::{DaylightSaving, LocalTime};
 use crate::base::diagnostic::{Diagnostic, Location};
 use crate::xml::{Element, Node};
@@ -182,7 +182,7 @@ impl<'a> TextEncoder<'a> {
         let pb = page_break_element(number);
         match repeated {
             0 => pb,
-            k => pb.with_attribute("xml:id", format!("pg_{}_{}", number.label, k + 1)),
+            k => pb.with_attribute("xml:id", page_id(&number.label, k + 1)),
         }
     }
 
@@ -252,19 +252,12 @@ impl<'a> TextEncoder<'a> {
             ));
         }
         // A mention overlaps a date when a date starting before the mention ends reaches past
-        // its start: the dates sorted by start, with the furthest end so far, say so by one
-        // search (a paragraph may hold thousands of both).
-        let mut date_ends: Vec<(usize, usize)> =
-            dates.iter().map(|d| (d.range.start, d.range.end)).collect();
-        date_ends.sort_unstable();
-        let mut furthest = 0;
-        for (_, end) in date_ends.iter_mut() {
-            furthest = furthest.max(*end);
-            *end = furthest;
-        }
+        // its start.
+        let date_reach = Reach::new(dates.iter().map(|d| d.range.clone()));
         for mention in &mentions {
-            let before_end = date_ends.partition_point(|(start, _)| *start < mention.range.end);
-            let overlaps_date = before_end > 0 && date_ends[before_end - 1].1 > mention.range.start;
+            let overlaps_date = date_reach
+                .furthest_end_starting_before(mention.range.end)
+                .is_some_and(|end| end > mention.range.start);
             if !overlaps_date {
                 spans.extend(self.mention_spans(mention));
             }
@@ -471,22 +464,17 @@ impl<'a> TextEncoder<'a> {
     /// Reports runs of capitalised words that no span covers, except at the start of a sentence
     /// or clause: "Mr. Tanham", "Generals Surakij". A possessive "’s" is not part of the name.
     fn report_unknown_names(&mut self, text: &str, base: usize, spans: &[Span]) {
-        // A word is covered when a span starting at or before it reaches its end: the spans
-        // sorted by start, with the furthest end reached so far, answer that by one search.
-        let mut starts: Vec<(usize, usize)> = spans
-            .iter()
-            .filter(|s| !s.range.is_empty())
-            .map(|s| (s.range.start, s.range.end))
-            .collect();
-        starts.sort_unstable();
-        let mut furthest = 0;
-        for (_, end) in starts.iter_mut() {
-            furthest = furthest.max(*end);
-            *end = furthest;
-        }
+        // A word is covered when a span starting at or before it reaches its end.
+        let span_reach = Reach::new(
+            spans
+                .iter()
+                .filter(|s| !s.range.is_empty())
+                .map(|s| s.range.clone()),
+        );
         let covered = |r: &Range<usize>| {
-            let at_or_before = starts.partition_point(|(start, _)| *start <= r.start);
-            at_or_before > 0 && starts[at_or_before - 1].1 >= r.end
+            span_reach
+                .furthest_end_starting_before(r.start + 1)
+                .is_some_and(|end| end >= r.end)
         };
         let mut clause_start = true;
         let mut run: Option<Range<usize>> = None;
@@ -559,16 +547,6 @@ impl<'a> TextEncoder<'a> {
         }
         flush(&mut run, self);
     }
-}
-
-/// The local time of the nearest place named before `position` in the same run that gives one,
-/// or the volume's default.
-pub fn utc_offset_before(
-    volume: &VolumeData,
-    mentions: &[Mention],
-    position: usize,
-) -> Option<LocalTime> {
-    PlaceTimes::new(volume, mentions).before(position)
 }
 
 /// The local times of a run's text: where each place that gives one was named, and the
@@ -660,5 +638,13 @@ pub fn note_id(doc_id: &str, notes: &[NoteText], index: usize) -> String {
 pub fn page_break_element(number: &PageNumber) -> Element {
     Element::new("pb")
         .with_attribute("n", number.label.clone())
-        .with_attribute("xml:id", format!("pg_{}", number.label))
+        .with_attribute("xml:id", page_id(&number.label, 1))
+}
+
+/// The id of the `occurrence`th break of the page `label`: `pg_5`, then `pg_5_2`, `pg_5_3`…
+pub fn page_id(label: &str, occurrence: u32) -> String {
+    match occurrence {
+        0 | 1 => format!("pg_{label}"),
+        k => format!("pg_{label}_{k}"),
+    }
 }

@@ -39,7 +39,7 @@ pub use spans::{build_nodes, Span};
 
 use crate::base::diagnostic::{self, Diagnostic};
 use crate::xml::{to_xml_string, Element, Node, TEI_NS};
-use body::{page_break_element, Findings, TextEncoder, CONVERTER_ID};
+use body::{page_break_element, page_id, Findings, TextEncoder, CONVERTER_ID};
 use editorial::{DocumentData, EditorialError, VolumeData, VOLUME_FILE};
 use header::{build_header, set_date_value, DocumentDate, HeaderInput};
 use layout::{parse_layout, BlockKind};
@@ -739,11 +739,9 @@ fn unique_page_ids<'e>(elements: impl IntoIterator<Item = &'e mut Element>) {
         if element.name == "pb" {
             if let Some(id) = element.attribute("xml:id").map(str::to_string) {
                 if !taken.insert(id.clone()) {
-                    let stem = element
-                        .attribute("n")
-                        .map_or_else(|| id.clone(), |n| format!("pg_{n}"));
+                    let label = element.attribute("n").unwrap_or_default().to_string();
                     let unique = (2..)
-                        .map(|k| format!("{stem}_{k}"))
+                        .map(|k| page_id(&label, k))
                         .find(|candidate| !taken.contains(candidate))
                         .unwrap_or_default();
                     taken.insert(unique.clone());
@@ -822,7 +820,8 @@ fn document_date(
             .find(|d| d.inference.is_none() && !matches!(d.value, DateValue::Period(..)))
         {
             // A time is local to the place named before it.
-            let offset = body::utc_offset_before(volume, &gazetteer.find(&text), found.range.start);
+            let offset =
+                body::PlaceTimes::new(volume, &gazetteer.find(&text)).before(found.range.start);
             let zone = |v: String| {
                 let local = offset.as_ref().map(|o| o.offset_at(&v)).unwrap_or_default();
                 v.replace(dates::LOCAL_OFFSET, &local)

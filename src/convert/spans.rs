@@ -25,6 +25,46 @@ impl Span {
     }
 }
 
+/// Ranges of a text, asked how far those starting before a point reach: sorted by start, each
+/// with the furthest end of it and every range before it, so that one binary search answers
+/// (a paragraph may hold thousands of ranges and be asked about each of thousands of others).
+///
+/// ```
+/// use teikit::convert::spans::Reach;
+/// let reach = Reach::new([10..20, 0..5, 3..8]);
+/// assert_eq!(reach.furthest_end_starting_before(4), Some(8));
+/// assert_eq!(reach.furthest_end_starting_before(0), None);
+/// assert_eq!(reach.furthest_end_starting_before(11), Some(20));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Reach {
+    /// (start, furthest end of the ranges up to this one), sorted by start.
+    starts: Vec<(usize, usize)>,
+}
+
+impl Reach {
+    /// Indexes `ranges`.
+    pub fn new(ranges: impl IntoIterator<Item = Range<usize>>) -> Self {
+        let mut starts: Vec<(usize, usize)> =
+            ranges.into_iter().map(|r| (r.start, r.end)).collect();
+        starts.sort_unstable();
+        let mut furthest = 0;
+        for (_, end) in starts.iter_mut() {
+            furthest = furthest.max(*end);
+            *end = furthest;
+        }
+        Reach { starts }
+    }
+
+    /// The furthest end of the ranges that start before `position`; `None` if none does.
+    pub fn furthest_end_starting_before(&self, position: usize) -> Option<usize> {
+        match self.starts.partition_point(|(start, _)| *start < position) {
+            0 => None,
+            n => Some(self.starts[n - 1].1),
+        }
+    }
+}
+
 /// Nests `spans` over `text` and returns the resulting nodes.
 ///
 /// ```

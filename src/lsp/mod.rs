@@ -158,11 +158,15 @@ struct Job {
 /// shared by the thread that answers and the one that validates.
 type Projects = Arc<Mutex<HashMap<PathBuf, Result<Arc<Project>, String>>>>;
 
-fn project_of(projects: &Projects, path: &Path) -> Result<Arc<Project>, String> {
-    let dir = path
-        .parent()
+/// The directory whose project a document at `path` belongs to.
+fn project_dir(path: &Path) -> PathBuf {
+    path.parent()
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn project_of(projects: &Projects, path: &Path) -> Result<Arc<Project>, String> {
+    let dir = project_dir(path);
     let mut projects = projects.lock().unwrap_or_else(|e| e.into_inner());
     projects
         .entry(dir.clone())
@@ -172,6 +176,26 @@ fn project_of(projects: &Projects, path: &Path) -> Result<Arc<Project>, String> 
                 .map_err(|e| e.to_string())
         })
         .clone()
+}
+
+/// One thread's validators, one per project (each keeps its memo tables between edits).
+#[derive(Default)]
+struct Validators(HashMap<PathBuf, crate::relaxng::Validator<'static>>);
+
+impl Validators {
+    /// The project of a document at `path`, with this thread's validator of its schema.
+    fn of(
+        &mut self,
+        projects: &Projects,
+        path: &Path,
+    ) -> Result<(Arc<Project>, &mut crate::relaxng::Validator<'static>), String> {
+        let project = project_of(projects, path)?;
+        let validator = self
+            .0
+            .entry(project_dir(path))
+            .or_insert_with(|| project.validator());
+        Ok((project, validator))
+    }
 }
 
 /// Serves one session: messages read from `input`, answers and notifications written to
@@ -184,8 +208,7 @@ where
     let (events, received) = mpsc::channel::<Event>();
     let reader_events = events.clone();
     std::thread::spawn(move || {
-        let mut reader = transport::Reader::new(input, MAX_MESSAGE_BYTES);
-        while let Some(incoming) = reader.next() {
+        for incoming in transport::Reader::new(input, MAX_MESSAGE_BYTES) {
             if reader_events.send(Event::Incoming(incoming)).is_err() {
                 return;
             }
@@ -315,7 +338,7 @@ fn write(output: &mut impl std::io::Write, message: &Value) -> Result<(), LspErr
 /// The validating thread: takes the newest version of each document from the queue, validates
 /// it unless it was cancelled meanwhile, and hands the diagnostics back.
 fn validate_jobs(queue: mpsc::Receiver<Job>, projects: Projects, events: mpsc::Sender<Event>) {
-    let mut validators: HashMap<PathBuf, crate::relaxng::Validator<'static>> = HashMap::new();
+    let mut validators = Validators::default();
     while let Ok(first) = queue.recv() {
         let mut newest: Vec<Job> = vec![first];
         for job in queue.try_iter() {
@@ -359,10 +382,10 @@ fn validate_jobs(queue: mpsc::Receiver<Job>, projects: Projects, events: mpsc::S
 fn diagnose(
     job: &Job,
     projects: &Projects,
-    validators: &mut HashMap<PathBuf, crate::relaxng::Validator<'static>>,
+    validators: &mut Validators,
 ) -> Vec<lsp_types::Diagnostic> {
-    let project = match project_of(projects, &job.path) {
-        Ok(project) => project,
+    let (project, validator) = match validators.of(projects, &job.path) {
+        Ok(found) => found,
         Err(message) => {
             return vec![lsp_types::Diagnostic {
                 range: lsp_types::Range::default(),
@@ -373,8 +396,6 @@ fn diagnose(
             }]
         }
     };
-    let key = job.path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let validator = validators.entry(key).or_insert_with(|| project.validator());
     validator.cancel_when(Some(job.cancel.clone()));
     let problems = project.diagnostics(validator, &job.path, &job.text);
     validator.cancel_when(None);
@@ -432,8 +453,8 @@ impl Document {
 struct Server {
     documents: HashMap<String, Document>,
     projects: Projects,
-    /// This thread's validators (completion asks them what the schema allows), by project.
-    validators: HashMap<PathBuf, crate::relaxng::Validator<'static>>,
+    /// This thread's validators (completion asks them what the schema allows).
+    validators: Validators,
 }
 
 type Answer = Result<Value, (i64, String)>;
@@ -451,7 +472,7 @@ impl Server {
         Server {
             documents: HashMap::new(),
             projects,
-            validators: HashMap::new(),
+            validators: Validators::default(),
         }
     }
 
@@ -471,20 +492,6 @@ impl Server {
             text: document.text.clone(),
             cancel: Arc::new(AtomicBool::new(false)),
         })
-    }
-
-    /// The project of a document at `path`, with this thread's validator of its schema.
-    fn project(
-        &mut self,
-        path: &Path,
-    ) -> Result<(Arc<Project>, &mut crate::relaxng::Validator<'static>), String> {
-        let project = project_of(&self.projects, path)?;
-        let key = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let validator = self
-            .validators
-            .entry(key)
-            .or_insert_with(|| project.validator());
-        Ok((project, validator))
     }
 
     /// Takes a notification: the document it changed, if any.
@@ -630,7 +637,7 @@ impl Server {
         let path = document.path.clone();
         let offset = offset_of(&text, position);
         let here = cursor(&text, offset);
-        let Ok((project, validator)) = self.project(&path) else {
+        let Ok((project, validator)) = self.validators.of(&self.projects, &path) else {
             return Vec::new();
         };
         match here {

@@ -82,51 +82,6 @@ impl<R: BufRead> Reader<R> {
         }
     }
 
-    /// The next message, or `None` at the end of the input.
-    ///
-    /// ```
-    /// use teikit::lsp::transport::{Incoming, Reader};
-    /// let bytes = b"Content-Length: 2\r\n\r\n[]Content-Length: 40\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"initialized\"}";
-    /// let mut reader = Reader::new(&bytes[..], 1 << 20);
-    /// assert!(matches!(reader.next(), Some(Incoming::Invalid { code: -32600, .. })));
-    /// assert!(matches!(reader.next(), Some(Incoming::Notification { .. })));
-    /// assert_eq!(reader.next(), None);
-    /// ```
-    #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> Option<Incoming> {
-        let headers = match self.resume.take() {
-            Some(first) => self.finish_block(first)?,
-            None => self.headers()?,
-        };
-        let length = match headers {
-            Headers::Length(length) => length,
-            Headers::Garbage(what) => return Some(invalid(Value::Null, code::PARSE_ERROR, what)),
-        };
-        if length > self.max_message {
-            // Read past the body without holding it; a stream that ends first ends the reader.
-            let skipped =
-                std::io::copy(&mut (&mut self.input).take(length), &mut std::io::sink()).ok()?;
-            if skipped < length {
-                return None;
-            }
-            return Some(invalid(
-                Value::Null,
-                code::INVALID_REQUEST,
-                format!(
-                    "a message of {length} bytes, over the {} byte limit; not read",
-                    self.max_message
-                ),
-            ));
-        }
-        // Grown as the bytes come, not reserved from the header: a lying length costs nothing.
-        let mut body = Vec::new();
-        (&mut self.input).take(length).read_to_end(&mut body).ok()?;
-        if (body.len() as u64) < length {
-            return None;
-        }
-        Some(classify(&body))
-    }
-
     /// One line (at most [`MAX_HEADER_LINE`] bytes), without its line end, and whether it had
     /// one; `None` at the end of the input.
     fn line(&mut self) -> Option<(String, bool)> {
@@ -209,6 +164,54 @@ fn no_header(bytes: usize) -> String {
     format!("{bytes} bytes that are no message header; skipped to the next Content-Length header")
 }
 
+impl<R: BufRead> Iterator for Reader<R> {
+    type Item = Incoming;
+
+    /// The next message, or `None` at the end of the input.
+    ///
+    /// ```
+    /// use teikit::lsp::transport::{Incoming, Reader};
+    /// let bytes = b"Content-Length: 2\r\n\r\n[]Content-Length: 40\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"initialized\"}";
+    /// let mut reader = Reader::new(&bytes[..], 1 << 20);
+    /// assert!(matches!(reader.next(), Some(Incoming::Invalid { code: -32600, .. })));
+    /// assert!(matches!(reader.next(), Some(Incoming::Notification { .. })));
+    /// assert_eq!(reader.next(), None);
+    /// ```
+    fn next(&mut self) -> Option<Incoming> {
+        let headers = match self.resume.take() {
+            Some(first) => self.finish_block(first)?,
+            None => self.headers()?,
+        };
+        let length = match headers {
+            Headers::Length(length) => length,
+            Headers::Garbage(what) => return Some(invalid(Value::Null, code::PARSE_ERROR, what)),
+        };
+        if length > self.max_message {
+            // Read past the body without holding it; a stream that ends first ends the reader.
+            let skipped =
+                std::io::copy(&mut (&mut self.input).take(length), &mut std::io::sink()).ok()?;
+            if skipped < length {
+                return None;
+            }
+            return Some(invalid(
+                Value::Null,
+                code::INVALID_REQUEST,
+                format!(
+                    "a message of {length} bytes, over the {} byte limit; not read",
+                    self.max_message
+                ),
+            ));
+        }
+        // Grown as the bytes come, not reserved from the header: a lying length costs nothing.
+        let mut body = Vec::new();
+        (&mut self.input).take(length).read_to_end(&mut body).ok()?;
+        if (body.len() as u64) < length {
+            return None;
+        }
+        Some(classify(&body))
+    }
+}
+
 enum Headers {
     Length(u64),
     Garbage(String),
@@ -274,8 +277,7 @@ fn classify(body: &[u8]) -> Incoming {
             code::INVALID_REQUEST,
             format!("the method is {other}, not a string"),
         ),
-        (None, id) if object.contains_key("result") || object.contains_key("error") => {
-            let _ = id;
+        (None, _) if object.contains_key("result") || object.contains_key("error") => {
             Incoming::Response
         }
         (None, id) => invalid(
@@ -327,8 +329,7 @@ mod tests {
     }
 
     fn read_all(bytes: &[u8]) -> Vec<Incoming> {
-        let mut reader = Reader::new(bytes, 1000);
-        std::iter::from_fn(|| reader.next()).collect()
+        Reader::new(bytes, 1000).collect()
     }
 
     const NOTE: &[u8] = br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;

@@ -207,7 +207,7 @@ const MAX_FLATTENED_ENTITIES: usize = 16 * 1024 * 1024;
 /// lines as the original, and its last line is padded to the same length where it can be.
 /// Real loops, parameter entities and anything unusual leave the text as it is.
 fn flatten_nested_entities(text: String) -> String {
-    let Some(start) = text.find("<!DOCTYPE") else {
+    let Some(start) = doctype_in_prolog(&text) else {
         return text;
     };
     let bytes = text.as_bytes();
@@ -244,32 +244,12 @@ fn flatten_nested_entities(text: String) -> String {
     // Each declaration's literal replaced by its flattened one: a quote and line ends as
     // character references, which read as content give the same characters.
     let mut rewritten = String::with_capacity(doctype.len() + total * 2);
-    let mut rest = doctype;
-    while let Some(p) = rest.find("<!ENTITY") {
-        rewritten.push_str(&rest[..p]);
-        rest = &rest[p..];
-        let body = &rest["<!ENTITY".len()..];
-        let name_start = body.len() - body.trim_start().len();
-        let name_len = body[name_start..]
-            .find(char::is_whitespace)
-            .unwrap_or(body.len() - name_start);
-        let name = &body[name_start..name_start + name_len];
-        let after_name = &body[name_start + name_len..];
-        let quote_at = after_name.len() - after_name.trim_start().len();
-        let literal = &after_name[quote_at..];
-        let (Some(quote), Some(value)) = (
-            literal.chars().next().filter(|c| *c == '"' || *c == '\''),
-            flattened.get(name),
-        ) else {
-            rewritten.push_str("<!ENTITY");
-            rest = body;
+    let mut copied = 0;
+    for (name, literal) in &table.literals {
+        let Some(value) = flattened.get(name) else {
             continue;
         };
-        let Some(literal_end) = literal[1..].find(quote) else {
-            return text;
-        };
-        let head = "<!ENTITY".len() + name_start + name_len + quote_at;
-        rewritten.push_str(&rest[..head]);
+        rewritten.push_str(&doctype[copied..literal.start]);
         rewritten.push('"');
         for c in value.chars() {
             match c {
@@ -281,9 +261,9 @@ fn flatten_nested_entities(text: String) -> String {
             }
         }
         rewritten.push('"');
-        rest = &rest[head + 1 + literal_end + 1..];
+        copied = literal.end;
     }
-    rewritten.push_str(rest);
+    rewritten.push_str(&doctype[copied..]);
     // As many lines as before: the missing line ends go before the subset's `]`; then the
     // last line padded to its former length.
     let lines = |s: &str| s.matches('\n').count();
@@ -302,6 +282,28 @@ fn flatten_nested_entities(text: String) -> String {
         return text;
     }
     format!("{}{padded}{}", &text[..start], &text[close + 1..])
+}
+
+/// Where the DOCTYPE begins, if the prolog has one: only the XML declaration, comments,
+/// processing instructions and white space may stand before it, so the search ends at the first
+/// other markup (the root element) instead of reading the whole document.
+fn doctype_in_prolog(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    loop {
+        at += memchr::memchr(b'<', &bytes[at..])?;
+        let rest = &text[at..];
+        let skip_to = |end: &str| rest.find(end).map(|p| at + p + end.len());
+        if rest.starts_with("<!DOCTYPE") {
+            return Some(at);
+        } else if rest.starts_with("<?") {
+            at = skip_to("?>")?;
+        } else if rest.starts_with("<!--") {
+            at = skip_to("-->")?;
+        } else {
+            return None;
+        }
+    }
 }
 
 /// The names of the general entity references in an entity's literal value.
@@ -481,6 +483,9 @@ fn count_attributes(tag: &[u8], max: usize) -> usize {
 struct EntityTable {
     /// Name → literal value (references in it not yet expanded).
     values: std::collections::HashMap<String, String>,
+    /// Every declaration's name and where its quoted literal stands in the DOCTYPE, quotes
+    /// included, in order.
+    literals: Vec<(String, std::ops::Range<usize>)>,
     /// Name → expanded size, filled on demand; `u64::MAX` for an entity that refers to itself.
     sizes: std::cell::RefCell<std::collections::HashMap<String, u64>>,
 }
@@ -494,10 +499,10 @@ impl EntityTable {
     /// (never read) expand to nothing here.
     fn declared_in(doctype: &str) -> EntityTable {
         let mut table = EntityTable::default();
-        let mut rest = doctype;
-        while let Some(p) = rest.find("<!ENTITY") {
-            rest = &rest[p + "<!ENTITY".len()..];
-            let body = rest.trim_start();
+        let mut at = 0;
+        while let Some(p) = doctype[at..].find("<!ENTITY") {
+            at += p + "<!ENTITY".len();
+            let body = doctype[at..].trim_start();
             if body.starts_with('%') {
                 continue;
             }
@@ -508,6 +513,10 @@ impl EntityTable {
                 continue;
             };
             if let Some(close) = after[1..].find(quote) {
+                let literal_start = doctype.len() - after.len();
+                table
+                    .literals
+                    .push((name.to_string(), literal_start..literal_start + close + 2));
                 // The first declaration of a name is binding (XML 1.0 §4.2).
                 table
                     .values
