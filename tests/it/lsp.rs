@@ -185,6 +185,12 @@ fn position(text: &str, needle: &str, shift: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The LSP range of `length` characters from `(line, character)`.
+fn line_range(line: usize, character: usize, length: usize) -> Value {
+    json!({"start": {"line": line, "character": character},
+           "end": {"line": line, "character": character + length}})
+}
+
 fn labels(response: &Value) -> Vec<String> {
     response["result"]["items"]
         .as_array()
@@ -240,13 +246,13 @@ fn diagnostics_follow_the_edits_with_rule_ids_links_and_the_first_use_of_an_id()
         .ends_with("README.md#validation-rules-and-reports"));
     // Fix it: the id of the paragraph becomes d1p1.
     let (line, character) = position(FIXTURE, "<p xml:id=\"d1\"", 11);
-    let range = json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character + 2}});
+    let range = line_range(line, character, 2);
     let after = client.replace(&uri, 2, range, "d1p1");
     assert!(after.is_empty(), "{after:?}");
     let text = FIXTURE.replace("<p xml:id=\"d1\"", "<p xml:id=\"d1p1\"");
     // Break a pointer: a schema-valid document with one unresolved pointer.
     let (line, character) = position(&text, "#p_KHA_1\">him", 1);
-    let range = json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character + 7}});
+    let range = line_range(line, character, 7);
     let broken = client.replace(&uri, 3, range, "p_XYZ_9");
     assert!(
         broken.len() == 1
@@ -754,7 +760,7 @@ fn a_problem_at_a_multibyte_character_is_published_after_every_edit() {
     assert_eq!(found["range"]["end"]["character"], 11, "{found}");
     for version in 2..8 {
         let (line, character) = position(&text, "A test", 0);
-        let range = json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character + 1}});
+        let range = line_range(line, character, 1);
         let diagnostics = client.replace(
             &uri,
             version,
@@ -784,7 +790,7 @@ fn a_document_with_carriage_returns_alone_is_edited_where_the_editor_says() {
     // duplicate; applied anywhere else it would not.
     let (line, character) = position(FIXTURE, "<p xml:id=\"d1\"", 11);
     assert_eq!(line, 16);
-    let range = json!({"start": {"line": line, "character": character}, "end": {"line": line, "character": character + 2}});
+    let range = line_range(line, character, 2);
     let after = client.replace(&uri, 2, range, "d1p1");
     assert!(after.is_empty(), "{after:?}");
     client.stop();
