@@ -14,6 +14,7 @@ mod faults;
 mod frus_volumes;
 mod fuzz_regressions;
 mod hostile_input;
+mod jing_mutants;
 mod lsp;
 mod newcomer;
 mod optional_tools;
