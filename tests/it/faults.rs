@@ -1,6 +1,7 @@
 //! The faults a campaign of mutated documents, kills and fuzzing found (issue 23), each from its
 //! case: entities roxmltree alone refuses, page ids of a supplied page, old Mac line ends, the
-//! output's file mode, temporary files left by a killed run.
+//! output's file mode, temporary files left by a killed run; and builds killed at random points
+//! (a fixed seed) or run three at once, which must never leave a torn or partial output.
 
 use crate::common::*;
 use std::path::Path;
@@ -154,4 +155,146 @@ fn outputs_get_the_mode_a_new_file_gets_and_killed_runs_leave_nothing_behind() {
     std::fs::write(&written, "<stale/>").unwrap();
     teikit_in(dir.path(), &["build"]);
     assert_eq!(mode(&written), 0o644);
+}
+
+/// A project of `count` documents (copies of one FRUS document under their own numbers).
+fn project_of(count: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let template = root().join("sources/frus1969-76v20");
+    let sources = dir.path().join("sources/v1");
+    std::fs::create_dir_all(&sources).unwrap();
+    std::fs::copy(template.join("volume.toml"), sources.join("volume.toml")).unwrap();
+    let text = std::fs::read_to_string(template.join("d1.txt")).unwrap();
+    for n in 1..=count {
+        let body = text.replacen("1. ", &format!("{n}. "), 1);
+        std::fs::write(sources.join(format!("d{n}.txt")), body).unwrap();
+        let metadata = format!("[document]\nnumber = {n}\nid = \"d{n}\"\n");
+        std::fs::write(sources.join(format!("d{n}.toml")), metadata).unwrap();
+    }
+    dir
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().display().to_string();
+                files.insert(name, std::fs::read(&path).unwrap_or_default());
+            }
+        }
+    }
+    files
+}
+
+/// Outputs after a disturbed run: each is absent or exactly what an undisturbed build writes;
+/// only a killed run may leave temporaries, and only hidden `.teikit-*.tmp` ones.
+fn assert_no_torn_output(
+    outputs: &Path,
+    expected: &std::collections::BTreeMap<String, Vec<u8>>,
+    killed: bool,
+    case: &str,
+) {
+    for (name, bytes) in files_under(outputs) {
+        let file_name = name.rsplit('/').next().unwrap_or(&name);
+        if file_name.starts_with(".teikit-") && file_name.ends_with(".tmp") {
+            assert!(
+                killed,
+                "{case}: a temporary {name} after a run that finished"
+            );
+            continue;
+        }
+        let wanted = expected
+            .get(&name)
+            .unwrap_or_else(|| panic!("{case}: unexpected {name}"));
+        assert!(
+            &bytes == wanted,
+            "{case}: {name} differs from the undisturbed build's"
+        );
+    }
+}
+
+#[test]
+fn a_build_killed_at_random_points_leaves_no_torn_output_and_the_next_run_cleans_up() {
+    let dir = project_of(60);
+    let outputs = dir.path().join("tei");
+    let started = std::time::Instant::now();
+    let out = teikit_in(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A scale for the kill points, not a limit: the kills land before, during and after writing.
+    let span = started.elapsed().as_micros().max(20_000) as usize;
+    let expected = files_under(&outputs);
+    assert_eq!(expected.len(), 60, "{:?}", expected.keys());
+    let mut random = Random(0x06b1_11ed);
+    for run in 0..6 {
+        if run % 2 == 0 {
+            // From nothing, and (odd runs) over the previous run's outputs.
+            std::fs::remove_dir_all(&outputs).ok();
+        }
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_teikit"))
+            .arg("build")
+            .current_dir(dir.path())
+            .env("TEIKIT_CACHE_DIR", "off")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = random.below(span);
+        std::thread::sleep(std::time::Duration::from_micros(delay as u64));
+        child.kill().ok(); // SIGKILL; the run may have finished already.
+        child.wait().unwrap();
+        let case = format!("run {run}, killed after {delay} µs");
+        assert_no_torn_output(&outputs, &expected, true, &case);
+        eprintln!(
+            "{case}: {} files in the output folder",
+            files_under(&outputs).len()
+        );
+        let out = teikit_in(dir.path(), &["build"]);
+        assert!(out.status.success(), "{case}: {}", stderr(&out));
+        assert_eq!(
+            files_under(&outputs),
+            expected,
+            "{case}: the next run restores every output"
+        );
+    }
+}
+
+#[test]
+fn concurrent_builds_of_one_project_never_tear_a_file() {
+    let dir = project_of(40);
+    let outputs = dir.path().join("tei");
+    let out = teikit_in(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = files_under(&outputs);
+    for round in 0..2 {
+        if round == 0 {
+            std::fs::remove_dir_all(&outputs).unwrap();
+        }
+        let children: Vec<_> = (0..3)
+            .map(|_| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_teikit"))
+                    .arg("build")
+                    .current_dir(dir.path())
+                    .env("TEIKIT_CACHE_DIR", "off")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}: {}", stderr(&out));
+        }
+        assert_no_torn_output(&outputs, &expected, false, &format!("round {round}"));
+        assert_eq!(files_under(&outputs), expected);
+    }
 }

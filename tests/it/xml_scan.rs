@@ -3,7 +3,7 @@
 //! them, both must say the same of well-formedness, and where both accept a document, report
 //! the same elements, names, attributes, text, comments and processing instructions.
 
-use crate::common::{reference_dir, root};
+use crate::common::{reference_dir, root, Random};
 use std::path::{Path, PathBuf};
 use teikit::xml::scan::{decode, normalise_line_ends, scan, Chars, Handler, StartTag};
 use teikit::xml::ReadLimits;
@@ -158,21 +158,6 @@ fn xml_files(dir: &Path) -> Vec<PathBuf> {
     }
     files.sort();
     files
-}
-
-/// A small deterministic generator (xorshift), so a failure is reproducible.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// What breaks documents, or nearly does: markup characters, references good and bad,
