@@ -21,11 +21,13 @@
 mod align;
 pub mod batch;
 pub mod model;
+mod reading;
 pub mod record;
 mod render;
 mod review;
 
 pub use model::{Normalisation, Tree};
+pub use reading::diff_reading_text;
 pub use render::{human, json, stat};
 pub use review::review_html;
 
@@ -236,72 +238,6 @@ pub fn diff(old: &Side, new: &Side) -> Vec<Change> {
         let at = c.new.or(c.old).map(|p| (p.line, p.column));
         (at, c.old.map(|p| (p.line, p.column)))
     });
-    changes
-}
-
-/// The changes to the reading text alone: the words of both documents in order, compared word by
-/// word, whatever the markup around them. Each run of changed words is one change, shown with a
-/// few words of context and located at the element holding its first word.
-///
-/// ```
-/// use std::path::Path;
-/// use teikit::diff::{diff_reading_text, Normalisation, Side};
-/// let old = Side::new(Path::new("a.xml"), "<p>Kissinger met Tho in Paris</p>", Normalisation::default()).unwrap();
-/// let new = Side::new(Path::new("b.xml"), "<p><name>Kissinger</name> met <hi>Tho</hi> in Geneva</p>", Normalisation::default()).unwrap();
-/// let changes = diff_reading_text(&old, &new);
-/// assert_eq!(changes.len(), 1, "the markup is ignored, the new place is not");
-/// ```
-pub fn diff_reading_text(old: &Side, new: &Side) -> Vec<Change> {
-    fn reading(tree: &Tree) -> (String, Vec<(usize, usize)>) {
-        let mut text = String::new();
-        let mut starts = Vec::new();
-        for i in (0..tree.len()).filter(|i| tree.kind(*i) == model::NodeKind::Text) {
-            starts.push((text.len(), i));
-            text.push_str(&tree.text(i));
-        }
-        (text, starts)
-    }
-    fn node_at(starts: &[(usize, usize)], offset: usize) -> Option<usize> {
-        let k = starts.partition_point(|(start, _)| *start <= offset);
-        k.checked_sub(1).map(|k| starts[k].1)
-    }
-    let (old_text, old_starts) = reading(&old.tree);
-    let (new_text, new_starts) = reading(&new.tree);
-    let diff = similar::TextDiff::from_words(&old_text, &new_text);
-    let (old_words, new_words) = (diff.old_slices(), diff.new_slices());
-    let offset_of =
-        |words: &[&str], index: usize| -> usize { words[..index].iter().map(|w| w.len()).sum() };
-    const CONTEXT: usize = 8;
-    let mut changes = Vec::new();
-    for op in diff.ops() {
-        let (tag, old_range, new_range) = op.as_tag_tuple();
-        if tag == similar::DiffTag::Equal {
-            continue;
-        }
-        let before = old_range.start.saturating_sub(CONTEXT);
-        let old_after = (old_range.end + CONTEXT).min(old_words.len());
-        let new_before = new_range.start.saturating_sub(CONTEXT);
-        let new_after = (new_range.end + CONTEXT).min(new_words.len());
-        let old_node = node_at(&old_starts, offset_of(old_words, old_range.start));
-        let new_node = node_at(&new_starts, offset_of(new_words, new_range.start));
-        let holder =
-            |tree: &Tree, node: Option<usize>| node.and_then(|n| tree.parent(n)).unwrap_or(0);
-        let (label_tree, label_node) = if new_node.is_some() {
-            (&new.tree, holder(&new.tree, new_node))
-        } else {
-            (&old.tree, holder(&old.tree, old_node))
-        };
-        changes.push(Change {
-            kind: ChangeKind::Text {
-                old: old_words[before..old_after].concat(),
-                new: new_words[new_before..new_after].concat(),
-            },
-            context: context(label_tree, label_node),
-            path: element_path(label_tree, label_node),
-            old: old_node.map(|n| old.position(n)),
-            new: new_node.map(|n| new.position(n)),
-        });
-    }
     changes
 }
 

@@ -49,43 +49,113 @@ pub fn stat(changes: &[Change]) -> String {
     format!("{} change{s}: {}", changes.len(), counts.join(", "))
 }
 
+/// The words of `old` and `new` compared: unchanged words one by one, and each run of edited
+/// words as one deletion and one insertion (`United States`, not `United`, ` `, `States`), the
+/// spaces between the edited words inside the run on each side that goes on.
+pub(super) fn word_runs<'a>(old: &'a str, new: &'a str) -> Vec<(ChangeTag, String)> {
+    let diff = TextDiff::from_words(old, new);
+    let tokens: Vec<(ChangeTag, &str)> = diff
+        .iter_all_changes()
+        .map(|c| (c.tag(), c.value()))
+        .collect();
+    let mut runs = Vec::new();
+    let (mut deleted, mut inserted) = (String::new(), String::new());
+    for (i, (tag, value)) in tokens.iter().enumerate() {
+        match tag {
+            ChangeTag::Equal => {
+                let next = tokens
+                    .get(i + 1)
+                    .map(|t| t.0)
+                    .filter(|t| *t != ChangeTag::Equal);
+                let goes_on = |text: &str, own: ChangeTag, other: &str| {
+                    !text.is_empty() && (next == Some(own) || (next.is_some() && !other.is_empty()))
+                };
+                let deleted_goes_on = goes_on(&deleted, ChangeTag::Delete, &inserted);
+                let inserted_goes_on = goes_on(&inserted, ChangeTag::Insert, &deleted);
+                if value.trim().is_empty() && (deleted_goes_on || inserted_goes_on) {
+                    if deleted_goes_on {
+                        deleted.push_str(value);
+                    }
+                    if inserted_goes_on {
+                        inserted.push_str(value);
+                    }
+                } else {
+                    flush_edits(&mut runs, &mut deleted, &mut inserted);
+                    runs.push((ChangeTag::Equal, value.to_string()));
+                }
+            }
+            ChangeTag::Delete => deleted.push_str(value),
+            ChangeTag::Insert => inserted.push_str(value),
+        }
+    }
+    flush_edits(&mut runs, &mut deleted, &mut inserted);
+    runs
+}
+
+/// Ends a run of edits: the deleted and the inserted words, the spaces around them (which
+/// stand in both texts) shown once, outside the marks.
+fn flush_edits(runs: &mut Vec<(ChangeTag, String)>, deleted: &mut String, inserted: &mut String) {
+    let edited = |text: &str| !text.trim().is_empty();
+    let side = if edited(deleted) {
+        &*deleted
+    } else {
+        &*inserted
+    };
+    let (lead, trail) = (side.len() - side.trim_start().len(), side.trim_end().len());
+    if !edited(deleted) && !edited(inserted) {
+        if !side.is_empty() {
+            runs.push((ChangeTag::Equal, side.to_string()));
+        }
+    } else {
+        if lead > 0 {
+            runs.push((ChangeTag::Equal, side[..lead].to_string()));
+        }
+        let trailing = side[trail..].to_string();
+        for (tag, text) in [
+            (ChangeTag::Delete, &*deleted),
+            (ChangeTag::Insert, &*inserted),
+        ] {
+            if edited(text) {
+                runs.push((tag, text.trim().to_string()));
+            }
+        }
+        if !trailing.is_empty() {
+            runs.push((ChangeTag::Equal, trailing));
+        }
+    }
+    deleted.clear();
+    inserted.clear();
+}
+
 /// Words around each edit, the edits marked `[-old-]{+new+}` (or in red and green).
 fn word_diff(old: &str, new: &str, color: bool) -> String {
-    let diff = TextDiff::from_words(old, new);
-    let changes: Vec<(ChangeTag, String)> = diff
-        .iter_all_changes()
-        .map(|c| (c.tag(), c.value().to_string()))
-        .collect();
-    let mut out = String::new();
+    let runs = word_runs(old, new);
     const CONTEXT: usize = 6;
-    let changed: Vec<usize> = changes
+    let changed: Vec<usize> = runs
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.0 != ChangeTag::Equal)
+        .filter(|(_, r)| r.0 != ChangeTag::Equal)
         .map(|(i, _)| i)
         .collect();
     let near = |i: usize| changed.iter().any(|c| c.abs_diff(i) <= CONTEXT);
+    let mut out = String::new();
     let mut skipped = false;
-    for (i, (tag, value)) in changes.iter().enumerate() {
+    for (i, (tag, value)) in runs.iter().enumerate() {
         match tag {
             ChangeTag::Equal if !near(i) => {
                 if !skipped {
                     out.push('…');
                     skipped = true;
                 }
+                continue;
             }
-            ChangeTag::Equal => {
-                out.push_str(value);
-                skipped = false;
-            }
+            ChangeTag::Equal => out.push_str(value),
             ChangeTag::Delete if color => out.push_str(&format!("\x1b[31m[-{value}-]\x1b[0m")),
             ChangeTag::Delete => out.push_str(&format!("[-{value}-]")),
             ChangeTag::Insert if color => out.push_str(&format!("\x1b[32m{{+{value}+}}\x1b[0m")),
             ChangeTag::Insert => out.push_str(&format!("{{+{value}+}}")),
         }
-        if *tag != ChangeTag::Equal {
-            skipped = false;
-        }
+        skipped = false;
     }
     out.trim().to_string()
 }
@@ -192,4 +262,29 @@ pub fn json(changes: &[Change], old: &str, new: &str) -> Value {
             "joined": count("joined"),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_of_inserted_words_is_marked_once() {
+        assert_eq!(
+            word_diff(
+                "talks with the Soviets began",
+                "talks with the United States and the Soviets began",
+                false
+            ),
+            "talks with the {+United States and the+} Soviets began"
+        );
+        assert_eq!(
+            word_diff("a b c d e", "a x y d e", false),
+            "a [-b c-]{+x y+} d e"
+        );
+        assert_eq!(
+            word_diff("one two", "one two three", false),
+            "one two {+three+}"
+        );
+    }
 }

@@ -12,42 +12,12 @@
 //! Changes are placed by their position in the new file: a text change at the start of its text,
 //! any other at the start of its element ([`super::Change::new`]).
 
+use super::reading::BLOCKS;
 use super::{Change, ChangeKind};
 use crate::xml::escape;
-use similar::{ChangeTag, TextDiff};
+use similar::ChangeTag;
 use std::collections::HashMap;
 use std::fmt::Write;
-
-/// Elements shown as blocks of the reading text; the rest run on inline.
-const BLOCKS: &[&str] = &[
-    "div",
-    "head",
-    "p",
-    "ab",
-    "list",
-    "item",
-    "opener",
-    "closer",
-    "dateline",
-    "salute",
-    "signed",
-    "postscript",
-    "lg",
-    "l",
-    "table",
-    "row",
-    "byline",
-    "docAuthor",
-    "argument",
-    "epigraph",
-    "listPerson",
-    "person",
-    "listBibl",
-    "bibl",
-    "sp",
-    "speaker",
-    "trailer",
-];
 
 const STYLE: &str = "
 body { font: 17px/1.55 Georgia, serif; margin: 0 auto; max-width: 46rem; padding: 1rem 13rem 4rem 1rem; color: #222; }
@@ -462,10 +432,9 @@ impl Reading<'_> {
         match edit {
             Some((i, old, new)) => {
                 let _ = write!(self.out, "<span id=\"change-{}\" class=\"change\">", i + 1);
-                let diff = TextDiff::from_words(old.as_str(), new.as_str());
-                for change in diff.iter_all_changes() {
-                    let value = escape(change.value());
-                    match change.tag() {
+                for (tag, value) in super::render::word_runs(old, new) {
+                    let value = escape(&value);
+                    match tag {
                         ChangeTag::Equal => self.out.push_str(&value),
                         ChangeTag::Delete => {
                             let _ = write!(self.out, "<del>{value}</del>");
