@@ -16,6 +16,9 @@ git add -A
 git -c user.email=ci@example.org -c user.name=ci commit -qm "a new edition"
 pre-commit try-repo "$repo" --all-files
 echo "ok: both hooks pass on a new edition"
+# The edition's own configuration (local hooks running the teikit on the PATH).
+PATH="$(dirname "$teikit"):$PATH" pre-commit run --all-files
+echo "ok: the edition's own pre-commit configuration passes"
 sed -i 's/sample document/example document/' sources/v1/d1.txt
 git -c user.email=ci@example.org -c user.name=ci commit -qam "a source changed, not rebuilt"
 if pre-commit try-repo "$repo" teikit-build-check --all-files >"$scratch/stale.log" 2>&1; then

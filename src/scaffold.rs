@@ -6,9 +6,11 @@
 //! sources/VOLUME/d1.txt, d1.toml    a sample document in the source form, and its data
 //! .github/workflows/teikit.yml      CI: build --check, validate --format github, SARIF upload
 //! .pre-commit-config.yaml           the pre-commit hooks teikit offers
+//! .gitignore                        the reading edition's HTML, made again at any time
 //! ```
 //!
-//! Nothing that exists is overwritten: if any of these files is there, nothing is written.
+//! Nothing that exists is overwritten: if any of these files is there, nothing is written —
+//! except an existing `.gitignore`, which is kept as it is (a repository often has one).
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +21,9 @@ pub struct InitOptions {
     pub directory: PathBuf,
     /// The volume's id: its folder under `sources/` and its `[volume] id`.
     pub volume: String,
-    /// Where the CI workflow and pre-commit install teikit from (a git URL).
-    pub teikit_git: String,
+    /// Where the CI workflow and pre-commit install teikit from (a git URL). Without it the
+    /// pre-commit hooks run the `teikit` on the PATH and the workflow names a placeholder.
+    pub teikit_git: Option<String>,
 }
 
 /// Why an edition could not be started.
@@ -46,12 +49,24 @@ const TEIKIT_TOML: &str = include_str!("../scaffold/teikit.toml");
 const VOLUME_TOML: &str = include_str!("../scaffold/volume.toml");
 const SAMPLE_TEXT: &str = include_str!("../scaffold/d1.txt");
 const SAMPLE_DATA: &str = include_str!("../scaffold/d1.toml");
+const GITIGNORE: &str = include_str!("../scaffold/gitignore");
 const WORKFLOW: &str = include_str!("../scaffold/teikit.yml");
-const PRE_COMMIT: &str = include_str!("../scaffold/pre-commit-config.yaml");
+const PRE_COMMIT_LOCAL: &str = include_str!("../scaffold/pre-commit-config.yaml");
+const PRE_COMMIT_REMOTE: &str = include_str!("../scaffold/pre-commit-remote.yaml");
+
+/// What the workflow's `TEIKIT_GIT` says when `init` was given no URL.
+pub const PLACEHOLDER_GIT: &str = "https://git.example.org/teikit.git";
 
 /// The files of a new edition: each path (relative to the root) with its contents.
 pub fn files(options: &InitOptions) -> Vec<(PathBuf, String)> {
     let volume = Path::new("sources").join(&options.volume);
+    let git = options.teikit_git.as_deref().unwrap_or(PLACEHOLDER_GIT);
+    let pre_commit = match &options.teikit_git {
+        Some(url) => PRE_COMMIT_REMOTE
+            .replace("TEIKIT_REPOSITORY", url)
+            .replace("TEIKIT_VERSION", env!("CARGO_PKG_VERSION")),
+        None => PRE_COMMIT_LOCAL.to_string(),
+    };
     vec![
         (PathBuf::from("teikit.toml"), TEIKIT_TOML.to_string()),
         (
@@ -62,12 +77,10 @@ pub fn files(options: &InitOptions) -> Vec<(PathBuf, String)> {
         (volume.join("d1.toml"), SAMPLE_DATA.to_string()),
         (
             PathBuf::from(".github/workflows/teikit.yml"),
-            WORKFLOW.replace("TEIKIT_REPOSITORY", &options.teikit_git),
+            WORKFLOW.replace("TEIKIT_REPOSITORY", git),
         ),
-        (
-            PathBuf::from(".pre-commit-config.yaml"),
-            PRE_COMMIT.replace("TEIKIT_REPOSITORY", &options.teikit_git),
-        ),
+        (PathBuf::from(".pre-commit-config.yaml"), pre_commit),
+        (PathBuf::from(".gitignore"), GITIGNORE.to_string()),
     ]
 }
 
@@ -79,7 +92,7 @@ pub fn files(options: &InitOptions) -> Vec<(PathBuf, String)> {
 /// let options = InitOptions {
 ///     directory: dir.path().to_path_buf(),
 ///     volume: "my-volume".into(),
-///     teikit_git: "https://example.org/teikit.git".into(),
+///     teikit_git: Some("https://example.org/teikit.git".into()),
 /// };
 /// let written = init(&options).unwrap();
 /// assert!(written.contains(&dir.path().join("sources/my-volume/d1.txt")));
@@ -95,9 +108,11 @@ pub fn init(options: &InitOptions) -> Result<Vec<PathBuf>, InitError> {
     if !valid_id {
         return Err(InitError::VolumeId(id.clone()));
     }
+    let kept_if_present = options.directory.join(".gitignore");
     let planned: Vec<(PathBuf, String)> = files(options)
         .into_iter()
         .map(|(path, text)| (options.directory.join(path), text))
+        .filter(|(path, _)| !(path == &kept_if_present && path.exists()))
         .collect();
     let existing: Vec<PathBuf> = planned
         .iter()

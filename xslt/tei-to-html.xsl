@@ -154,6 +154,15 @@
     <xsl:sequence select="($note/@xml:id, 'note_' || generate-id($note))[1]"/>
   </xsl:function>
 
+  <!-- Where a mention stands, for the index: "p. 12", "p. 12 n. 3", or "Text" without pages. -->
+  <xsl:function name="ed:mention-label" as="xs:string">
+    <xsl:param name="mention" as="element()"/>
+    <xsl:variable name="page" select="$mention/preceding::tei:pb[1]/@n"/>
+    <xsl:variable name="note" select="$mention/ancestor::tei:note[last()]"/>
+    <xsl:sequence select="(if ($page) then $label-page-short || ' ' || $page else $label-text)
+        || (if ($note) then ' n. ' || ($note/@n, '')[1] else '')"/>
+  </xsl:function>
+
   <xsl:function name="ed:mention-id" as="xs:string">
     <xsl:param name="mention" as="element()"/>
     <xsl:variable name="target" select="ed:target($mention)"/>
@@ -592,12 +601,11 @@
               <xsl:variable name="mentions" select="key('mention', string(@xml:id))"/>
               <xsl:if test="$mentions">
                 <span class="mentions"> — {$label-mentions}<xsl:text> </xsl:text>
-                  <xsl:for-each select="$mentions">
-                    <xsl:variable name="page" select="preceding::tei:pb[1]/@n"/>
-                    <xsl:variable name="note" select="ancestor::tei:note[last()]"/>
+                  <!-- One link a page (or note), to the first mention there: "p. 1", not "p. 1, p. 1". -->
+                  <xsl:for-each-group select="$mentions" group-by="ed:mention-label(.)">
                     <xsl:if test="position() > 1">, </xsl:if>
-                    <a href="#{ed:mention-id(.)}">{if ($page) then $label-page-short || ' ' || $page else $label-text}{if ($note) then ' n. ' || ($note/@n, '')[1] else ''}</a>
-                  </xsl:for-each>
+                    <a href="#{ed:mention-id(.)}">{current-grouping-key()}</a>
+                  </xsl:for-each-group>
                 </span>
               </xsl:if>
             </li>

@@ -175,12 +175,12 @@ pub(super) fn run_build(
     let report = match built {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{e}"); // located, with its severity
             return Status::Trouble.into();
         }
     };
     let mut status = Status::Success.into();
-    let (mut converted, mut written) = (0, 0);
+    let (mut converted, mut written, mut pages) = (0, 0, 0);
     for (source, outcome) in &report.outcomes {
         match outcome {
             Outcome::Current { output, written: w } => {
@@ -192,7 +192,10 @@ pub(super) fn run_build(
                 if let Some((saxon, sheet)) = &publisher {
                     let page = output.with_extension("html");
                     match teikit::publish::write_html(saxon, sheet, output, &page) {
-                        Ok(()) => eprintln!("wrote {}", page.display()),
+                        Ok(()) => {
+                            pages += 1;
+                            eprintln!("wrote {}", page.display());
+                        }
                         Err(e) => {
                             eprintln!("error: {e}");
                             status = Status::Trouble.into();
@@ -202,12 +205,12 @@ pub(super) fn run_build(
             }
             Outcome::Stale { output, missing } => {
                 let why = if *missing {
-                    "is missing"
+                    "missing: nothing is committed for"
                 } else {
-                    "differs from a fresh conversion"
+                    "differs from a fresh conversion of"
                 };
                 eprintln!(
-                    "{}: error: {why} of {}; run `teikit build` and commit the result",
+                    "{}: error: {why} {}; run `teikit build` and commit the result",
                     output.display(),
                     source.display()
                 );
@@ -250,8 +253,13 @@ pub(super) fn run_build(
     } else {
         "converted and validated"
     };
+    let pages = if publisher.is_some() {
+        format!(", {pages} reading page(s) written")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "{verb} {converted} of {} {unit}; {written} written",
+        "{verb} {converted} of {} {unit}; {written} TEI file(s) written{pages}",
         report.outcomes.len()
     );
     status

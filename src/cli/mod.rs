@@ -184,8 +184,8 @@ enum Command {
         #[arg(long, default_value = "volume1", value_name = "ID")]
         volume: String,
         /// Where CI and pre-commit install teikit from (a git URL).
-        #[arg(long, value_name = "URL", default_value = DEFAULT_TEIKIT_GIT)]
-        teikit_git: String,
+        #[arg(long, value_name = "URL")]
+        teikit_git: Option<String>,
     },
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
     Completions {
@@ -244,10 +244,6 @@ enum Command {
         paths: Vec<PathBuf>,
     },
 }
-
-/// Where a new edition installs teikit from unless told: a placeholder to replace, since
-/// teikit is not yet published at a fixed address.
-const DEFAULT_TEIKIT_GIT: &str = "https://git.example.org/teikit.git";
 
 /// The profiles as the command line names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -325,23 +321,46 @@ impl From<OutputProfileArg> for OutputProfile {
 }
 
 /// The output profile: the command line's, else the project configuration's, else rich TEI.
-fn output_profile(given: Option<OutputProfileArg>) -> Result<OutputProfile, ExitCode> {
-    if let Some(profile) = given {
-        return Ok(profile.into());
-    }
+/// The configuration `teikit.toml` of the project the working directory is in, if any.
+fn project_config() -> Result<Option<teikit::config::Config>, ExitCode> {
     let Some(file) = std::env::current_dir()
         .ok()
         .and_then(|dir| teikit::config::find(&dir))
     else {
-        return Ok(OutputProfile::Tei);
+        return Ok(None);
     };
-    match teikit::config::load(&file) {
-        Ok(config) => Ok(config.output_profile.unwrap_or_default()),
-        Err(e) => {
-            print_all(&[e]);
-            Err(Status::Trouble.into())
-        }
+    teikit::config::load(&file).map(Some).map_err(|e| {
+        print_all(&[e]);
+        Status::Trouble.into()
+    })
+}
+
+/// How `convert` and `build` write: the command line's profile, else `teikit.toml`'s.
+fn output_profile(given: Option<OutputProfileArg>) -> Result<OutputProfile, ExitCode> {
+    if let Some(profile) = given {
+        return Ok(profile.into());
     }
+    Ok(project_config()?
+        .and_then(|config| config.output_profile)
+        .unwrap_or_default())
+}
+
+/// What `build` writes and checks against: the command line's profile and schema, else
+/// `teikit.toml`'s (the schema `validate` uses, so that build and validate agree).
+fn build_settings(
+    profile: Option<OutputProfileArg>,
+    schema: Option<PathBuf>,
+) -> Result<(OutputProfile, Option<PathBuf>), ExitCode> {
+    let config = project_config()?;
+    let profile = match profile {
+        Some(profile) => profile.into(),
+        None => config
+            .as_ref()
+            .and_then(|c| c.output_profile)
+            .unwrap_or_default(),
+    };
+    let schema = schema.or_else(|| config.and_then(|c| c.schema));
+    Ok((profile, schema))
 }
 
 /// The formats of `teikit validate`'s report, as the command line names them.
@@ -423,8 +442,8 @@ fn run_command() -> ExitCode {
             stylesheet,
             profile,
             schema,
-        } => match output_profile(profile) {
-            Ok(profile) => run_build(
+        } => match build_settings(profile, schema) {
+            Ok((profile, schema)) => run_build(
                 BuildOptions {
                     sources,
                     out,
@@ -505,8 +524,8 @@ fn run_command() -> ExitCode {
                     for path in &written {
                         eprintln!("wrote {}", path.display());
                     }
-                    if options.teikit_git == DEFAULT_TEIKIT_GIT {
-                        eprintln!("note: set TEIKIT_GIT in .github/workflows/teikit.yml and the repo in .pre-commit-config.yaml to where you install teikit from (or run init with --teikit-git URL)");
+                    if options.teikit_git.is_none() {
+                        eprintln!("note: set TEIKIT_GIT in .github/workflows/teikit.yml to where CI installs teikit from (or run init with --teikit-git URL); the pre-commit hooks run the teikit on your PATH");
                     }
                     eprintln!(
                         "next: cd {} && teikit build && teikit validate",

@@ -37,9 +37,16 @@ impl Progress {
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(
-                "{prefix} [{bar:30}] {pos}/{len} files, {per_sec}, {eta} left",
+                "{prefix} [{bar:30}] {pos}/{len} files, {rate}, {eta} left",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            // indicatif's own `{per_sec}` prints four decimals ("5,076.8871/s").
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = write!(out, "{}", files_per_second(state.per_sec()));
+                },
+            )
             .progress_chars("=> "),
         );
         bar.set_prefix(self.what);
@@ -52,5 +59,26 @@ impl Progress {
         if let Some(Some(bar)) = self.bar.into_inner() {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// A rate as people read it: whole files a second, or one decimal under ten.
+fn files_per_second(rate: f64) -> String {
+    if !rate.is_finite() || rate <= 0.0 {
+        "–/s".to_string()
+    } else if rate < 10.0 {
+        format!("{rate:.1}/s")
+    } else {
+        format!("{rate:.0}/s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rates_without_needless_decimals() {
+        assert_eq!(super::files_per_second(5076.8871), "5077/s");
+        assert_eq!(super::files_per_second(2.345), "2.3/s");
+        assert_eq!(super::files_per_second(f64::NAN), "–/s");
     }
 }

@@ -114,11 +114,17 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
             return Status::Trouble.into();
         }
     };
-    if files.is_empty() && paths.is_empty() {
-        eprintln!(
-            "error: the `files` of {} match no file",
-            config.file.display()
-        );
+    if files.is_empty() {
+        // Nothing checked is not "all valid": CI must not pass on a wrong path.
+        if paths.is_empty() {
+            eprintln!(
+                "error: the `files` of {} match no file",
+                config.file.display()
+            );
+        } else {
+            let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("error: no XML files in {}", named.join(", "));
+        }
         return Status::Trouble.into();
     }
     let options = validation::Options {
@@ -165,7 +171,8 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         Format::Sarif => outln!("{}", teikit::report::sarif(&results)),
         Format::Github => out!("{}", teikit::report::github(&results)),
     }
-    let invalid = outcomes.iter().filter(|o| !o.is_valid()).count();
+    let unreadable_count = unreadable.iter().filter(|u| u.is_some()).count();
+    let invalid = outcomes.iter().filter(|o| !o.is_valid()).count() - unreadable_count;
     let status = if unreadable.iter().any(Option::is_some) {
         Status::Trouble.into()
     } else if invalid > 0 {
@@ -173,10 +180,15 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
     } else {
         Status::Success.into()
     };
+    let not_read = if unreadable_count > 0 {
+        format!(", {unreadable_count} not read")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "validated {} file(s): {} valid, {invalid} invalid",
+        "validated {} file(s): {} valid, {invalid} invalid{not_read}",
         files.len(),
-        files.len() - invalid
+        files.len() - invalid - unreadable_count
     );
     status
 }

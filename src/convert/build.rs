@@ -86,10 +86,12 @@ impl BuildReport {
 }
 
 /// Why a build could not run at all.
+///
+/// Each reads `path[:line:column]: error: message`, ready to print as it is.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// The sources directory could not be listed.
-    #[error("{path}: cannot list sources: {source}")]
+    #[error("{path}: error: cannot list sources: {source}")]
     Unlistable {
         /// The directory.
         path: PathBuf,
@@ -98,7 +100,7 @@ pub enum BuildError {
     },
     /// There was nothing to build.
     #[error(
-        "{path}: no sources found; expected VOLUME/dN.txt files beside a VOLUME/{VOLUME_FILE}"
+        "{path}: error: no sources found; expected VOLUME/dN.txt files beside a VOLUME/{VOLUME_FILE}"
     )]
     Empty {
         /// The directory.
@@ -108,8 +110,18 @@ pub enum BuildError {
     #[error(transparent)]
     Volume(#[from] super::editorial::EditorialError),
     /// The schema does not compile (for the bundled one, a teikit bug).
-    #[error("{0}")]
+    #[error("{}", located(.0))]
     Schema(crate::relaxng::SchemaError),
+}
+
+/// A schema error as `path[:line:column]: error: message`, as every build error reads.
+fn located(error: &crate::relaxng::SchemaError) -> String {
+    match error {
+        crate::relaxng::SchemaError::Io { path, source } => {
+            format!("{}: error: cannot read schema: {source}", path.display())
+        }
+        syntax => syntax.to_string(),
+    }
 }
 
 /// A volume directory and its sources.
@@ -246,7 +258,7 @@ pub fn build_with_progress(
         }
         // An entry that no document of the volume mentions is probably misspelt in the text or
         // the register.
-        for (_, id, _) in volume.entries() {
+        for (_, id) in volume.entries() {
             if !mentioned.contains(id.get_ref()) {
                 report.warnings.push(Diagnostic::warning(
                     volume.location_of(id),

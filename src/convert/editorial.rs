@@ -23,7 +23,7 @@ pub const VOLUME_FILE: &str = "volume.toml";
 #[derive(Debug, thiserror::Error)]
 pub enum EditorialError {
     /// The file could not be read.
-    #[error("{path}: cannot read editorial data: {source}")]
+    #[error("{path}: error: cannot read editorial data: {source}")]
     Unreadable {
         /// The file.
         path: PathBuf,
@@ -87,6 +87,9 @@ pub struct Person {
     /// The normalised name, surname first: "Kissinger, Henry A.".
     pub name: String,
     /// The forms in which the person is named in the text: "Kissinger", "Le Duc Tho", "Tho".
+    /// Optional: forms derived from the name (`Kissinger`, `Henry A. Kissinger`) are found
+    /// without being listed.
+    #[serde(default)]
     pub forms: Vec<String>,
     /// Titles that may precede a form and belong to the mention ("Ambassador", "President").
     #[serde(default)]
@@ -107,7 +110,9 @@ pub struct Entity {
     pub id: Spanned<String>,
     /// The normalised name.
     pub name: String,
-    /// The forms in which it is named in the text.
+    /// The forms in which it is named in the text; where none are listed, the name and its part
+    /// before a comma ([`Entity::search_forms`]).
+    #[serde(default)]
     pub forms: Vec<String>,
     /// A short identification.
     #[serde(default)]
@@ -119,6 +124,29 @@ pub struct Entity {
     /// For places: the summer time kept there (`us`), on top of `utc_offset`.
     #[serde(default)]
     pub daylight_saving: Option<Spanned<String>>,
+}
+
+impl Entity {
+    /// The forms looked for in the text: those listed, else the name and, for a name such as
+    /// `Paris, France`, its part before the first comma.
+    ///
+    /// ```
+    /// # use teikit::convert::editorial::Entity;
+    /// let entity: Entity = toml::from_str("id = \"pl_PAR\"\nname = \"Paris, France\"").unwrap();
+    /// assert_eq!(entity.search_forms(), ["Paris, France", "Paris"]);
+    /// ```
+    pub fn search_forms(&self) -> Vec<String> {
+        if !self.forms.is_empty() {
+            return self.forms.clone();
+        }
+        let mut forms = vec![self.name.trim().to_string()];
+        if let Some((head, _)) = self.name.split_once(',') {
+            forms.push(head.trim().to_string());
+        }
+        forms.retain(|f| !f.is_empty());
+        forms.dedup();
+        forms
+    }
 }
 
 /// An abbreviation of the volume's list of terms.
@@ -266,19 +294,10 @@ impl VolumeData {
     }
 
     /// Every register entry with an id, in file order: persons, places, organisations.
-    pub fn entries(&self) -> impl Iterator<Item = (EntryKind, &Spanned<String>, &[String])> {
-        let persons = self
-            .persons
-            .iter()
-            .map(|p| (EntryKind::Person, &p.id, p.forms.as_slice()));
-        let places = self
-            .places
-            .iter()
-            .map(|p| (EntryKind::Place, &p.id, p.forms.as_slice()));
-        let orgs = self
-            .orgs
-            .iter()
-            .map(|o| (EntryKind::Org, &o.id, o.forms.as_slice()));
+    pub fn entries(&self) -> impl Iterator<Item = (EntryKind, &Spanned<String>)> {
+        let persons = self.persons.iter().map(|p| (EntryKind::Person, &p.id));
+        let places = self.places.iter().map(|p| (EntryKind::Place, &p.id));
+        let orgs = self.orgs.iter().map(|o| (EntryKind::Org, &o.id));
         persons.chain(places).chain(orgs)
     }
 
@@ -306,14 +325,20 @@ impl VolumeData {
             }
         }
         let mut seen: HashMap<&str, ()> = HashMap::new();
-        let ids = self
-            .entries()
-            .map(|(_, id, forms)| (id, forms.is_empty()))
-            .chain(
-                self.abbreviations
-                    .iter()
-                    .map(|a| (&a.id, a.form.is_empty())),
-            );
+        let persons = self
+            .persons
+            .iter()
+            .map(|p| (&p.id, p.name.trim().is_empty() && p.forms.is_empty()));
+        let entities = self
+            .places
+            .iter()
+            .chain(&self.orgs)
+            .map(|e| (&e.id, e.search_forms().is_empty()));
+        let abbreviations = self
+            .abbreviations
+            .iter()
+            .map(|a| (&a.id, a.form.is_empty()));
+        let ids = persons.chain(entities).chain(abbreviations);
         for (id, no_forms) in ids {
             let location = || location_in(&self.path, text, id.span().start);
             if !is_ncname(id.get_ref()) {
@@ -335,7 +360,7 @@ impl VolumeData {
                 return Err(EditorialError::Malformed {
                     location: location(),
                     message: format!(
-                        "register entry `{}` has no forms; expected at least one way it is written in the text",
+                        "register entry `{}` has no name or forms; expected at least one way it is written in the text",
                         id.get_ref()
                     ),
                 });

@@ -130,7 +130,7 @@ impl Gazetteer {
             (EntryKind::Org, &volume.orgs),
         ] {
             for entity in list.iter() {
-                let mut entity_forms = entity.forms.clone();
+                let mut entity_forms = entity.search_forms();
                 with_folded_variants(&mut entity_forms);
                 for form in &entity_forms {
                     forms.push(Form {

@@ -386,7 +386,7 @@ availability = ""
 pub fn merge_into(existing: &VolumeData, text: &str, entries: &[Entry]) -> (String, Vec<String>) {
     let mut known: HashSet<String> = existing
         .entries()
-        .map(|(_, id, _)| id.get_ref().clone())
+        .map(|(_, id)| id.get_ref().clone())
         .chain(
             existing
                 .abbreviations

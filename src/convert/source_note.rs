@@ -159,7 +159,9 @@ fn citation_end(text: &str, start: usize) -> usize {
         let next = text[dot + 2..].chars().next();
         let token_start = text[..dot].rfind([' ', ',']).map_or(start, |i| i + 1);
         let token = &text[token_start..dot];
-        let abbreviation = token.contains('.') || token.chars().count() == 1;
+        // An initial ("John F. Kennedy") is one letter; a number ("Folder 2.") ends the sentence.
+        let initial = token.chars().count() == 1 && token.chars().all(char::is_alphabetic);
+        let abbreviation = token.contains('.') || initial;
         if next.is_some_and(char::is_uppercase) && !abbreviation {
             return dot;
         }
@@ -183,7 +185,7 @@ fn parse_citation(text: &str, range: Range<usize>) -> ArchivalSource {
     let box_index = parts
         .iter()
         .position(|p| p.starts_with("Box ") && p.len() > 4);
-    if parts.len() > 1 {
+    if parts.len() > 1 && box_index != Some(1) {
         source.collection = Some(parts[1].clone());
     }
     match box_index {
@@ -395,6 +397,21 @@ mod tests {
             Some("Country Files, Far East, Vietnam, Paris Memcons, May 17–23, 1973")
         );
         assert_eq!(&MEMO[a.range], "National Archives, Nixon Presidential Materials, NSC Files, Kissinger Office Files, Box 114, Country Files, Far East, Vietnam, Paris Memcons, May 17–23, 1973");
+    }
+
+    #[test]
+    fn a_box_right_after_the_repository_and_a_folder_ending_in_a_number() {
+        let note = "Source: Sample Archive, Box 1, Folder 2. No classification marking.";
+        let analysis = analyse_note(note, true);
+        let a = analysis.archival.unwrap();
+        assert_eq!(a.repository, "Sample Archive");
+        assert_eq!(a.collection, None);
+        assert_eq!(a.box_number.as_deref(), Some("Box 1"));
+        assert_eq!(a.folder.as_deref(), Some("Folder 2"));
+        assert_eq!(
+            analysis.classification.unwrap().level,
+            "No classification marking"
+        );
     }
 
     #[test]

@@ -24,7 +24,8 @@ body { font: 17px/1.55 Georgia, serif; margin: 0 auto; max-width: 46rem; padding
 header { border-bottom: 1px solid #ccc; margin-bottom: 1.5rem; }
 h1 { font-size: 1.3rem; }
 .summary span { margin-right: 1rem; }
-nav ol { font-size: 0.9rem; columns: 2; }
+nav ol { font-size: 0.9rem; columns: 2; column-gap: 2.5rem; padding-left: 2.5rem; }
+nav li { break-inside: avoid; padding-right: 0.5rem; }
 del { background: #fdd; color: #900; text-decoration: line-through; }
 ins { background: #dfd; color: #060; text-decoration: underline; }
 .block-inserted { background: #efe; border-left: 4px solid #2a2; padding-left: 0.5rem; }

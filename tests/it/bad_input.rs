@@ -242,7 +242,7 @@ fn missing_register_file_converts_without_names_and_says_what_would_enrich_it() 
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("elsewhere.toml: cannot read editorial data"),
+        err.contains("elsewhere.toml: error: cannot read editorial data"),
         "{err}"
     );
     assert_eq!(
@@ -394,7 +394,7 @@ fn build_warns_of_register_entries_that_never_occur_and_checks_staleness() {
     let check = teikit_in(dir, &["build", "--check"]);
     assert_eq!(check.status.code(), Some(1));
     assert!(
-        stderr(&check).contains("tei/v1/d1.xml: error: is missing"),
+        stderr(&check).contains("tei/v1/d1.xml: error: missing: nothing is committed for"),
         "{}",
         stderr(&check)
     );

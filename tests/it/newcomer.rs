@@ -153,12 +153,21 @@ fn init_starts_an_edition_that_builds_and_validates() {
         workflow["env"]["TEIKIT_GIT"].as_str(),
         Some("https://example.org/teikit.git")
     );
-    // Its pre-commit configuration names hooks this repository offers.
+    // Its pre-commit configuration names hooks this repository offers, at a release tag (a
+    // branch such as `main` is mutable, and pre-commit warns about it).
     let config: serde_yaml::Value = serde_yaml::from_str(
         &std::fs::read_to_string(edition.join(".pre-commit-config.yaml")).unwrap(),
     )
     .unwrap();
     let offered = offered_hooks();
+    assert_eq!(
+        config["repos"][0]["repo"].as_str(),
+        Some("https://example.org/teikit.git")
+    );
+    assert_eq!(
+        config["repos"][0]["rev"].as_str(),
+        Some(format!("v{}", env!("CARGO_PKG_VERSION")).as_str())
+    );
     for hook in config["repos"][0]["hooks"].as_sequence().unwrap() {
         assert!(offered.contains(&hook["id"].as_str().unwrap().to_string()));
     }
@@ -205,4 +214,150 @@ fn offered_hooks() -> Vec<String> {
 fn the_pre_commit_hooks_validate_and_check_the_build() {
     let ids = offered_hooks();
     assert_eq!(ids, ["teikit-build-check", "teikit-validate"]);
+}
+
+/// Removes the `# ` before every commented TOML setting (`key = value`, `[table]`, `[[array]]`),
+/// leaving prose comments as they are.
+fn uncomment_settings(text: &str) -> String {
+    let setting = regex::Regex::new(r"^# ((\[\[?[a-z]+\]\]?)|([a-z_-]+ = .*))$").unwrap();
+    text.lines()
+        .map(|line| match setting.captures(line) {
+            Some(c) => c[1].to_string(),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn the_sample_edition_works_with_every_commented_option_uncommented() {
+    let dir = tempfile::tempdir().unwrap();
+    let edition = dir.path().join("ed");
+    let out = teikit_in(dir.path(), &["init", "ed"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Without a URL the hooks run the teikit on the PATH: nothing to build at commit time, and
+    // no placeholder repository.
+    let hooks: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(edition.join(".pre-commit-config.yaml")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(hooks["repos"][0]["repo"].as_str(), Some("local"));
+    let offered = offered_hooks();
+    for hook in hooks["repos"][0]["hooks"].as_sequence().unwrap() {
+        assert_eq!(hook["language"].as_str(), Some("system"));
+        assert!(offered.contains(&hook["id"].as_str().unwrap().to_string()));
+    }
+    assert!(std::fs::read_to_string(edition.join(".gitignore"))
+        .unwrap()
+        .contains("*.html"));
+
+    let volume_file = edition.join("sources/volume1/volume.toml");
+    let volume = uncomment_settings(&std::fs::read_to_string(&volume_file).unwrap());
+    for table in ["[[place]]", "[[org]]", "[[abbreviation]]"] {
+        assert!(
+            volume.contains(&format!("\n{table}\n")),
+            "{table} is offered: {volume}"
+        );
+    }
+    std::fs::write(&volume_file, volume).unwrap();
+    let config_file = edition.join("teikit.toml");
+    let mut config = uncomment_settings(&std::fs::read_to_string(&config_file).unwrap());
+    assert!(
+        config.contains("\n[convert]\nprofile = \"frus\""),
+        "{config}"
+    );
+    // FRUS volume files are valid against FRUS's own schema, which the sample says to name.
+    let frus_schema = reference_dir().map(|r| r.join("frus/schema/frus.rnc"));
+    match &frus_schema {
+        Some(schema) => {
+            config = config.replace(
+                "schema = \"schema/my-edition.rng\"",
+                &format!("schema = {:?}", schema.display().to_string()),
+            );
+        }
+        None => config = config.replace("\n[convert]\nprofile = \"frus\"", "\n"),
+    }
+    std::fs::write(&config_file, &config).unwrap();
+
+    // In rich TEI, the registers uncommented are found in the sample: the place, the archive, the
+    // term; the source note is read as written; the page marker on its own line is a page break.
+    let convert = teikit_in(
+        &edition,
+        &["convert", "--profile", "tei", "sources/volume1/d1.txt"],
+    );
+    assert!(convert.status.success(), "{}", stderr(&convert));
+    let tei = String::from_utf8(convert.stdout).unwrap();
+    assert!(
+        tei.contains("<placeName ref=\"#pl_WAS\">Washington</placeName>"),
+        "{tei}"
+    );
+    assert!(
+        tei.contains("<orgName ref=\"#o_SA\">Sample Archive</orgName>"),
+        "{tei}"
+    );
+    assert!(tei.contains("<abbr corresp=\"#t_UN1\">UN</abbr>"), "{tei}");
+    assert!(
+        tei.contains("<repository>Sample Archive</repository>"),
+        "{tei}"
+    );
+    assert!(!tei.contains("<collection>"), "{tei}");
+    assert!(
+        tei.contains("<idno type=\"folder\">Folder 2</idno>"),
+        "{tei}"
+    );
+    assert_eq!(tei.matches("<pb ").count(), 2, "{tei}");
+    // Then the edition as configured (FRUS volume files where FRUS's schema is at hand).
+    let build = teikit_in(&edition, &["build"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let validate = teikit_in(&edition, &["validate"]);
+    assert!(validate.status.success(), "{}", stderr(&validate));
+    let check = teikit_in(&edition, &["build", "--check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+#[test]
+fn build_checks_against_the_schema_teikit_toml_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let edition = dir.path().join("ed");
+    assert!(teikit_in(dir.path(), &["init", "ed"]).status.success());
+    // A schema that allows nothing the converter writes: build must refuse, as validate does.
+    std::fs::write(
+        edition.join("strict.rnc"),
+        "start = element nothing { empty }\n",
+    )
+    .unwrap();
+    let config = std::fs::read_to_string(edition.join("teikit.toml")).unwrap();
+    std::fs::write(
+        edition.join("teikit.toml"),
+        format!("schema = \"strict.rnc\"\n{config}"),
+    )
+    .unwrap();
+    let build = teikit_in(&edition, &["build"]);
+    let err = stderr(&build);
+    assert_eq!(build.status.code(), Some(1), "{err}");
+    assert!(err.contains("element `TEI` not allowed"), "{err}");
+    assert!(!edition.join("tei/volume1/d1.xml").exists());
+}
+
+#[test]
+fn a_broken_volume_file_is_reported_once_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let edition = dir.path().join("ed");
+    assert!(teikit_in(dir.path(), &["init", "ed"]).status.success());
+    let volume_file = edition.join("sources/volume1/volume.toml");
+    let volume = std::fs::read_to_string(&volume_file).unwrap();
+    std::fs::write(
+        &volume_file,
+        format!("{volume}\n[[term]]\nid = \"t_UN1\"\nterm = \"UN\"\n"),
+    )
+    .unwrap();
+    let build = teikit_in(&edition, &["build"]);
+    let err = stderr(&build);
+    assert_eq!(build.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("volume.toml:") && err.contains(": error: unknown field `term`"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error").count(), 1, "said once: {err}");
 }

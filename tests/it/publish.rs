@@ -229,16 +229,37 @@ fn check_page(label: &str, tei: &str, page_xml: &str) {
         if expected.mentioned.contains(entry) {
             assert!(!mentions.is_empty(), "{label}: {entry} is linked nowhere");
         }
-        // The entry links back to each mention, and each mention links to the entry.
-        for mention in &mentions {
-            let id = mention.attribute("id").unwrap();
+        // Each mention links to the entry; the entry links back to mentions, its first one
+        // included, once a page (a printed index's "p. 12", not "p. 12, p. 12").
+        let mention_ids: Vec<String> = mentions
+            .iter()
+            .map(|m| format!("#{}", m.attribute("id").unwrap()))
+            .collect();
+        let back: Vec<roxmltree::Node> = index_entry
+            .descendants()
+            .filter(|a| a.attribute("href").is_some_and(|h| h.starts_with("#m_")))
+            .collect();
+        if let Some(first) = mention_ids.first() {
             assert!(
-                index_entry
-                    .descendants()
-                    .any(|a| a.attribute("href") == Some(format!("#{id}").as_str())),
-                "{label}: index entry {entry} does not link back to {id}"
+                back.iter()
+                    .any(|a| a.attribute("href") == Some(first.as_str())),
+                "{label}: index entry {entry} does not link back to its first mention {first}"
             );
         }
+        for link in &back {
+            let href = link.attribute("href").unwrap();
+            assert!(
+                mention_ids.iter().any(|m| m == href),
+                "{label}: {entry} links to {href}, no mention of it"
+            );
+        }
+        let texts: Vec<String> = back.iter().map(|a| common::text(*a)).collect();
+        let distinct: BTreeSet<&String> = texts.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            texts.len(),
+            "{label}: {entry} names a page twice: {texts:?}"
+        );
     }
 }
 

@@ -380,3 +380,28 @@ fn limits_are_configurable() {
     assert_eq!(code, Some(1));
     assert!(err.contains("larger than the 100 byte limit"), "{err}");
 }
+
+#[test]
+fn a_path_with_nothing_to_validate_or_not_there_is_trouble_not_success() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let empty = teikit_in(dir.path(), &["validate", "empty"]);
+    assert_eq!(
+        empty.status.code(),
+        Some(2),
+        "CI must not pass on a wrong path"
+    );
+    assert!(
+        stderr(&empty).contains("error: no XML files in empty"),
+        "{}",
+        stderr(&empty)
+    );
+    let missing = teikit_in(dir.path(), &["validate", "gone.xml"]);
+    let err = stderr(&missing);
+    assert_eq!(missing.status.code(), Some(2), "{err}");
+    assert!(err.contains("gone.xml: error: cannot read"), "{err}");
+    assert!(
+        err.contains("0 valid, 0 invalid, 1 not read"),
+        "not counted as invalid: {err}"
+    );
+}
