@@ -62,11 +62,21 @@ pub(super) fn run_import(file: &Path, output: Option<PathBuf>) -> ExitCode {
         )
     };
     if !skipped.is_empty() {
+        // A second import of the same list skips every entry: name a few, count the rest.
+        const NAMED: usize = 8;
+        let mut named = skipped
+            .iter()
+            .take(NAMED)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if skipped.len() > NAMED {
+            named.push_str(&format!(" and {} more", skipped.len() - NAMED));
+        }
         eprintln!(
-            "warning: {} already holds {} of the entries, left as they are: {}",
+            "warning: {} already holds {} of the entries, left as they are: {named}",
             output.display(),
             skipped.len(),
-            skipped.join(", ")
         );
     }
     if let Err(e) = write_atomically(&output, new_text.as_bytes(), &[file]) {

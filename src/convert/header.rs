@@ -49,6 +49,42 @@ fn text_element(name: &str, text: &str) -> Element {
     Element::new(name).with_text(text)
 }
 
+/// `name` holding `text`, or nothing where the volume leaves the field empty.
+fn filled(name: &str, text: &str) -> Option<Element> {
+    (!text.trim().is_empty()).then(|| text_element(name, text.trim()))
+}
+
+/// "Volume XX", or nothing for a volume without a number.
+fn volume_number(volume: &crate::convert::editorial::Volume) -> String {
+    match volume.number.trim() {
+        "" => String::new(),
+        number => format!("Volume {number}"),
+    }
+}
+
+/// The year (or date) of publication; `@when` only where it is an ISO year or date.
+fn publication_date(volume: &crate::convert::editorial::Volume) -> Option<Element> {
+    let date = filled("date", &volume.published)?;
+    let iso = is_iso_date(volume.published.trim());
+    Some(if iso {
+        date.with_attribute("when", volume.published.trim().to_string())
+    } else {
+        date
+    })
+}
+
+/// Whether `text` is `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2),
+        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+        _ => false,
+    }
+}
+
 fn resp() -> String {
     format!("#{CONVERTER_ID}")
 }
@@ -59,14 +95,19 @@ fn file_desc(input: &HeaderInput) -> Element {
     let mut title_stmt = Element::new("titleStmt")
         .with_child(text_element("title", &input.title).with_attribute("type", "main"));
     if described {
-        title_stmt.push_element(text_element("title", &v.series).with_attribute("type", "series"));
-        title_stmt
-            .push_element(text_element("title", &v.subseries).with_attribute("type", "sub-series"));
-        title_stmt.push_element(
-            text_element("title", &format!("Volume {}", v.number))
-                .with_attribute("type", "volume-number"),
-        );
-        title_stmt.push_element(text_element("title", &v.title).with_attribute("type", "volume"));
+        // A field the volume leaves empty (older volumes have no number or sub-series; a new
+        // volume.toml may not be filled in yet) is left out, not written empty.
+        let titles = [
+            (v.series.clone(), "series"),
+            (v.subseries.clone(), "sub-series"),
+            (volume_number(v), "volume-number"),
+            (v.title.clone(), "volume"),
+        ];
+        for (title, kind) in titles {
+            if !title.trim().is_empty() {
+                title_stmt.push_element(text_element("title", &title).with_attribute("type", kind));
+            }
+        }
     }
     for editor in &v.editors {
         title_stmt.push_element(text_element("editor", editor).with_attribute("role", "primary"));
@@ -78,20 +119,30 @@ fn file_desc(input: &HeaderInput) -> Element {
     );
 
     let publication = if described {
-        Element::new("publicationStmt")
-            .with_child(text_element(
+        // TEI names a publisher before any other detail of publication: where volume.toml
+        // names none yet, that is said there.
+        let publisher = v.distributor.as_deref().unwrap_or(&v.publisher);
+        let publisher = filled("publisher", publisher).unwrap_or_else(|| {
+            text_element(
                 "publisher",
-                v.distributor.as_deref().unwrap_or(&v.publisher),
-            ))
-            .with_child(text_element("pubPlace", &v.pub_place))
-            .with_child(
-                text_element("date", &v.published).with_attribute("when", v.published.clone()),
+                "Not yet named in the volume's data (volume.toml)",
             )
-            .with_child(
-                text_element("idno", &format!("{}{}", v.id, input.document.id))
-                    .with_attribute("type", "frus"),
-            )
-            .with_child(Element::new("availability").with_child(text_element("p", &v.availability)))
+        });
+        let mut publication = Element::new("publicationStmt").with_child(publisher);
+        if let Some(element) = filled("pubPlace", &v.pub_place) {
+            publication.push_element(element);
+        }
+        if let Some(element) = publication_date(v) {
+            publication.push_element(element);
+        }
+        publication.push_element(
+            text_element("idno", &format!("{}{}", v.id, input.document.id))
+                .with_attribute("type", "frus"),
+        );
+        if let Some(paragraph) = filled("p", &v.availability) {
+            publication.push_element(Element::new("availability").with_child(paragraph));
+        }
+        publication
     } else {
         // No volume.toml: nothing is known of a publication, and nothing is invented.
         Element::new("publicationStmt").with_child(text_element(
@@ -156,30 +207,47 @@ fn file_desc(input: &HeaderInput) -> Element {
 
 fn volume_bibl(input: &HeaderInput) -> Element {
     let v = &input.volume.volume;
-    let mut bibl = Element::new("bibl")
-        .with_attribute("type", "volume")
-        .with_child(text_element("title", &v.series).with_attribute("level", "s"))
-        .with_text(", ")
-        .with_child(
-            text_element(
-                "title",
-                &format!("{}, Volume {}, {}", v.subseries, v.number, v.title),
-            )
-            .with_attribute("level", "m"),
+    let mut bibl = Element::new("bibl").with_attribute("type", "volume");
+    let mut started = false;
+    if let Some(series) = filled("title", &v.series) {
+        bibl.push_element(series.with_attribute("level", "s"));
+        started = true;
+    }
+    let number = volume_number(v);
+    let monograph: Vec<&str> = [v.subseries.as_str(), number.as_str(), v.title.as_str()]
+        .into_iter()
+        .filter(|part| !part.trim().is_empty())
+        .collect();
+    if !monograph.is_empty() {
+        if started {
+            bibl.push_text(", ");
+        }
+        bibl.push_element(
+            text_element("title", &monograph.join(", ")).with_attribute("level", "m"),
         );
-    for editor in &v.editors {
+    }
+    for editor in v.editors.iter().filter(|e| !e.trim().is_empty()) {
         bibl.push_text(", ");
         bibl.push_element(text_element("editor", editor));
     }
-    bibl.push_text(" (");
-    bibl.push_element(text_element("pubPlace", &v.pub_place));
-    bibl.push_text(": ");
-    bibl.push_element(text_element("publisher", &v.publisher));
+    let place = filled("pubPlace", &v.pub_place);
+    let publisher = filled("publisher", &v.publisher);
+    let date = publication_date(v);
+    if place.is_some() || publisher.is_some() || date.is_some() {
+        bibl.push_text(" (");
+        let mut first = true;
+        for (element, before) in [(place, ""), (publisher, ": "), (date, ", ")] {
+            if let Some(element) = element {
+                if !first {
+                    bibl.push_text(before);
+                }
+                bibl.push_element(element);
+                first = false;
+            }
+        }
+        bibl.push_text(")");
+    }
     bibl.push_text(", ");
-    bibl.push_element(
-        text_element("date", &v.published).with_attribute("when", v.published.clone()),
-    );
-    bibl.push_text("), ");
     let number = input.document.number.to_string();
     bibl.push_element(
         text_element("biblScope", &format!("Document {number}"))

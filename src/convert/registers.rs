@@ -201,12 +201,41 @@ fn front_matter_person(item: Node) -> Result<Entry, String> {
     Ok(person_with_title(id_of(pers_name)?, name, identification))
 }
 
+/// A `persName` as a register writes it, surname first: where the name is marked up as
+/// `<forename>Henry A.</forename> <surname>Kissinger</surname>`, "Kissinger, Henry A."
+/// (a `genName` such as "Jr." after the given names); otherwise its text as it stands.
+fn register_name(pers_name: Node) -> String {
+    let parts = |name: &str| -> Vec<String> {
+        pers_name
+            .descendants()
+            .filter(|n| n.tag_name().name() == name)
+            .map(text_of)
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    let surnames = parts("surname");
+    if surnames.is_empty() {
+        return text_of(pers_name);
+    }
+    let mut name = [parts("nameLink"), surnames].concat().join(" ");
+    let given = parts("forename").join(" ");
+    if !given.is_empty() {
+        name.push_str(", ");
+        name.push_str(&given);
+    }
+    for generation in parts("genName") {
+        name.push_str(", ");
+        name.push_str(&generation);
+    }
+    name
+}
+
 fn person_of_list(person: Node) -> Result<Entry, String> {
     let id = id_of(person)?;
     let name = person
         .children()
         .find(|n| n.tag_name().name() == "persName")
-        .map(text_of)
+        .map(register_name)
         .filter(|n| !n.is_empty())
         .ok_or_else(|| format!("person `{id}` without a <persName> passed over"))?;
     let identification = person
@@ -369,7 +398,7 @@ pub fn to_toml(entries: &[Entry]) -> String {
 pub const VOLUME_SKELETON: &str = r#"# The volume: fill in what the header of every converted document names.
 [volume]
 id = ""                 # e.g. "frus1969-76v20"
-series = "Foreign Relations of the United States"
+series = ""             # e.g. "Foreign Relations of the United States"
 subseries = ""          # e.g. "1969–1976"
 number = ""             # e.g. "XX"
 title = ""              # e.g. "Southeast Asia, 1969–1972"
@@ -447,6 +476,25 @@ mod tests {
             "{toml}"
         );
         assert!(toml.contains("[[org]]\nid = \"o_1\""), "{toml}");
+    }
+
+    #[test]
+    fn names_marked_up_by_part_are_written_surname_first() {
+        let found = import(
+            r#"<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><sourceDesc><listPerson>
+            <person xml:id="p_1"><persName><forename>Henry A.</forename> <surname>Kissinger</surname></persName></person>
+            <person xml:id="p_2"><persName><forename>John</forename><nameLink>von</nameLink><surname>Neumann</surname><genName>Jr.</genName></persName></person>
+            </listPerson></sourceDesc></fileDesc></teiHeader></TEI>"#,
+        );
+        let names: Vec<&str> = found
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::Person { name, .. } => name.as_str(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(names, ["Kissinger, Henry A.", "von Neumann, John, Jr."]);
     }
 
     #[test]

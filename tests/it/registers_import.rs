@@ -143,3 +143,55 @@ fn a_file_without_registers_or_not_xml_is_an_error() {
     assert!(stderr(&out).contains("broken.xml:3:"), "{}", stderr(&out));
     assert!(!dir.path().join("volume.toml").exists());
 }
+
+#[test]
+fn a_template_filled_in_part_converts_to_valid_tei() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("registers.xml"), REGISTERS).unwrap();
+    let out = teikit_in(
+        dir.path(),
+        &["registers", "import", "registers.xml", "-o", "volume.toml"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let template = std::fs::read_to_string(dir.path().join("volume.toml")).unwrap();
+    assert!(
+        template.contains("series = \"\""),
+        "no FRUS title prefilled for any project: {template}"
+    );
+    // The editor fills in the title only: the number, year, places and rights are still empty.
+    let filled = template.replacen("title = \"\"", "title = \"Letters\"", 1);
+    std::fs::write(dir.path().join("volume.toml"), filled).unwrap();
+    std::fs::write(dir.path().join("d1.toml"), DOCUMENT).unwrap();
+    std::fs::write(
+        dir.path().join("d1.txt"),
+        "1. Letter From Kissinger\n\nWashington, May 1, 1970.\n\nKissinger wrote to the DRV.\n",
+    )
+    .unwrap();
+    let convert = teikit_in(dir.path(), &["convert", "d1.txt", "-o", "d1.xml"]);
+    assert!(convert.status.success(), "{}", stderr(&convert));
+    let tei = std::fs::read_to_string(dir.path().join("d1.xml")).unwrap();
+    for empty in [
+        "when=\"\"",
+        "Volume <",
+        ">Volume </",
+        "<p/>",
+        "<pubPlace/>",
+        "<publisher/>",
+    ] {
+        assert!(!tei.contains(empty), "{empty} in {tei}");
+    }
+    assert!(
+        tei.contains("<title type=\"volume\">Letters</title>"),
+        "{tei}"
+    );
+    let validate = teikit_in(dir.path(), &["validate", "d1.xml"]);
+    assert!(validate.status.success(), "{}", stderr(&validate));
+    // Importing again leaves every entry and says so in a line of reasonable length.
+    let again = teikit_in(
+        dir.path(),
+        &["registers", "import", "registers.xml", "-o", "volume.toml"],
+    );
+    let err = stderr(&again);
+    assert!(err.contains("already holds 3 of the entries"), "{err}");
+    assert!(err.lines().all(|l| l.chars().count() < 200), "{err}");
+}
