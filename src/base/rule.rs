@@ -95,14 +95,14 @@ rules! {
         code: "well-formed",
         profile: Generic,
         severity: Error,
-        summary: "the document is well-formed XML, UTF-8, within the size and depth limits",
+        summary: "well-formed UTF-8 XML within the size and depth limits; inclusions (XInclude) that resolve",
     }
     /// Valid against the RELAX NG schema.
     Schema {
         code: "schema",
         profile: Generic,
         severity: Error,
-        summary: "the document is valid against the RELAX NG schema",
+        summary: "valid against the RELAX NG schema (the bundled one, --schema, teikit.toml's)",
     }
     /// `xml:id`s unique.
     UniqueId {
@@ -116,14 +116,14 @@ rules! {
         code: "pointer-resolves",
         profile: Generic,
         severity: Error,
-        summary: "every local pointer (#id in @ref, @corresp, @target, @hand, @scribeRef, @who, …) names an xml:id of the document",
+        summary: "every pointer (@ref, @corresp, @target, @hand, @scribeRef, @who, @facs, …) resolves as TEI reads pointers: #id, XPointer schemes, prefixDef prefixes, other.xml#id among the files of the run",
     }
     /// Dates in ISO 8601.
     IsoDate {
         code: "iso-date",
         profile: Generic,
         severity: Error,
-        summary: "@when, @from, @to, @notBefore, @notAfter are ISO 8601 dates (YYYY, YYYY-MM, YYYY-MM-DD, or a date-time)",
+        summary: "@when, @from, @to, @notBefore, @notAfter are ISO 8601 dates as TEI's teidata.temporal.w3c has them (YYYY, YYYY-MM, YYYY-MM-DD, a date-time)",
     }
     /// Date ranges in order.
     DateOrder {
@@ -137,7 +137,7 @@ rules! {
         code: "footnote-sequence",
         profile: Documentary,
         severity: Error,
-        summary: "the numbered notes of a document run in sequence (from any number; again from 1 after a page break where notes are numbered per page) and their ids are the document id + \"fn\" + the number",
+        summary: "a document's numbered notes run in sequence from any number (1, 2, 3…; 50, 51… where a chapter continues; * notes apart), again from 1 after a page break where notes are numbered per page; ids are the document id + \"fn\" + the number (_2 for a number used again)",
     }
     /// No space before a footnote.
     NoteSpacing {
@@ -158,35 +158,35 @@ rules! {
         code: "source-note",
         profile: Documentary,
         severity: Warning,
-        summary: "a historical document has a source note (note type=\"source\"): `Source: …` or a file number; a warning, since older volumes print some documents without one",
+        summary: "a historical document has a source note (note type=\"source\") in any of FRUS's forms (Source: …, File No. 763.72/1140, 711.94/1234: Telegram); a warning, since older volumes print documents without one",
     }
     /// Documents numbered consecutively.
     DocumentNumbering {
         code: "document-numbering",
         profile: Documentary,
         severity: Error,
-        summary: "the documents (div type=\"document\") of a file are numbered consecutively by @n",
+        summary: "the documents (div type=\"document\") of a file are numbered consecutively by @n (FRUS Schematron)",
     }
     /// No footnote inside a footnote.
     NestedNote {
         code: "nested-note",
         profile: Documentary,
         severity: Error,
-        summary: "a footnote holds no other note (inline notes may)",
+        summary: "a footnote holds no other note; inline notes may (FRUS Schematron)",
     }
     /// No empty paragraphs, names or segments.
     EmptyElement {
         code: "empty-element",
         profile: Documentary,
         severity: Error,
-        summary: "p, persName, placeName, seg and gloss elements have text",
+        summary: "p, persName, placeName, seg and gloss elements have text (FRUS Schematron)",
     }
     /// Declared entries are referred to.
     UnusedDeclaration {
         code: "unused-declaration",
         profile: Documentary,
         severity: Warning,
-        summary: "declared hands, persons, places and organisations are referred to somewhere",
+        summary: "declared hands, persons, places and organisations are referred to, from any file of the run",
     }
 }
 

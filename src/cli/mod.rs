@@ -570,8 +570,9 @@ fn run_command() -> ExitCode {
                 stdout::outln!(
                     "{:<20} {:<12} {:<8} {}",
                     rule.code,
-                    rule.profile,
-                    rule.severity,
+                    // Padding applies to strings; these types' Display ignores the width.
+                    rule.profile.to_string(),
+                    rule.severity.to_string(),
                     rule.summary
                 );
             }

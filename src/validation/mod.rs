@@ -81,7 +81,24 @@ pub fn check_bytes(
         Ok(doc) => check_parsed_document(validator, path, &text, &doc, &rules),
     };
     problems.sort_by(|a, b| a.location.cmp(&b.location));
+    drop_dates_the_schema_refused(&mut problems);
     (problems, links)
+}
+
+/// A date the schema already refused is one problem, not two: the `iso-date` finding at the
+/// place of a schema error goes (it stays where the schema leaves dates unchecked).
+fn drop_dates_the_schema_refused(problems: &mut Vec<Diagnostic>) {
+    let refused: std::collections::HashSet<_> = problems
+        .iter()
+        .filter(|p| p.rule == Some(RuleId::Schema))
+        .map(|p| (p.location.line, p.location.column))
+        .collect();
+    if !refused.is_empty() {
+        problems.retain(|p| {
+            p.rule != Some(RuleId::IsoDate)
+                || !refused.contains(&(p.location.line, p.location.column))
+        });
+    }
 }
 
 /// Checks a document with the schema (if any) and the rules.

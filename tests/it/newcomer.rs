@@ -361,3 +361,11 @@ fn a_broken_volume_file_is_reported_once_with_its_place() {
     );
     assert_eq!(err.matches("error").count(), 1, "said once: {err}");
 }
+
+#[test]
+fn a_misspelled_command_gets_a_suggestion() {
+    let out = teikit(&["valdate", "x.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("a similar subcommand exists: 'validate'"), "{err}");
+}

@@ -405,3 +405,65 @@ fn a_path_with_nothing_to_validate_or_not_there_is_trouble_not_success() {
         "not counted as invalid: {err}"
     );
 }
+
+#[test]
+fn teikit_rules_prints_aligned_columns_and_the_readme_says_the_same() {
+    let out = teikit(&["rules"]);
+    assert!(out.status.success());
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut summary_columns = std::collections::BTreeSet::new();
+    for line in listing.lines() {
+        let fields: Vec<&str> = line.split_whitespace().take(3).collect();
+        let [code, profile, severity] = fields[..] else {
+            panic!("{line}");
+        };
+        let summary_at = line.find(&format!(" {severity} ")).unwrap() + severity.len() + 2;
+        let summary = line[summary_at..].trim_start();
+        summary_columns.insert(line.len() - summary.len());
+        let row = format!("| `{code}` | {profile} | {severity} | {summary} |");
+        assert!(
+            readme.contains(&row),
+            "the README's rules table lacks\n{row}"
+        );
+    }
+    assert_eq!(
+        summary_columns.len(),
+        1,
+        "summaries start in one column:\n{listing}"
+    );
+}
+
+#[test]
+fn a_bad_date_is_one_problem_not_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let memo = std::fs::read_to_string(root().join("tei/frus1969-76v10/d59.xml")).unwrap();
+    assert!(memo.contains("when=\"1973-06-09\""));
+    let broken = memo.replacen("when=\"1973-06-09\"", "when=\"1973-13-09\"", 1);
+    std::fs::write(dir.path().join("d.xml"), broken).unwrap();
+    let err = stderr(&teikit_in(dir.path(), &["validate", "d.xml"]));
+    assert_eq!(
+        err.matches("1973-13-09").count(),
+        2,
+        "one message and its quoted line: {err}"
+    );
+    assert!(err.contains("error[schema]"), "{err}");
+    // Without a schema that checks dates, the rule still finds it.
+    std::fs::write(
+        dir.path().join("any.rnc"),
+        "start = any\nany = element * { attribute * { text }*, (text | any)* }\n",
+    )
+    .unwrap();
+    let err = stderr(&teikit_in(
+        dir.path(),
+        &[
+            "validate",
+            "--schema",
+            "any.rnc",
+            "--profile",
+            "generic",
+            "d.xml",
+        ],
+    ));
+    assert!(err.contains("error[iso-date]"), "{err}");
+}
