@@ -1,6 +1,9 @@
 //! teikit: a toolchain for scholarly TEI P5 XML.
 //!
 //! - [`convert`]: historical documents in plain text become rich TEI P5;
+//! - [`build`]: every source of an edition converted, checked by [`validation`] and written —
+//!   the front-end over those stages that `teikit build` runs;
+//! - [`registers`]: the other direction, registers an editor has in TEI read into `volume.toml`;
 //! - [`relaxng`]: a RELAX NG validator of our own (derivatives, XSD datatypes);
 //! - [`rules`]: semantic checks of TEI documents (ids, pointers, dates);
 //! - [`validation`]: both over many files, in parallel;
@@ -20,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod base;
+pub mod build;
 pub mod config;
 pub mod convert;
 pub mod diff;
@@ -27,6 +31,7 @@ pub mod lsp;
 pub mod output;
 pub mod parallel;
 pub mod publish;
+pub mod registers;
 pub mod relaxng;
 pub mod report;
 pub mod rules;

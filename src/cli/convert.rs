@@ -6,7 +6,7 @@ use super::Status;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use teikit::base::output::OutputProfile;
-use teikit::convert::build::{build_with_progress, BuildOptions, Outcome};
+use teikit::build::{build_with_progress, BuildOptions, Outcome};
 use teikit::convert::editorial::VolumeData;
 use teikit::convert::frus::{assemble_volume, VolumeEntry};
 use teikit::convert::{

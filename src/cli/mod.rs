@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use teikit::base::diagnostic::Diagnostic;
 use teikit::base::output::OutputProfile;
-use teikit::convert::build::BuildOptions;
+use teikit::build::BuildOptions;
 use teikit::rules::{Profile, RULES};
 use teikit::xml::ReadLimits;
 use validate::run_validate;

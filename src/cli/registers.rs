@@ -6,8 +6,8 @@ use super::Status;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use teikit::convert::editorial::VolumeData;
-use teikit::convert::registers::{merge_into, read_registers, to_toml, VOLUME_SKELETON};
 use teikit::output::write_atomically;
+use teikit::registers::{merge_into, read_registers, to_toml, VOLUME_SKELETON};
 
 /// Reads `file`'s registers; writes them to standard output, or merges them into `output`
 /// (created with a `[volume]` table to fill in when it does not exist; never rewritten but by

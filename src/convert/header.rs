@@ -65,24 +65,12 @@ fn volume_number(volume: &crate::convert::editorial::Volume) -> String {
 /// The year (or date) of publication; `@when` only where it is an ISO year or date.
 fn publication_date(volume: &crate::convert::editorial::Volume) -> Option<Element> {
     let date = filled("date", &volume.published)?;
-    let iso = is_iso_date(volume.published.trim());
+    let iso = crate::relaxng::datatype::is_w3c_temporal(volume.published.trim());
     Some(if iso {
         date.with_attribute("when", volume.published.trim().to_string())
     } else {
         date
     })
-}
-
-/// Whether `text` is `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-fn is_iso_date(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    match parts.as_slice() {
-        [y] => digits(y, 4),
-        [y, m] => digits(y, 4) && digits(m, 2),
-        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
-        _ => false,
-    }
 }
 
 fn resp() -> String {

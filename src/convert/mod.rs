@@ -14,7 +14,6 @@
 //! scans (`@facs`), or read anything but the three files named above.
 
 pub mod body;
-pub mod build;
 pub mod dates;
 pub mod editorial;
 pub mod frus;
@@ -24,7 +23,6 @@ pub mod markers;
 pub mod mentions;
 pub mod names;
 pub mod note_refs;
-pub mod registers;
 pub mod runin;
 pub mod source;
 pub mod source_note;
@@ -190,7 +188,8 @@ pub fn convert_bytes_with_options(
     Ok(conversion)
 }
 
-/// Converts the source at `path` with an already loaded volume.
+/// Converts the source at `path` with an already loaded volume and the document's data at
+/// `document_path` (`build` converts every source of a volume this way, its data read once).
 pub fn convert_file_with(
     path: &Path,
     volume: &VolumeData,

@@ -22,7 +22,7 @@ pub struct Record<'a> {
 
 /// The text of `path` (`text`) with the change entry added.
 pub fn add_change(path: &Path, text: &str, record: &Record) -> Result<String, Diagnostic> {
-    if !crate::rules::is_iso_date(record.when) {
+    if !crate::relaxng::datatype::is_w3c_temporal(record.when) {
         return Err(Diagnostic::error(
             Location::file_start(path),
             format!("`{}` is not an ISO 8601 date for @when", record.when),

@@ -9,7 +9,6 @@
 //! forms (`@when-iso`) are not judged here.
 
 use super::{Context, RuleId, RuleSet};
-use crate::relaxng::datatype::XsdType;
 
 const DATE_ATTRIBUTES: &[&str] = &["when", "from", "to", "notBefore", "notAfter"];
 
@@ -99,26 +98,7 @@ impl<'a, 'd> Check<'a, 'd> {
     }
 }
 
-/// The XML Schema types `teidata.temporal.w3c` allows.
-const W3C_TEMPORAL: [XsdType; 8] = [
-    XsdType::Date,
-    XsdType::GYear,
-    XsdType::GYearMonth,
-    XsdType::GMonth,
-    XsdType::GMonthDay,
-    XsdType::GDay,
-    XsdType::Time,
-    XsdType::DateTime,
-];
-
-/// Whether `value` is a `teidata.temporal.w3c` value, as the schema judges one (surrounding
-/// whitespace collapsed away, as for any attribute of that type).
-pub(super) fn is_iso_date(value: &str) -> bool {
-    let value = value.trim_matches([' ', '\t', '\n', '\r']);
-    W3C_TEMPORAL
-        .iter()
-        .any(|t| t.parse(value, &|_| None).is_some())
-}
+use crate::relaxng::datatype::is_w3c_temporal as is_iso_date;
 
 /// A point on the time line, as precise as a value says: the signed year, then month and day
 /// where given, then the time of day where given with its zone as written.

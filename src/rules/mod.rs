@@ -374,19 +374,6 @@ pub fn check_parsed(
     Checked { diagnostics, links }
 }
 
-/// Whether `value` is an ISO 8601 year, year-month, date or date-time (as TEI's `@when` allows).
-///
-/// ```
-/// use teikit::rules::is_iso_date;
-/// assert!(is_iso_date("1973-05-22T10:30:00+01:00"));
-/// assert!(is_iso_date("1973-05"));
-/// assert!(!is_iso_date("1973-13-01"));
-/// assert!(!is_iso_date("May 1973"));
-/// ```
-pub fn is_iso_date(value: &str) -> bool {
-    dates::is_iso_date(value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

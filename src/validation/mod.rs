@@ -101,6 +101,24 @@ fn drop_dates_the_schema_refused(problems: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Checks a document held in memory — one parse for the schema and the rules, inclusions not
+/// resolved — as `build` checks what it is about to write. The problems come in document order.
+pub fn check_text(
+    validator: Option<&mut Validator>,
+    path: &Path,
+    text: &str,
+    rules: &RuleSet,
+    limits: ReadLimits,
+) -> Vec<Diagnostic> {
+    let mut problems = match parse(path, text, limits) {
+        Err(diagnostic) => vec![diagnostic.with_rule(RuleId::WellFormed)],
+        Ok(doc) => check_parsed_document(validator, path, text, &doc, rules).0,
+    };
+    problems.sort_by(|a, b| a.location.cmp(&b.location));
+    drop_dates_the_schema_refused(&mut problems);
+    problems
+}
+
 /// Checks a document with the schema (if any) and the rules.
 fn check_parsed_document(
     validator: Option<&mut Validator>,

@@ -15,6 +15,7 @@ mod frus_volumes;
 mod fuzz_regressions;
 mod hostile_input;
 mod jing_mutants;
+mod layers;
 mod lsp;
 mod newcomer;
 mod optional_tools;

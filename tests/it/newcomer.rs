@@ -367,5 +367,8 @@ fn a_misspelled_command_gets_a_suggestion() {
     let out = teikit(&["valdate", "x.xml"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("a similar subcommand exists: 'validate'"), "{err}");
+    assert!(
+        err.contains("a similar subcommand exists: 'validate'"),
+        "{err}"
+    );
 }

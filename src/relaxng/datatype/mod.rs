@@ -319,6 +319,37 @@ fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     }
 }
 
+/// The XML Schema types TEI's `teidata.temporal.w3c` allows.
+const W3C_TEMPORAL: [XsdType; 8] = [
+    XsdType::Date,
+    XsdType::GYear,
+    XsdType::GYearMonth,
+    XsdType::GMonth,
+    XsdType::GMonthDay,
+    XsdType::GDay,
+    XsdType::Time,
+    XsdType::DateTime,
+];
+
+/// Whether `value` is a `teidata.temporal.w3c` value (an ISO 8601 year, year-month, date,
+/// date-time, time, or a recurring month, day or month-day), as the schema judges one:
+/// surrounding whitespace collapsed away, as for any attribute of that type. The one judge of
+/// TEI dates that the rules, the differ and the converter share.
+///
+/// ```
+/// use teikit::relaxng::datatype::is_w3c_temporal;
+/// assert!(is_w3c_temporal("1973-05-22T10:30:00+01:00"));
+/// assert!(is_w3c_temporal("1973-05"));
+/// assert!(!is_w3c_temporal("1973-13-01"));
+/// assert!(!is_w3c_temporal("May 1973"));
+/// ```
+pub fn is_w3c_temporal(value: &str) -> bool {
+    let value = value.trim_matches([' ', '\t', '\n', '\r']);
+    W3C_TEMPORAL
+        .iter()
+        .any(|t| t.parse(value, &|_| None).is_some())
+}
+
 /// Like [`collapse`], without copying text that is already collapsed.
 pub fn collapse_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let bytes = s.as_bytes();

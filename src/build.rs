@@ -5,13 +5,13 @@
 //! and the bundled schema (`schema/teikit-documentary.rng`), and writes it atomically; with `check` it writes nothing and reports every output that is
 //! missing or differs from a fresh conversion, so CI catches stale TEI.
 
-use super::editorial::{DocumentData, VolumeData, VOLUME_FILE};
-use super::frus::{assemble_volume, VolumeEntry};
-use super::{convert, source::SourceText, Conversion, ConvertError};
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::output::OutputProfile;
+use crate::convert::editorial::{VolumeData, VOLUME_FILE};
+use crate::convert::frus::{assemble_volume, VolumeEntry};
+use crate::convert::{convert_file_with, Conversion, ConvertError};
 use crate::output::{write_atomically, OutputError};
-use crate::rules::{check_document_with, Level, RuleId, RuleSet};
+use crate::rules::{Level, RuleId, RuleSet};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -108,7 +108,7 @@ pub enum BuildError {
     },
     /// A volume's data is broken.
     #[error(transparent)]
-    Volume(#[from] super::editorial::EditorialError),
+    Volume(#[from] crate::convert::editorial::EditorialError),
     /// The schema does not compile (for the bundled one, a teikit bug).
     #[error("{}", located(.0))]
     Schema(crate::relaxng::SchemaError),
@@ -387,38 +387,22 @@ fn strict_failure(warnings: Vec<Diagnostic>) -> ConvertError {
 }
 
 /// What the rules and the schema (if any) find in an output before it is written: errors, then
-/// warnings.
+/// warnings. One parse serves both ([`crate::validation::check_text`]).
 fn check_output(
     output: &Path,
     xml: &str,
     rules: &RuleSet,
     validator: Option<&mut crate::relaxng::Validator>,
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-    let (mut errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        check_document_with(output, xml, rules)
-            .into_iter()
-            .partition(|d| d.severity == Severity::Error);
-    if let Some(validator) = validator {
-        errors.extend(
-            validator
-                .validate(output, xml)
-                .into_iter()
-                .map(|d| d.with_rule(RuleId::Schema)),
-        );
-    }
-    (errors, warnings)
+    let limits = crate::xml::ReadLimits::default();
+    crate::validation::check_text(validator, output, xml, rules, limits)
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error)
 }
 
-/// Reads a volume's sources and converts them with its data.
+/// Converts a volume's source with the volume's data, read once for all its sources.
 fn convert_source(source_path: &Path, volume: &VolumeData) -> Result<Conversion, ConvertError> {
-    let bytes = std::fs::read(source_path).map_err(|source| ConvertError::Io {
-        path: source_path.to_path_buf(),
-        source,
-    })?;
-    let source =
-        SourceText::decode(source_path, bytes).map_err(|d| ConvertError::Source(vec![d]))?;
-    let document = DocumentData::load(&source_path.with_extension("toml"))?;
-    convert(&source, volume, &document)
+    convert_file_with(source_path, volume, &source_path.with_extension("toml"))
 }
 
 /// [`build_with_progress`] for FRUS volumes: every source converted on every core, then each

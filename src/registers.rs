@@ -14,9 +14,9 @@
 //! that the editor sees them and adds only what cannot be derived; a title at the head of the
 //! given names (`Sawaeng Senanarong, General`) becomes the entry's title.
 
-use super::editorial::{is_ncname, VolumeData};
-use super::names::{derived_forms, leading_title};
 use crate::base::diagnostic::{Diagnostic, Location};
+use crate::convert::editorial::{is_ncname, VolumeData};
+use crate::convert::names::{derived_forms, leading_title};
 use roxmltree::Node;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -79,7 +79,7 @@ pub struct Import {
 /// Reads the registers of the TEI document `text` (read from `path`).
 ///
 /// ```
-/// use teikit::convert::registers::{read_registers, Entry};
+/// use teikit::registers::{read_registers, Entry};
 /// let tei = r#"<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><front>
 ///   <div xml:id="persons"><list><item><hi rend="strong"><persName xml:id="p_KHA_1">Kissinger,
 ///   Henry A.</persName>,</hi> Assistant to the President</item></list></div>
