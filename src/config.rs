@@ -2,7 +2,10 @@
 //! working directory as cargo finds `Cargo.toml`.
 //!
 //! ```toml
-//! schema = "schema/tei_all.rng"      # relative to this file; default: the bundled subset
+//! schema = "schema/tei_all.rng"      # relative to this file; "declared": each document's
+//!                                    # xml-model, required; default: the document's xml-model
+//!                                    # where it has one, else the bundled subset
+//! catalog = ["catalog.xml"]          # OASIS XML catalogs for the schemas documents declare
 //! profile = "generic"                # generic | documentary | auto (each document's own)
 //! files = ["tei/**/*.xml"]           # what `teikit validate` checks when no path is given
 //! xinclude = true                    # resolve xi:include (the default); false: as --no-xinclude
@@ -48,6 +51,10 @@ pub struct Config {
     pub root: PathBuf,
     /// The schema, relative to the working directory.
     pub schema: Option<PathBuf>,
+    /// `schema = "declared"`: every document must name its schema (`xml-model`).
+    pub schema_declared: bool,
+    /// OASIS XML catalogs for the schemas documents declare, relative to the working directory.
+    pub catalogs: Vec<PathBuf>,
     /// The profile: `Some(None)` for each document's own, `None` if not set.
     pub profile: Option<Option<Profile>>,
     /// What to validate when no path is given, as written (paths or patterns).
@@ -96,6 +103,8 @@ impl Limits {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     schema: Option<String>,
+    #[serde(default)]
+    catalog: Vec<String>,
     profile: Option<Spanned<String>>,
     #[serde(default)]
     files: Vec<String>,
@@ -211,7 +220,9 @@ pub fn load(file: &Path) -> Result<Config, Diagnostic> {
     Ok(Config {
         file: file.to_path_buf(),
         output_profile,
-        schema: raw.schema.map(|s| root.join(s)),
+        schema_declared: raw.schema.as_deref() == Some("declared"),
+        schema: raw.schema.filter(|s| s != "declared").map(|s| root.join(s)),
+        catalogs: raw.catalog.iter().map(|c| root.join(c)).collect(),
         profile: profile(raw.profile)?,
         files: raw.files,
         levels: levels(raw.rules)?,

@@ -7,6 +7,8 @@
 //! - [`relaxng`]: a RELAX NG validator of our own (derivatives, XSD datatypes);
 //! - [`rules`]: semantic checks of TEI documents (ids, pointers, dates);
 //! - [`validation`]: both over many files, in parallel;
+//! - [`schemas`]: which schema a document declares (`xml-model`), found through catalogs or
+//!   downloaded once into the cache;
 //! - [`config`]: the project configuration, `teikit.toml`;
 //! - [`scaffold`]: the files of a new edition (`teikit init`);
 //! - [`xml`]: the small tree the converter writes with;
@@ -36,5 +38,6 @@ pub mod relaxng;
 pub mod report;
 pub mod rules;
 pub mod scaffold;
+pub mod schemas;
 pub mod validation;
 pub mod xml;

@@ -131,6 +131,11 @@ enum Command {
     },
     /// List the validation rules: id, severity, what each requires.
     Rules,
+    /// Work with the schemas documents declare (`xml-model`).
+    Schema {
+        #[command(subcommand)]
+        action: SchemaAction,
+    },
     /// Work with the registers of persons, places, organisations and terms.
     Registers {
         #[command(subcommand)]
@@ -238,6 +243,13 @@ enum Command {
         /// Report format: human (standard error), json, github or sarif (standard output).
         #[arg(long, value_enum, default_value = "human")]
         format: ReportFormat,
+        /// An OASIS XML catalog for the schemas documents declare (repeatable; after
+        /// teikit.toml's `catalog` and before XML_CATALOG_FILES).
+        #[arg(long, value_name = "FILE")]
+        catalog: Vec<PathBuf>,
+        /// Never download a declared schema: use the catalogs and the schema cache only.
+        #[arg(long)]
+        offline: bool,
         #[command(flatten)]
         limits: LimitArgs,
         /// Files or directories (searched for *.xml); by default the files teikit.toml lists.
@@ -509,6 +521,27 @@ fn run_command() -> ExitCode {
         Command::Registers {
             action: RegistersAction::Import { file, output },
         } => registers::run_import(&file, output),
+        Command::Schema {
+            action: SchemaAction::Fetch { urls },
+        } => {
+            let Some(cache) = teikit::relaxng::cache::directory() else {
+                eprintln!("error: no schema cache (TEIKIT_CACHE_DIR=off or no home directory)");
+                return Status::Trouble.into();
+            };
+            let mut status = Status::Success;
+            for url in urls {
+                let canonical = teikit::schemas::canonical_url(&url);
+                let path = teikit::schemas::remote::cached_path(&cache, &canonical);
+                match teikit::schemas::remote::download(&canonical, &path) {
+                    Ok(()) => eprintln!("fetched {url} into {}", path.display()),
+                    Err(e) => {
+                        eprintln!("{url}: error: {e}");
+                        status = Status::Trouble;
+                    }
+                }
+            }
+            status.into()
+        }
         Command::Init {
             dir,
             volume,
@@ -588,9 +621,13 @@ fn run_command() -> ExitCode {
             config,
             no_config,
             format,
+            catalog,
+            offline,
             limits,
             paths,
         } => run_validate(validate::Settings {
+            catalogs: catalog,
+            offline,
             no_xinclude,
             schema,
             profile: profile.map(Into::into),
@@ -611,6 +648,17 @@ fn run_command() -> ExitCode {
             paths,
         }),
     }
+}
+
+#[derive(Debug, Subcommand)]
+enum SchemaAction {
+    /// Download schemas into the user's cache (again, if they are there), so that validation
+    /// finds them offline: e.g. in CI before `teikit validate --offline`.
+    Fetch {
+        /// The schemas' URLs, as documents declare them.
+        #[arg(required = true)]
+        urls: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use teikit::relaxng::Schema;
 use teikit::report::{FileResult, Format};
 use teikit::rules::{Profile, RuleId, RuleSet};
+use teikit::schemas::{Catalogs, Resolver};
 use teikit::validation;
 use teikit::xml::ReadLimits;
 
@@ -34,6 +35,10 @@ pub(super) struct Settings {
     pub format: Format,
     pub limits: teikit::config::Limits,
     pub paths: Vec<PathBuf>,
+    /// Catalogs named on the command line.
+    pub catalogs: Vec<PathBuf>,
+    /// No downloads.
+    pub offline: bool,
 }
 
 pub(super) fn run_validate(settings: Settings) -> ExitCode {
@@ -53,8 +58,44 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         None => teikit::config::Config::default(),
     };
     let schema = settings.schema.or_else(|| config.schema.clone());
+    let paths = settings.paths;
+    let listed = if paths.is_empty() {
+        config.files_to_validate()
+    } else {
+        validation::xml_files(&paths)
+    };
+    let files = match listed {
+        Ok(files) => files,
+        Err((path, e)) => {
+            eprintln!("{}: error: cannot read: {e}", path.display());
+            return Status::Trouble.into();
+        }
+    };
+    // Without a schema named on the command line or in teikit.toml, each document's own.
+    let declared = match &schema {
+        Some(_) => None,
+        None => {
+            let mut catalogs = config.catalogs.clone();
+            catalogs.extend(settings.catalogs.iter().cloned());
+            let loaded =
+                Catalogs::load(&catalogs).and_then(|c| Ok(c.then(Catalogs::from_environment()?)));
+            let resolver = match loaded {
+                Ok(catalogs) => Resolver {
+                    catalogs,
+                    cache: teikit::relaxng::cache::directory(),
+                    offline: settings.offline,
+                },
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Status::Trouble.into();
+                }
+            };
+            Some(declared_schemas(&files, &resolver, config.schema_declared))
+        }
+    };
+    let uses_declared = declared.as_ref().is_some_and(|d| d.any_declared());
     // The bundled schema is the documentary subset: its documents get the documentary rules.
-    let default_profile = if schema.is_none() {
+    let default_profile = if schema.is_none() && !uses_declared {
         Some(Profile::Documentary)
     } else {
         None
@@ -80,7 +121,6 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
     let limits = settings
         .limits
         .apply(config.limits.apply(ReadLimits::default()));
-    let paths = settings.paths;
     let format = settings.format;
     if paths.is_empty() && config.files.is_empty() {
         eprintln!(
@@ -91,29 +131,34 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         );
         return Status::Trouble.into();
     }
-    let compiled = match schema.as_deref() {
-        Some(path) => Schema::from_file_cached(path, settings.cache.as_deref()),
-        None => Schema::bundled(),
+    // One compiled schema per distinct schema of the run.
+    let plan = match declared {
+        Some(declared) => declared,
+        None => SchemaPlan::one(schema.clone(), files.len()),
     };
-    let schema = match compiled {
-        Ok(s) => Some(s),
-        Err(e) => {
-            eprintln!("{e}");
-            return Status::Trouble.into();
+    let mut schemas = Vec::new();
+    let mut trouble = !plan.failures.is_empty();
+    for failure in &plan.failures {
+        eprintln!("{failure}");
+    }
+    let mut schema_of = plan.schema_of.clone();
+    for (k, source) in plan.sources.iter().enumerate() {
+        let compiled = match source {
+            Some(path) => Schema::from_file_cached(path, settings.cache.as_deref()),
+            None => Schema::bundled(),
+        };
+        match compiled {
+            Ok(compiled) => schemas.push(Some(compiled)),
+            Err(e) => {
+                eprintln!("{e}");
+                trouble = true;
+                schemas.push(None);
+                for choice in schema_of.iter_mut().filter(|c| **c == Some(k)) {
+                    *choice = None;
+                }
+            }
         }
-    };
-    let listed = if paths.is_empty() {
-        config.files_to_validate()
-    } else {
-        validation::xml_files(&paths)
-    };
-    let files = match listed {
-        Ok(files) => files,
-        Err((path, e)) => {
-            eprintln!("{}: error: cannot read: {e}", path.display());
-            return Status::Trouble.into();
-        }
-    };
+    }
     if files.is_empty() {
         // Nothing checked is not "all valid": CI must not pass on a wrong path.
         if paths.is_empty() {
@@ -134,7 +179,19 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         ..Default::default()
     };
     let progress = super::progress::Progress::new("validating");
-    let outcomes = validation::check_files(schema.as_ref(), &files, &options, &|done| {
+    // Indices into the schemas that compiled.
+    let compiled: Vec<&Schema> = schemas.iter().flatten().collect();
+    let mut index = Vec::new();
+    let mut next = 0;
+    for s in &schemas {
+        index.push(s.is_some().then(|| {
+            next += 1;
+            next - 1
+        }));
+    }
+    let schema_of: Vec<Option<usize>> =
+        schema_of.iter().map(|c| c.and_then(|k| index[k])).collect();
+    let outcomes = validation::check_files_each(&compiled, &schema_of, &files, &options, &|done| {
         progress.set(done, files.len())
     });
     progress.finish();
@@ -173,22 +230,151 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
     }
     let unreadable_count = unreadable.iter().filter(|u| u.is_some()).count();
     let invalid = outcomes.iter().filter(|o| !o.is_valid()).count() - unreadable_count;
-    let status = if unreadable.iter().any(Option::is_some) {
+    let status = if trouble || unreadable.iter().any(Option::is_some) {
         Status::Trouble.into()
     } else if invalid > 0 {
         Status::Problems.into()
     } else {
         Status::Success.into()
     };
-    let not_read = if unreadable_count > 0 {
-        format!(", {unreadable_count} not read")
-    } else {
-        String::new()
-    };
+    // Files whose schema could not be had were checked by the rules alone: not "valid".
+    let without_schema = outcomes
+        .iter()
+        .zip(&schema_of)
+        .filter(|(o, s)| s.is_none() && o.is_valid())
+        .count();
+    let mut not_read = String::new();
+    if unreadable_count > 0 {
+        not_read.push_str(&format!(", {unreadable_count} not read"));
+    }
+    if without_schema > 0 {
+        not_read.push_str(&format!(", {without_schema} without their schema"));
+    }
+    let unreadable_count = unreadable_count + without_schema;
     eprintln!(
         "validated {} file(s): {} valid, {invalid} invalid{not_read}",
         files.len(),
         files.len() - invalid - unreadable_count
     );
+    // Which schema each document was validated against, where it is not one for all.
+    if plan.any_declared() {
+        let against: Vec<String> = plan
+            .names
+            .iter()
+            .enumerate()
+            .map(|(k, name)| {
+                let count = plan.schema_of.iter().filter(|c| **c == Some(k)).count();
+                format!("{name}: {count} file(s)")
+            })
+            .collect();
+        eprintln!("schemas: {}", against.join("; "));
+    }
     status
+}
+
+/// Which schema each file of a run is validated against.
+struct SchemaPlan {
+    /// The distinct schemas: a file, or `None` for the bundled subset.
+    sources: Vec<Option<PathBuf>>,
+    /// What each source is, for the report ("declared `…`", "the bundled documentary subset").
+    names: Vec<String>,
+    /// For each file, its schema's index in `sources`; `None`: none could be had.
+    schema_of: Vec<Option<usize>>,
+    /// One message per schema that could not be had, and per file that must declare one and
+    /// does not.
+    failures: Vec<String>,
+    /// Whether the schemas are the documents' own (`xml-model`).
+    from_documents: bool,
+}
+
+impl SchemaPlan {
+    /// Every file against one schema (`None`: the bundled one).
+    fn one(schema: Option<PathBuf>, files: usize) -> SchemaPlan {
+        let name = match &schema {
+            Some(path) => path.display().to_string(),
+            None => "the bundled documentary subset".to_string(),
+        };
+        SchemaPlan {
+            sources: vec![schema],
+            names: vec![name],
+            schema_of: vec![Some(0); files],
+            failures: Vec::new(),
+            from_documents: false,
+        }
+    }
+
+    fn any_declared(&self) -> bool {
+        self.from_documents && self.sources.iter().any(Option::is_some)
+    }
+}
+
+/// The schema each file declares (`xml-model`), located once per distinct declaration; files
+/// that declare none get the bundled subset, unless `required`.
+fn declared_schemas(files: &[PathBuf], resolver: &Resolver, required: bool) -> SchemaPlan {
+    use std::collections::HashMap;
+    let mut plan = SchemaPlan {
+        sources: Vec::new(),
+        names: Vec::new(),
+        schema_of: Vec::new(),
+        failures: Vec::new(),
+        from_documents: true,
+    };
+    let mut by_source: HashMap<Option<PathBuf>, usize> = HashMap::new();
+    // Per distinct (href, folder): where it was found, or why not, and who asked.
+    let mut located: HashMap<(String, PathBuf), Result<PathBuf, String>> = HashMap::new();
+    let mut failed_by: HashMap<String, Vec<&PathBuf>> = HashMap::new();
+    for file in files {
+        let declared = teikit::schemas::read_prolog(file)
+            .ok()
+            .and_then(|prolog| teikit::schemas::declared_relax_ng(&prolog));
+        let source = match &declared {
+            None if required => {
+                plan.failures.push(format!(
+                    "{}: error: declares no schema, and teikit.toml says schema = \"declared\"; expected <?xml-model href=\"…\" schematypens=\"http://relaxng.org/ns/structure/1.0\"?> before the root element",
+                    file.display()
+                ));
+                plan.schema_of.push(None);
+                continue;
+            }
+            None => None,
+            Some(href) => {
+                let folder = file.parent().map(PathBuf::from).unwrap_or_default();
+                let found = located
+                    .entry((href.clone(), folder))
+                    .or_insert_with(|| resolver.locate(href, file).map_err(|e| e.to_string()))
+                    .clone();
+                match found {
+                    Ok(path) => Some(path.canonicalize().unwrap_or(path)),
+                    Err(why) => {
+                        failed_by.entry(why).or_default().push(file);
+                        plan.schema_of.push(None);
+                        continue;
+                    }
+                }
+            }
+        };
+        let next = plan.sources.len();
+        let k = *by_source.entry(source.clone()).or_insert(next);
+        if k == next {
+            plan.names.push(match (&source, &declared) {
+                (Some(path), Some(href)) => format!("`{href}` (declared; {})", path.display()),
+                _ => "the bundled documentary subset".to_string(),
+            });
+            plan.sources.push(source);
+        }
+        plan.schema_of.push(Some(k));
+    }
+    let mut failures: Vec<(String, Vec<&PathBuf>)> = failed_by.into_iter().collect();
+    failures.sort();
+    for (why, asked) in failures {
+        let others = match asked.len() - 1 {
+            0 => String::new(),
+            n => format!(" (declared by {n} other file(s) too)"),
+        };
+        plan.failures.push(format!(
+            "{}: error: {why}{others}; not validated against any schema",
+            asked[0].display()
+        ));
+    }
+    plan
 }

@@ -29,7 +29,23 @@ pub struct Project {
     pub docs: SchemaDocs,
     /// The files `teikit.toml` lists (for pointers into registers kept in other files).
     pub files: Vec<PathBuf>,
+    /// Where the schemas documents declare (`xml-model`) are found; `None` where `teikit.toml`
+    /// names the schema, which then wins.
+    resolver: Option<crate::schemas::Resolver>,
+    /// Declared schemas, compiled once for the server's life, by file; or why one cannot be had.
+    declared: std::sync::Mutex<HashMap<DeclaredAt, Result<&'static Schema, String>>>,
+    /// The rules for documents validated against their declared schema.
+    declared_options: Options,
 }
+
+thread_local! {
+    /// This thread's validator of each declared schema (their memo tables kept between edits;
+    /// a validator cannot move between threads).
+    static DECLARED_VALIDATORS: std::cell::RefCell<HashMap<usize, Validator<'static>>> = Default::default();
+}
+
+/// A declaration as written (`href`) and the folder of the document that wrote it.
+type DeclaredAt = (String, PathBuf);
 
 /// What went wrong setting a project up: the message is shown in the editor.
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +75,28 @@ impl Project {
             limits: config.limits.apply(crate::xml::ReadLimits::default()),
             xinclude: config.xinclude.unwrap_or(true),
         };
+        // A document that names its own schema gets each document's own profile, as with any
+        // schema other than the bundled documentary subset.
+        let mut declared_rules = RuleSet::for_profile(None);
+        config.apply_rules(&mut declared_rules);
+        let declared_options = Options {
+            rules: declared_rules,
+            ..options.clone()
+        };
         let files = config.files_to_validate().unwrap_or_default();
+        let resolver = match config.schema {
+            Some(_) => None,
+            None => {
+                let catalogs = crate::schemas::Catalogs::load(&config.catalogs)
+                    .and_then(|c| Ok(c.then(crate::schemas::Catalogs::from_environment()?)))
+                    .map_err(|e| ProjectError(e.to_string()))?;
+                Some(crate::schemas::Resolver {
+                    catalogs,
+                    cache: crate::relaxng::cache::directory(),
+                    offline: false,
+                })
+            }
+        };
         // The schema lives as long as the server: one per project, compiled once, so that the
         // validators (which borrow it) can be kept with their memo tables between edits.
         let schema: &'static Schema = Box::leak(Box::new(schema));
@@ -69,7 +106,42 @@ impl Project {
             options,
             docs,
             files,
+            resolver,
+            declared: Default::default(),
+            declared_options,
         })
+    }
+
+    /// The schema `text` declares, compiled (once), where the project leaves the choice to the
+    /// document; `Err` with a located problem where it cannot be had.
+    fn declared_schema(
+        &self,
+        path: &Path,
+        text: &str,
+    ) -> Option<Result<&'static Schema, Diagnostic>> {
+        let resolver = self.resolver.as_ref()?;
+        let declaration = crate::schemas::declared_schemas(text)
+            .into_iter()
+            .find(|d| d.language == crate::schemas::SchemaLanguage::RelaxNg)?;
+        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let key = (declaration.href.clone(), folder);
+        let mut declared = self.declared.lock().unwrap_or_else(|e| e.into_inner());
+        let found = declared.entry(key).or_insert_with(|| {
+            let file = resolver
+                .locate(&declaration.href, path)
+                .map_err(|e| e.to_string())?;
+            let schema =
+                Schema::from_file_cached(&file, crate::relaxng::cache::directory().as_deref())
+                    .map_err(|e| format!("schema `{}`: {e}", declaration.href))?;
+            Ok(&*Box::leak(Box::new(schema)))
+        });
+        Some(found.clone().map_err(|why| {
+            let (line, column) =
+                crate::base::diagnostic::LineIndex::new(text).line_column(text, declaration.offset);
+            let location = crate::base::diagnostic::Location::new(path, line, column);
+            Diagnostic::error(location, format!("{why}; not validated against any schema"))
+                .with_rule(RuleId::Schema)
+        }))
     }
 
     /// A validator of the project's schema (its memo tables grow with the documents it sees).
@@ -86,12 +158,23 @@ impl Project {
         path: &Path,
         text: &str,
     ) -> Vec<Diagnostic> {
-        let (mut problems, links) = check_bytes(
-            Some(validator),
-            path,
-            text.as_bytes().to_vec(),
-            &self.options,
-        );
+        let bytes = text.as_bytes().to_vec();
+        let (mut problems, links) = match self.declared_schema(path, text) {
+            None => check_bytes(Some(validator), path, bytes, &self.options),
+            Some(Ok(schema)) => DECLARED_VALIDATORS.with_borrow_mut(|validators| {
+                let own = validators
+                    .entry(schema as *const Schema as usize)
+                    .or_insert_with(|| schema.validator());
+                own.limits = self.options.limits;
+                own.cancel_when(validator.cancellation());
+                check_bytes(Some(own), path, bytes, &self.declared_options)
+            }),
+            Some(Err(problem)) => {
+                let (mut problems, links) = check_bytes(None, path, bytes, &self.declared_options);
+                problems.push(problem);
+                (problems, links)
+            }
+        };
         if let Some(links) = links {
             problems.extend(settle(vec![links]).into_iter().flatten());
         }

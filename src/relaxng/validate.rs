@@ -128,6 +128,11 @@ impl<'s> Validator<'s> {
         self.cancel = flag;
     }
 
+    /// The flag this validator stops at, if any (to hand on to another validator).
+    pub fn cancellation(&self) -> Option<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+        self.cancel.clone()
+    }
+
     fn cancelled(&self) -> bool {
         self.cancel
             .as_ref()

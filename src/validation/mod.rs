@@ -194,17 +194,39 @@ pub fn check_files(
     options: &Options,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<Outcome> {
+    let schemas: Vec<&Schema> = schema.into_iter().collect();
+    let schema_of = vec![schema.map(|_| 0); files.len()];
+    check_files_each(&schemas, &schema_of, files, options, progress)
+}
+
+/// [`check_files`] where each file has its own schema: `schema_of[i]` indexes `schemas` for
+/// `files[i]` (`None`: the rules alone). Each thread makes a validator of a schema when it
+/// first meets a file of it, so a run over a thousand files declaring three schemas compiles
+/// nothing here and keeps three validators a thread.
+pub fn check_files_each(
+    schemas: &[&Schema],
+    schema_of: &[Option<usize>],
+    files: &[PathBuf],
+    options: &Options,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Outcome> {
     let mut largest_first: Vec<usize> = (0..files.len()).collect();
     let size = |i: &usize| std::fs::metadata(&files[*i]).map_or(0, |m| m.len());
     largest_first.sort_by_key(|i| std::cmp::Reverse(size(i)));
+    let jobs: Vec<(&PathBuf, Option<usize>)> =
+        files.iter().zip(schema_of.iter().copied()).collect();
     let checked = crate::parallel::ordered_map(
-        files,
+        &jobs,
         options.jobs,
         Some(&largest_first),
-        || schema.map(Schema::validator),
-        |validator, path| match std::fs::read(path) {
-            Ok(bytes) => Ok(check_bytes(validator.as_mut(), path, bytes, options)),
-            Err(e) => Err(e),
+        || -> Vec<Option<Validator>> { schemas.iter().map(|_| None).collect() },
+        |validators, (path, schema)| {
+            let validator =
+                schema.map(|k| validators[k].get_or_insert_with(|| schemas[k].validator()));
+            match std::fs::read(path) {
+                Ok(bytes) => Ok(check_bytes(validator, path, bytes, options)),
+                Err(e) => Err(e),
+            }
         },
         progress,
     );

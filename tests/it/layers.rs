@@ -10,7 +10,7 @@ const LAYERS: &[&[&str]] = &[
     &["base", "output", "parallel"],
     &["xml"],
     &["relaxng"],
-    &["rules"],
+    &["rules", "schemas"],
     // The stages.
     &[
         "config",

@@ -859,3 +859,43 @@ fn keystrokes_in_quick_succession_on_a_large_document_end_in_the_diagnostics_of_
     assert_eq!(last.len(), expected);
     client.stop();
 }
+
+#[test]
+fn the_schema_a_document_declares_is_the_one_its_diagnostics_come_from() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("small.rnc"),
+        "start = element r { attribute n { xsd:integer }?, text }\n",
+    )
+    .unwrap();
+    let uri = format!("file://{}/d.xml", dir.path().display());
+    let text = "<?xml-model href=\"small.rnc\" schematypens=\"http://relaxng.org/ns/structure/1.0\"?>\n<r n=\"five\">x</r>\n";
+    let mut client = Client::start();
+    let diagnostics = client.open(&uri, text);
+    assert_eq!(
+        diagnostics.len(),
+        1,
+        "only the bad value, not the bundled subset's complaints: {diagnostics:?}"
+    );
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("xsd:integer"),
+        "{diagnostics:?}"
+    );
+    // A declaration of a schema that is not there: one diagnostic at the declaration.
+    let gone = "<?xml-model href=\"gone.rnc\"?>\n<r/>\n";
+    let other = format!("file://{}/e.xml", dir.path().display());
+    let diagnostics = client.open(&other, gone);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 0);
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("schema `gone.rnc`"),
+        "{diagnostics:?}"
+    );
+    client.stop();
+}

@@ -7,6 +7,7 @@ mod common;
 mod convert_frus_devset;
 mod convert_memo;
 mod convert_other_documents;
+mod declared_schemas;
 mod diff;
 mod diff_review;
 mod differential;

@@ -1,0 +1,185 @@
+//! Which schema a document is validated against, and where that schema is on this machine.
+//!
+//! **Takes** a document's text and path, the catalogs and the cache; **gives** the local file of
+//! the RELAX NG schema the document declares (`xml-model`, [`declared_schemas`]), found
+//! relative to the document, through OASIS XML catalogs ([`Catalogs`]) or downloaded once into
+//! the user's cache ([`remote`]). Precedence, applied by the commands: `--schema`, then
+//! `teikit.toml`'s `schema`, then the document's declaration, then the bundled subset.
+//!
+//! A schema that cannot be had is an error naming what was tried — never a silent fallback to
+//! another schema.
+
+mod catalog;
+mod declared;
+pub mod remote;
+
+pub use catalog::{CatalogError, Catalogs};
+pub use declared::{declared_schemas, Declaration, SchemaLanguage};
+pub use remote::{canonical_url, FetchError};
+
+use std::path::{Path, PathBuf};
+
+/// Why a declared schema could not be found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("schema `{href}`: {why}")]
+pub struct LocateError {
+    /// The schema as the document names it.
+    pub href: String,
+    /// What was tried and why it failed.
+    pub why: String,
+}
+
+/// Finds declared schemas on this machine.
+#[derive(Debug, Clone, Default)]
+pub struct Resolver {
+    /// The catalogs consulted, in order.
+    pub catalogs: Catalogs,
+    /// The user's cache (downloads go to `CACHE/schemas/`); `None`: no downloads.
+    pub cache: Option<PathBuf>,
+    /// Whether the network may not be used.
+    pub offline: bool,
+}
+
+impl Resolver {
+    /// The local file of the schema `href`, declared by the document at `document`.
+    ///
+    /// A relative `href` is read against the document's folder (and looked up in the catalogs
+    /// if no file is there); a URL is looked up in the catalogs as written and in its canonical
+    /// form ([`canonical_url`]), then taken from the cache or downloaded.
+    ///
+    /// ```
+    /// use teikit::schemas::Resolver;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// std::fs::create_dir(dir.path().join("schema")).unwrap();
+    /// std::fs::create_dir(dir.path().join("text")).unwrap();
+    /// std::fs::write(dir.path().join("schema/s.rnc"), "start = element r { empty }").unwrap();
+    /// let document = dir.path().join("text/a.xml");
+    /// let resolver = Resolver { offline: true, ..Default::default() };
+    /// assert_eq!(resolver.locate("../schema/s.rnc", &document).unwrap(), dir.path().join("text/../schema/s.rnc"));
+    /// assert!(resolver.locate("../schema/none.rnc", &document).is_err());
+    /// ```
+    pub fn locate(&self, href: &str, document: &Path) -> Result<PathBuf, LocateError> {
+        let failed = |why: String| LocateError {
+            href: href.to_string(),
+            why,
+        };
+        let href_path = href.split('#').next().unwrap_or(href);
+        if remote::is_remote(href_path) {
+            return self.locate_url(href_path).map_err(failed);
+        }
+        let local = percent_decoded(href_path.strip_prefix("file://").unwrap_or(href_path));
+        let candidate = match Path::new(&local).is_absolute() {
+            true => PathBuf::from(&local),
+            false => document.parent().unwrap_or(Path::new("")).join(&local),
+        };
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+        if let Some(target) = self.catalogs.resolve(href_path) {
+            return self.target(&target).map_err(failed);
+        }
+        Err(failed(format!(
+            "no file at {} and no catalog entry for it",
+            candidate.display()
+        )))
+    }
+
+    fn locate_url(&self, url: &str) -> Result<PathBuf, String> {
+        let canonical = canonical_url(url);
+        if let Some(target) = self
+            .catalogs
+            .resolve(url)
+            .or_else(|| self.catalogs.resolve(&canonical))
+        {
+            return self.target(&target);
+        }
+        remote::fetch(&canonical, self.cache.as_deref(), self.offline).map_err(|e| e.to_string())
+    }
+
+    /// A catalog's target: a file, or a URL to fetch.
+    fn target(&self, target: &str) -> Result<PathBuf, String> {
+        if remote::is_remote(target) {
+            return remote::fetch(&canonical_url(target), self.cache.as_deref(), self.offline)
+                .map_err(|e| e.to_string());
+        }
+        let path = PathBuf::from(percent_decoded(
+            target.strip_prefix("file://").unwrap_or(target),
+        ));
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "the catalog maps it to {}, which is not there",
+                path.display()
+            ))
+        }
+    }
+}
+
+/// `%20` and the like in a file URL, decoded.
+fn percent_decoded(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The RELAX NG schema a document declares first, if any, as written (`href`).
+///
+/// ```
+/// use teikit::schemas::declared_relax_ng;
+/// assert_eq!(declared_relax_ng("<?xml-model href='a.sch'?><?xml-model href='a.rnc'?><r/>").as_deref(), Some("a.rnc"));
+/// assert_eq!(declared_relax_ng("<r/>"), None);
+/// ```
+pub fn declared_relax_ng(text: &str) -> Option<String> {
+    declared_schemas(text)
+        .into_iter()
+        .find(|d| d.language == SchemaLanguage::RelaxNg)
+        .map(|d| d.href)
+}
+
+/// The prolog of the file at `path`, enough to read its `xml-model`s: the first 64 KiB, or the
+/// whole file where the prolog runs on (a long internal DTD subset).
+pub fn read_prolog(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut head = vec![0; 64 * 1024];
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    head.truncate(filled);
+    let text = String::from_utf8_lossy(&head);
+    let opens_root = text
+        .match_indices('<')
+        .any(|(i, _)| text[i + 1..].starts_with(|c: char| c.is_alphabetic() || c == '_'));
+    if opens_root || filled < 64 * 1024 {
+        return Ok(text.into_owned());
+    }
+    let mut rest = Vec::new();
+    file.read_to_end(&mut rest)?;
+    head.extend(rest);
+    Ok(String::from_utf8_lossy(&head).into_owned())
+}
