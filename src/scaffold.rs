@@ -24,6 +24,20 @@ pub struct InitOptions {
     /// Where the CI workflow and pre-commit install teikit from (a git URL). Without it the
     /// pre-commit hooks run the `teikit` on the PATH and the workflow names a placeholder.
     pub teikit_git: Option<String>,
+    /// What is started: an edition converted from plain text, or a TEI project.
+    pub kind: ProjectKind,
+}
+
+/// What `teikit init` starts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProjectKind {
+    /// An edition: plain-text sources converted by `teikit build`, their TEI validated.
+    #[default]
+    Edition,
+    /// A TEI project: TEI written by hand or elsewhere, validated against the schemas its
+    /// documents declare (`init --tei`): teikit.toml with a catalog, a sample document, CI and
+    /// pre-commit that validate.
+    Tei,
 }
 
 /// Why an edition could not be started.
@@ -51,6 +65,9 @@ const SAMPLE_TEXT: &str = include_str!("../scaffold/d1.txt");
 const SAMPLE_DATA: &str = include_str!("../scaffold/d1.toml");
 const GITIGNORE: &str = include_str!("../scaffold/gitignore");
 const WORKFLOW: &str = include_str!("../scaffold/teikit.yml");
+const TEI_PROJECT_TOML: &str = include_str!("../scaffold/tei-project.toml");
+const CATALOG: &str = include_str!("../scaffold/catalog.xml");
+const SAMPLE_TEI: &str = include_str!("../scaffold/sample-tei.xml");
 const PRE_COMMIT_LOCAL: &str = include_str!("../scaffold/pre-commit-config.yaml");
 const PRE_COMMIT_REMOTE: &str = include_str!("../scaffold/pre-commit-remote.yaml");
 
@@ -67,6 +84,20 @@ pub fn files(options: &InitOptions) -> Vec<(PathBuf, String)> {
             .replace("TEIKIT_VERSION", env!("CARGO_PKG_VERSION")),
         None => PRE_COMMIT_LOCAL.to_string(),
     };
+    if options.kind == ProjectKind::Tei {
+        // Nothing is built: the workflow and the hooks validate.
+        let workflow = WORKFLOW
+            .replace("TEIKIT_REPOSITORY", git)
+            .replace("      - name: The TEI is up to date with its sources\n        run: teikit build --check\n", "");
+        let pre_commit = without_build_hook(&pre_commit);
+        return vec![
+            (PathBuf::from("teikit.toml"), TEI_PROJECT_TOML.to_string()),
+            (PathBuf::from("catalog.xml"), CATALOG.to_string()),
+            (PathBuf::from("tei/sample.xml"), SAMPLE_TEI.to_string()),
+            (PathBuf::from(".github/workflows/teikit.yml"), workflow),
+            (PathBuf::from(".pre-commit-config.yaml"), pre_commit),
+        ];
+    }
     vec![
         (PathBuf::from("teikit.toml"), TEIKIT_TOML.to_string()),
         (
@@ -84,6 +115,23 @@ pub fn files(options: &InitOptions) -> Vec<(PathBuf, String)> {
     ]
 }
 
+/// A pre-commit configuration without the `teikit-build-check` hook (its item, to the next).
+fn without_build_hook(config: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in config.lines() {
+        let item = line.trim_start().starts_with("- id:");
+        if item {
+            skipping = line.contains("teikit-build-check");
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Writes the files of a new edition under `options.directory`; gives the paths written.
 ///
 /// ```
@@ -93,6 +141,7 @@ pub fn files(options: &InitOptions) -> Vec<(PathBuf, String)> {
 ///     directory: dir.path().to_path_buf(),
 ///     volume: "my-volume".into(),
 ///     teikit_git: Some("https://example.org/teikit.git".into()),
+///     kind: Default::default(),
 /// };
 /// let written = init(&options).unwrap();
 /// assert!(written.contains(&dir.path().join("sources/my-volume/d1.txt")));

@@ -191,6 +191,11 @@ enum Command {
         /// Where CI and pre-commit install teikit from (a git URL).
         #[arg(long, value_name = "URL")]
         teikit_git: Option<String>,
+        /// Start a TEI project instead (TEI written by hand or elsewhere): teikit.toml with an
+        /// XML catalog for the schemas documents declare, a sample document, CI and pre-commit
+        /// that validate.
+        #[arg(long, conflicts_with = "volume")]
+        tei: bool,
     },
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
     Completions {
@@ -546,11 +551,16 @@ fn run_command() -> ExitCode {
             dir,
             volume,
             teikit_git,
+            tei,
         } => {
             let options = teikit::scaffold::InitOptions {
                 directory: dir,
                 volume,
                 teikit_git,
+                kind: match tei {
+                    true => teikit::scaffold::ProjectKind::Tei,
+                    false => teikit::scaffold::ProjectKind::Edition,
+                },
             };
             match teikit::scaffold::init(&options) {
                 Ok(written) => {
@@ -560,10 +570,11 @@ fn run_command() -> ExitCode {
                     if options.teikit_git.is_none() {
                         eprintln!("note: set TEIKIT_GIT in .github/workflows/teikit.yml to where CI installs teikit from (or run init with --teikit-git URL); the pre-commit hooks run the teikit on your PATH");
                     }
-                    eprintln!(
-                        "next: cd {} && teikit build && teikit validate",
-                        options.directory.display()
-                    );
+                    let next = match options.kind {
+                        teikit::scaffold::ProjectKind::Edition => "teikit build && teikit validate",
+                        teikit::scaffold::ProjectKind::Tei => "teikit validate",
+                    };
+                    eprintln!("next: cd {} && {next}", options.directory.display());
                     Status::Success.into()
                 }
                 Err(e) => {

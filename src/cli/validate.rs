@@ -323,10 +323,22 @@ fn declared_schemas(files: &[PathBuf], resolver: &Resolver, required: bool) -> S
     // Per distinct (href, folder): where it was found, or why not, and who asked.
     let mut located: HashMap<(String, PathBuf), Result<PathBuf, String>> = HashMap::new();
     let mut failed_by: HashMap<String, Vec<&PathBuf>> = HashMap::new();
-    for file in files {
-        let declared = teikit::schemas::read_prolog(file)
-            .ok()
-            .and_then(|prolog| teikit::schemas::declared_relax_ng(&prolog));
+    // The prologs, read on every core (a few kilobytes a file).
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let declarations = teikit::parallel::ordered_map(
+        files,
+        jobs,
+        None,
+        || (),
+        |(), file| {
+            teikit::schemas::read_prolog(file)
+                .ok()
+                .and_then(|prolog| teikit::schemas::declared_relax_ng(&prolog))
+        },
+        &|_| {},
+    );
+    for (file, declared) in files.iter().zip(declarations) {
+        let declared = declared.flatten();
         let source = match &declared {
             None if required => {
                 plan.failures.push(format!(
@@ -341,10 +353,13 @@ fn declared_schemas(files: &[PathBuf], resolver: &Resolver, required: bool) -> S
                 let folder = file.parent().map(PathBuf::from).unwrap_or_default();
                 let found = located
                     .entry((href.clone(), folder))
-                    .or_insert_with(|| resolver.locate(href, file).map_err(|e| e.to_string()))
+                    .or_insert_with(|| {
+                        let path = resolver.locate(href, file).map_err(|e| e.to_string())?;
+                        Ok(path.canonicalize().unwrap_or(path))
+                    })
                     .clone();
                 match found {
-                    Ok(path) => Some(path.canonicalize().unwrap_or(path)),
+                    Ok(path) => Some(path),
                     Err(why) => {
                         failed_by.entry(why).or_default().push(file);
                         plan.schema_of.push(None);

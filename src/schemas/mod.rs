@@ -157,29 +157,27 @@ pub fn declared_relax_ng(text: &str) -> Option<String> {
         .map(|d| d.href)
 }
 
-/// The prolog of the file at `path`, enough to read its `xml-model`s: the first 64 KiB, or the
-/// whole file where the prolog runs on (a long internal DTD subset).
+/// The prolog of the file at `path`, enough to read its `xml-model`s: read 4 KiB at a time
+/// until the root element's start tag (a long internal DTD subset reads on).
 pub fn read_prolog(path: &Path) -> std::io::Result<String> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
-    let mut head = vec![0; 64 * 1024];
-    let mut filled = 0;
-    while filled < head.len() {
-        match file.read(&mut head[filled..])? {
-            0 => break,
-            n => filled += n,
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = file.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        let searched_from = head.len().saturating_sub(1);
+        head.extend_from_slice(&chunk[..n]);
+        // `<` then a name start: the root element (or the end of the prolog, at least).
+        let opens_root = head[searched_from..]
+            .windows(2)
+            .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'_' || w[1] >= 0x80));
+        if opens_root {
+            break;
         }
     }
-    head.truncate(filled);
-    let text = String::from_utf8_lossy(&head);
-    let opens_root = text
-        .match_indices('<')
-        .any(|(i, _)| text[i + 1..].starts_with(|c: char| c.is_alphabetic() || c == '_'));
-    if opens_root || filled < 64 * 1024 {
-        return Ok(text.into_owned());
-    }
-    let mut rest = Vec::new();
-    file.read_to_end(&mut rest)?;
-    head.extend(rest);
     Ok(String::from_utf8_lossy(&head).into_owned())
 }

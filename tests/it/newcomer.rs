@@ -372,3 +372,75 @@ fn a_misspelled_command_gets_a_suggestion() {
         "{err}"
     );
 }
+
+#[test]
+fn init_tei_starts_a_project_validated_against_the_schemas_its_documents_declare() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p");
+    let out = teikit_in(dir.path(), &["init", "--tei", "p"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("next: cd p && teikit validate"),
+        "{}",
+        stderr(&out)
+    );
+    let validate = |project: &std::path::Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_teikit"))
+            .args(["validate", "--offline"])
+            .current_dir(project)
+            .env("TEIKIT_CACHE_DIR", "off")
+            .env_remove("XML_CATALOG_FILES")
+            .output()
+            .unwrap();
+        (out.status.code(), stderr(&out))
+    };
+    let (status, err) = validate(&project);
+    assert_eq!(status, Some(0), "the sample is valid as written: {err}");
+    // Nothing is built: CI and the hooks validate only.
+    let workflow = std::fs::read_to_string(project.join(".github/workflows/teikit.yml")).unwrap();
+    assert!(
+        !workflow.contains("build --check") && workflow.contains("teikit validate --format github"),
+        "{workflow}"
+    );
+    let hooks: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(project.join(".pre-commit-config.yaml")).unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<&str> = hooks["repos"][0]["hooks"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["teikit-validate"]);
+    // The sample's commented declaration, uncommented, with the catalog mapping it to tei_all.
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let sample = project.join("tei/sample.xml");
+    let text = std::fs::read_to_string(&sample).unwrap();
+    let declaration = text
+        .lines()
+        .find(|l| l.starts_with("<?xml-model"))
+        .expect("a declaration to uncomment");
+    let uncommented = text
+        .replace(&format!("{declaration}\n"), "")
+        .replace("<TEI xmlns", &format!("{declaration}\n<TEI xmlns"));
+    std::fs::write(&sample, uncommented).unwrap();
+    let catalog = std::fs::read_to_string(project.join("catalog.xml")).unwrap();
+    let entry = format!(
+        "<uri name=\"https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng\" uri=\"{}\"/>\n</catalog>",
+        reference.join("tei/tei_all.rng").display()
+    );
+    std::fs::write(
+        project.join("catalog.xml"),
+        catalog.replace("</catalog>", &entry),
+    )
+    .unwrap();
+    let (status, err) = validate(&project);
+    assert_eq!(status, Some(0), "{err}");
+    assert!(
+        err.contains("tei_all.rng` (declared;") && err.contains(": 1 file(s)"),
+        "{err}"
+    );
+}
