@@ -179,6 +179,10 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         ..Default::default()
     };
     let progress = super::progress::Progress::new("validating");
+    let schema_names: Vec<Option<String>> = schema_of
+        .iter()
+        .map(|k| k.map(|k| plan.names[k].clone()))
+        .collect();
     // Indices into the schemas that compiled.
     let compiled: Vec<&Schema> = schemas.iter().flatten().collect();
     let mut index = Vec::new();
@@ -206,13 +210,15 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         .iter()
         .zip(&outcomes)
         .zip(&unreadable)
-        .map(|((path, outcome), why)| FileResult {
+        .zip(&schema_names)
+        .map(|(((path, outcome), why), schema)| FileResult {
             path,
             problems: match outcome {
                 validation::Outcome::Checked(problems) => problems,
                 validation::Outcome::Unreadable(_) => &[],
             },
             unreadable: why.as_deref(),
+            schema: schema.as_deref(),
         })
         .collect();
     match format {

@@ -15,6 +15,7 @@ pub fn json(results: &[FileResult]) -> Value {
                 "path": r.path.to_string_lossy(),
                 "valid": r.valid(),
                 "error": r.unreadable,
+                "schema": r.schema,
                 "problems": r.problems.iter().map(|d| json!({
                     "severity": severity(d.severity),
                     "rule": d.rule.map(RuleId::code),

@@ -10,6 +10,7 @@
 //!   "tool": {"name": "teikit", "version": "0.1.0"},
 //!   "files": [
 //!     {"path": "tei/d59.xml", "valid": false, "error": null,
+//!      "schema": "the bundled documentary subset",
 //!      "problems": [{"severity": "error", "rule": "schema", "line": 12, "column": 7,
 //!                    "element": "/TEI/text/body/div", "message": "…"}]}
 //!   ],
@@ -17,6 +18,8 @@
 //! }
 //! ```
 //!
+//! `schema` names the schema the file was validated against (a path, a declared `href` with
+//! its local copy, or the bundled subset), null where none could be had.
 //! `error` is a message when the file could not be read (then `problems` is empty); `element`
 //! is null for problems that concern no element. Fields are only ever added, never renamed.
 
@@ -54,6 +57,9 @@ pub struct FileResult<'a> {
     pub problems: &'a [Diagnostic],
     /// Why it could not be read, if it could not.
     pub unreadable: Option<&'a str>,
+    /// The schema it was validated against, as the run names it (a path, a declared `href`,
+    /// the bundled subset); `None`: none could be had.
+    pub schema: Option<&'a str>,
 }
 
 impl FileResult<'_> {
@@ -97,6 +103,7 @@ mod tests {
             path: Path::new("dir,1/a.xml"),
             problems: &problems,
             unreadable: None,
+            schema: None,
         }];
         assert_eq!(
             github(&results),
@@ -111,6 +118,7 @@ mod tests {
             path: Path::new("a.xml"),
             problems: &problems,
             unreadable: None,
+            schema: None,
         }];
         let j = json(&results);
         assert_eq!(j["files"][0]["problems"][0]["line"], 3);

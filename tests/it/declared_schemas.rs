@@ -290,5 +290,10 @@ fn declared_tei_all_through_a_catalog_gets_jings_verdicts_on_the_corpus() {
             *valid,
             "{name}: jing says valid={valid}, teikit found {errors} schema errors: {file}"
         );
+        let schema = file["schema"].as_str().unwrap_or_default();
+        assert!(
+            schema.contains("tei_all.rng` (declared;"),
+            "{name}: {schema}"
+        );
     }
 }
