@@ -22,6 +22,7 @@
 //!
 //! [[overrides]]                      # for some files, later ones winning
 //! paths = ["tei/early-prints/**"]
+//! schema = "schema/early.rng"        # their schema, over `schema` and their declarations
 //! profile = "generic"
 //! rules = { page-order = "off" }
 //! ```
@@ -55,6 +56,8 @@ pub struct Config {
     pub schema_declared: bool,
     /// OASIS XML catalogs for the schemas documents declare, relative to the working directory.
     pub catalogs: Vec<PathBuf>,
+    /// Schemas for some files (`[[overrides]] schema = …`), later ones winning.
+    pub schema_overrides: Vec<SchemaOverride>,
     /// The profile: `Some(None)` for each document's own, `None` if not set.
     pub profile: Option<Option<Profile>>,
     /// What to validate when no path is given, as written (paths or patterns).
@@ -69,6 +72,27 @@ pub struct Config {
     pub overrides: Vec<Override>,
     /// How `convert` and `build` write their output, if set (`[convert] profile`).
     pub output_profile: Option<OutputProfile>,
+}
+
+/// A schema for the files an `[[overrides]]` table names.
+#[derive(Debug, Clone)]
+pub struct SchemaOverride {
+    /// The files (only its paths are used).
+    pub files: Override,
+    /// The schema, relative to the working directory.
+    pub schema: PathBuf,
+}
+
+impl Config {
+    /// The schema `teikit.toml` sets for `file`: the last override naming it, else `schema`.
+    pub fn schema_for(&self, file: &Path) -> Option<&Path> {
+        self.schema_overrides
+            .iter()
+            .rev()
+            .find(|o| o.files.matches(file))
+            .map(|o| o.schema.as_path())
+            .or(self.schema.as_deref())
+    }
 }
 
 /// Limits set by a configuration; those not set keep the run's.
@@ -128,6 +152,7 @@ struct RawConvert {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawOverride {
     paths: Vec<String>,
+    schema: Option<String>,
     profile: Option<Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Level>,
@@ -197,7 +222,21 @@ pub fn load(file: &Path) -> Result<Config, Diagnostic> {
             }),
     };
     let mut overrides = Vec::new();
+    let mut schema_overrides = Vec::new();
     for raw_override in raw.overrides {
+        if let Some(schema) = &raw_override.schema {
+            let paths = raw_override.paths.iter().map(|p| Glob::new(p)).collect();
+            let schema = root.join(schema);
+            schema_overrides.push(SchemaOverride {
+                files: Override {
+                    root: root.clone(),
+                    paths,
+                    profile: None,
+                    levels: BTreeMap::new(),
+                },
+                schema,
+            });
+        }
         overrides.push(Override {
             root: root.clone(),
             paths: raw_override.paths.iter().map(|p| Glob::new(p)).collect(),
@@ -223,6 +262,7 @@ pub fn load(file: &Path) -> Result<Config, Diagnostic> {
         schema_declared: raw.schema.as_deref() == Some("declared"),
         schema: raw.schema.filter(|s| s != "declared").map(|s| root.join(s)),
         catalogs: raw.catalog.iter().map(|c| root.join(c)).collect(),
+        schema_overrides,
         profile: profile(raw.profile)?,
         files: raw.files,
         levels: levels(raw.rules)?,

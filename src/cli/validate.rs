@@ -3,7 +3,7 @@
 use super::print_all;
 use super::stdout::{out, outln};
 use super::Status;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use teikit::relaxng::Schema;
 use teikit::report::{FileResult, Format};
@@ -57,7 +57,6 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         }
         None => teikit::config::Config::default(),
     };
-    let schema = settings.schema.or_else(|| config.schema.clone());
     let paths = settings.paths;
     let listed = if paths.is_empty() {
         config.files_to_validate()
@@ -71,9 +70,10 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
             return Status::Trouble.into();
         }
     };
-    // Without a schema named on the command line or in teikit.toml, each document's own.
-    let declared = match &schema {
-        Some(_) => None,
+    // The schema of each file: --schema for all; else teikit.toml's (its overrides first);
+    // else the document's own declaration; else the bundled subset.
+    let plan = match &settings.schema {
+        Some(path) => SchemaPlan::one(Some(path.clone()), files.len()),
         None => {
             let mut catalogs = config.catalogs.clone();
             catalogs.extend(settings.catalogs.iter().cloned());
@@ -90,12 +90,12 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
                     return Status::Trouble.into();
                 }
             };
-            Some(declared_schemas(&files, &resolver, config.schema_declared))
+            plan_schemas(&files, &config, &resolver)
         }
     };
-    let uses_declared = declared.as_ref().is_some_and(|d| d.any_declared());
-    // The bundled schema is the documentary subset: its documents get the documentary rules.
-    let default_profile = if schema.is_none() && !uses_declared {
+    // The bundled schema is the documentary subset: its documents get the documentary rules;
+    // any other schema, each document's own profile.
+    let default_profile = if plan.sources.iter().all(Option::is_none) {
         Some(Profile::Documentary)
     } else {
         None
@@ -132,10 +132,6 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         return Status::Trouble.into();
     }
     // One compiled schema per distinct schema of the run.
-    let plan = match declared {
-        Some(declared) => declared,
-        None => SchemaPlan::one(schema.clone(), files.len()),
-    };
     let mut schemas = Vec::new();
     let mut trouble = !plan.failures.is_empty();
     for failure in &plan.failures {
@@ -263,7 +259,7 @@ pub(super) fn run_validate(settings: Settings) -> ExitCode {
         files.len() - invalid - unreadable_count
     );
     // Which schema each document was validated against, where it is not one for all.
-    if plan.any_declared() {
+    if plan.worth_naming() {
         let against: Vec<String> = plan
             .names
             .iter()
@@ -289,8 +285,8 @@ struct SchemaPlan {
     /// One message per schema that could not be had, and per file that must declare one and
     /// does not.
     failures: Vec<String>,
-    /// Whether the schemas are the documents' own (`xml-model`).
-    from_documents: bool,
+    /// Whether some document is validated against the schema it declares (`xml-model`).
+    declared_used: bool,
 }
 
 impl SchemaPlan {
@@ -305,25 +301,33 @@ impl SchemaPlan {
             names: vec![name],
             schema_of: vec![Some(0); files],
             failures: Vec::new(),
-            from_documents: false,
+            declared_used: false,
         }
     }
 
-    fn any_declared(&self) -> bool {
-        self.from_documents && self.sources.iter().any(Option::is_some)
+    /// Whether the report should say which schema judged which documents: more than one did,
+    /// or a document's own.
+    fn worth_naming(&self) -> bool {
+        self.declared_used || self.sources.len() > 1
     }
 }
 
-/// The schema each file declares (`xml-model`), located once per distinct declaration; files
-/// that declare none get the bundled subset, unless `required`.
-fn declared_schemas(files: &[PathBuf], resolver: &Resolver, required: bool) -> SchemaPlan {
+/// The schema of each file: the one `teikit.toml` sets for it (an override's, else `schema`),
+/// else the one it declares (`xml-model`, located once per distinct declaration), else the
+/// bundled subset — unless `teikit.toml` says `schema = "declared"`.
+fn plan_schemas(
+    files: &[PathBuf],
+    config: &teikit::config::Config,
+    resolver: &Resolver,
+) -> SchemaPlan {
+    let required = config.schema_declared;
     use std::collections::HashMap;
     let mut plan = SchemaPlan {
         sources: Vec::new(),
         names: Vec::new(),
         schema_of: Vec::new(),
         failures: Vec::new(),
-        from_documents: true,
+        declared_used: false,
     };
     let mut by_source: HashMap<Option<PathBuf>, usize> = HashMap::new();
     // Per distinct (href, folder): where it was found, or why not, and who asked.
@@ -345,7 +349,9 @@ fn declared_schemas(files: &[PathBuf], resolver: &Resolver, required: bool) -> S
     );
     for (file, declared) in files.iter().zip(declarations) {
         let declared = declared.flatten();
+        let configured = config.schema_for(file);
         let source = match &declared {
+            _ if configured.is_some() => configured.map(Path::to_path_buf),
             None if required => {
                 plan.failures.push(format!(
                     "{}: error: declares no schema, and teikit.toml says schema = \"declared\"; expected <?xml-model href=\"…\" schematypens=\"http://relaxng.org/ns/structure/1.0\"?> before the root element",
@@ -378,7 +384,11 @@ fn declared_schemas(files: &[PathBuf], resolver: &Resolver, required: bool) -> S
         let k = *by_source.entry(source.clone()).or_insert(next);
         if k == next {
             plan.names.push(match (&source, &declared) {
-                (Some(path), Some(href)) => format!("`{href}` (declared; {})", path.display()),
+                (Some(path), _) if configured.is_some() => path.display().to_string(),
+                (Some(path), Some(href)) => {
+                    plan.declared_used = true;
+                    format!("`{href}` (declared; {})", path.display())
+                }
                 _ => "the bundled documentary subset".to_string(),
             });
             plan.sources.push(source);

@@ -36,6 +36,8 @@ pub struct Project {
     declared: std::sync::Mutex<HashMap<DeclaredAt, Result<&'static Schema, String>>>,
     /// The rules for documents validated against their declared schema.
     declared_options: Options,
+    /// Schemas `teikit.toml` sets for some files (`[[overrides]] schema`).
+    schema_overrides: Vec<crate::config::SchemaOverride>,
 }
 
 thread_local! {
@@ -109,6 +111,7 @@ impl Project {
             resolver,
             declared: Default::default(),
             declared_options,
+            schema_overrides: config.schema_overrides.clone(),
         })
     }
 
@@ -119,6 +122,24 @@ impl Project {
         path: &Path,
         text: &str,
     ) -> Option<Result<&'static Schema, Diagnostic>> {
+        // An override of teikit.toml naming a schema for this file comes first.
+        if let Some(schema) = self
+            .schema_overrides
+            .iter()
+            .rev()
+            .find(|o| o.files.matches(path))
+        {
+            let key = (schema.schema.display().to_string(), PathBuf::new());
+            let mut compiled = self.declared.lock().unwrap_or_else(|e| e.into_inner());
+            let found = compiled.entry(key).or_insert_with(|| {
+                let schema = Schema::from_file(&schema.schema).map_err(|e| e.to_string())?;
+                Ok(&*Box::leak(Box::new(schema)))
+            });
+            return Some(found.clone().map_err(|why| {
+                Diagnostic::error(crate::base::diagnostic::Location::file_start(path), why)
+                    .with_rule(RuleId::Schema)
+            }));
+        }
         let resolver = self.resolver.as_ref()?;
         let declaration = crate::schemas::declared_schemas(text)
             .into_iter()

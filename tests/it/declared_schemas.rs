@@ -119,6 +119,22 @@ fn each_document_is_validated_against_the_schema_it_declares() {
     let (status, err) = validate_in(root, &cache, &["text/more/s.xml", "text/good.xml"]);
     assert_eq!(status, Some(1), "{err}");
     assert!(err.contains("text/good.xml:3:1"), "{err}");
+    // An override's schema wins over the documents' declarations, for its files only.
+    std::fs::write(
+        root.join("teikit.toml"),
+        "[[overrides]]\npaths = [\"text/more/**\"]\nschema = \"schema/small.rnc\"\n",
+    )
+    .unwrap();
+    let (status, err) = validate_in(root, &cache, &["text/more/s.xml", "text/good.xml"]);
+    assert_eq!(status, Some(1), "{err}");
+    assert!(
+        err.contains("text/more/s.xml:3:1") && !err.contains("good.xml:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("schema/small.rnc: 1 file(s)") && err.contains("(declared;"),
+        "{err}"
+    );
     // schema = "declared": a document that names none is an error, not the bundled subset's.
     std::fs::write(root.join("teikit.toml"), "schema = \"declared\"\n").unwrap();
     std::fs::write(root.join("text/none.xml"), "<r/>\n").unwrap();
