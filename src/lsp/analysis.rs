@@ -117,6 +117,12 @@ impl Project {
 
     /// The schema `text` declares, compiled (once), where the project leaves the choice to the
     /// document; `Err` with a located problem where it cannot be had.
+    /// The schema of this document where it is not the project's: the one an override sets
+    /// for it, or the one it declares — when it can be had.
+    pub fn own_schema(&self, path: &Path, text: &str) -> Option<&'static Schema> {
+        self.declared_schema(path, text)?.ok()
+    }
+
     fn declared_schema(
         &self,
         path: &Path,

@@ -178,9 +178,13 @@ fn project_of(projects: &Projects, path: &Path) -> Result<Arc<Project>, String> 
         .clone()
 }
 
-/// One thread's validators, one per project (each keeps its memo tables between edits).
+/// One thread's validators, one per project and one per schema a document declares (each
+/// keeps its memo tables between edits).
 #[derive(Default)]
-struct Validators(HashMap<PathBuf, crate::relaxng::Validator<'static>>);
+struct Validators(
+    HashMap<PathBuf, crate::relaxng::Validator<'static>>,
+    HashMap<usize, crate::relaxng::Validator<'static>>,
+);
 
 impl Validators {
     /// The project of a document at `path`, with this thread's validator of its schema.
@@ -195,6 +199,27 @@ impl Validators {
             .entry(project_dir(path))
             .or_insert_with(|| project.validator());
         Ok((project, validator))
+    }
+
+    /// [`Validators::of`] for the document's own schema where it has one (declared, or set
+    /// for it by an override), so that completion offers what that schema allows.
+    fn of_document(
+        &mut self,
+        projects: &Projects,
+        path: &Path,
+        text: &str,
+    ) -> Result<(Arc<Project>, &mut crate::relaxng::Validator<'static>), String> {
+        let project = project_of(projects, path)?;
+        match project.own_schema(path, text) {
+            Some(schema) => {
+                let validator = self
+                    .1
+                    .entry(schema as *const crate::relaxng::Schema as usize)
+                    .or_insert_with(|| schema.validator());
+                Ok((project, validator))
+            }
+            None => self.of(projects, path),
+        }
     }
 }
 
@@ -637,7 +662,8 @@ impl Server {
         let path = document.path.clone();
         let offset = offset_of(&text, position);
         let here = cursor(&text, offset);
-        let Ok((project, validator)) = self.validators.of(&self.projects, &path) else {
+        let Ok((project, validator)) = self.validators.of_document(&self.projects, &path, &text)
+        else {
             return Vec::new();
         };
         match here {

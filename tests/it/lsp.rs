@@ -897,5 +897,26 @@ fn the_schema_a_document_declares_is_the_one_its_diagnostics_come_from() {
             .contains("schema `gone.rnc`"),
         "{diagnostics:?}"
     );
+    // Completion offers what the declared schema allows, not the bundled subset's elements.
+    std::fs::write(
+        dir.path().join("list.rnc"),
+        "start = element list { element alpha { empty }*, element omega { empty }? }\n",
+    )
+    .unwrap();
+    let typing = "<?xml-model href=\"list.rnc\"?>\n<list><alpha/><</list>\n";
+    let listed = format!("file://{}/f.xml", dir.path().display());
+    client.open(&listed, typing);
+    let elements = client.at(
+        "textDocument/completion",
+        &listed,
+        position(typing, "<alpha/><", 9),
+        json!({}),
+    );
+    let names = labels(&elements);
+    assert!(
+        names.contains(&"alpha".to_string()) && names.contains(&"omega".to_string()),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"p".to_string()), "{names:?}");
     client.stop();
 }
