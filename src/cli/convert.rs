@@ -6,7 +6,6 @@ use super::Status;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use teikit::base::output::OutputProfile;
-use teikit::build::{build_with_progress, BuildOptions, Outcome};
 use teikit::convert::editorial::VolumeData;
 use teikit::convert::frus::{assemble_volume, VolumeEntry};
 use teikit::convert::{
@@ -14,7 +13,7 @@ use teikit::convert::{
 };
 use teikit::output::write_atomically;
 
-fn convert_error_status(error: &ConvertError) -> ExitCode {
+pub(super) fn convert_error_status(error: &ConvertError) -> ExitCode {
     match error {
         ConvertError::Source(diagnostics) => {
             print_all(diagnostics);
@@ -140,127 +139,44 @@ fn frus_volume_of(
     })
 }
 
-fn publisher(
-    stylesheet: Option<&Path>,
-) -> Result<(teikit::publish::Saxon, teikit::publish::HtmlStylesheet), teikit::publish::PublishError>
-{
-    Ok((
-        teikit::publish::Saxon::find()?,
-        teikit::publish::HtmlStylesheet::locate(stylesheet)?,
-    ))
+/// `teikit convert`: the arguments.
+#[derive(Debug, clap::Args)]
+pub(super) struct ConvertArgs {
+    /// The plain-text source, e.g. sources/frus1969-76v10/d59.txt; `-` reads standard input
+    /// (its data then only from --volume).
+    source: PathBuf,
+    /// Where to write the TEI (default: standard output).
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Also list capitalised words that no register covers.
+    #[arg(long)]
+    report_unknown: bool,
+    /// Treat warnings (a note reference not found, a page marker out of order, a line of
+    /// unknown shape) as errors: exit 1 and write nothing.
+    #[arg(long)]
+    strict: bool,
+    /// The volume's data and registers (default: volume.toml beside the source; without
+    /// one the text is converted with no names tagged).
+    #[arg(long, value_name = "FILE")]
+    volume: Option<PathBuf>,
+    /// How to write it: tei (rich TEI P5, the default) or frus (the Office of the
+    /// Historian's conventions: a volume file holding this document). Default: teikit.toml's
+    /// `[convert] profile`, else tei.
+    #[arg(long, value_enum)]
+    profile: Option<super::OutputProfileArg>,
 }
 
-/// `html`: write the reading edition too, with this stylesheet (or the default one).
-pub(super) fn run_build(
-    options: BuildOptions,
-    report_unknown: bool,
-    html: Option<Option<PathBuf>>,
-) -> ExitCode {
-    let check = options.check;
-    let unit = match options.profile {
-        OutputProfile::Tei => "source(s)",
-        OutputProfile::Frus => "volume(s)",
-    };
-    // Find the processor before converting anything, so that a missing Saxon costs nothing.
-    let publisher = match html.map(|sheet| publisher(sheet.as_deref())).transpose() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Status::Trouble.into();
-        }
-    };
-    let progress = super::progress::Progress::new("building");
-    let built = build_with_progress(&options, &|done, total| progress.set(done, total));
-    progress.finish();
-    let report = match built {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{e}"); // located, with its severity
-            return Status::Trouble.into();
-        }
-    };
-    let mut status = Status::Success.into();
-    let (mut converted, mut written, mut pages) = (0, 0, 0);
-    for (source, outcome) in &report.outcomes {
-        match outcome {
-            Outcome::Current { output, written: w } => {
-                converted += 1;
-                if *w {
-                    written += 1;
-                    eprintln!("wrote {}", output.display());
-                }
-                if let Some((saxon, sheet)) = &publisher {
-                    let page = output.with_extension("html");
-                    match teikit::publish::write_html(saxon, sheet, output, &page) {
-                        Ok(()) => {
-                            pages += 1;
-                            eprintln!("wrote {}", page.display());
-                        }
-                        Err(e) => {
-                            eprintln!("error: {e}");
-                            status = Status::Trouble.into();
-                        }
-                    }
-                }
-            }
-            Outcome::Stale { output, missing } => {
-                let why = if *missing {
-                    "missing: nothing is committed for"
-                } else {
-                    "differs from a fresh conversion of"
-                };
-                eprintln!(
-                    "{}: error: {why} {}; run `teikit build` and commit the result",
-                    output.display(),
-                    source.display()
-                );
-                status = Status::Problems.into();
-            }
-            Outcome::Failed(e) => {
-                let s = convert_error_status(e);
-                if s != Status::Success.into() {
-                    status = Status::Problems.into();
-                }
-            }
-            Outcome::Invalid {
-                problems,
-                after_warnings,
-            } => {
-                let why = if *after_warnings {
-                    "see the warnings about the source"
-                } else {
-                    "a converter bug"
-                };
-                eprintln!(
-                    "{}: error: the converted TEI breaks the rules ({why}):",
-                    source.display()
-                );
-                print_all(problems);
-                status = Status::Problems.into();
-            }
-            Outcome::Unwritable(e) => {
-                eprintln!("error: {e}");
-                status = Status::Trouble.into();
-            }
-        }
+/// `teikit convert`.
+pub(super) fn run(args: ConvertArgs) -> ExitCode {
+    match super::output_profile(args.profile) {
+        Ok(profile) => run_convert(
+            args.source,
+            args.output,
+            args.report_unknown,
+            args.strict,
+            args.volume,
+            profile,
+        ),
+        Err(status) => status,
     }
-    print_all(&report.warnings);
-    if report_unknown {
-        print_all(&report.unknown_names);
-    }
-    let verb = if check {
-        "checked"
-    } else {
-        "converted and validated"
-    };
-    let pages = if publisher.is_some() {
-        format!(", {pages} reading page(s) written")
-    } else {
-        String::new()
-    };
-    eprintln!(
-        "{verb} {converted} of {} {unit}; {written} TEI file(s) written{pages}",
-        report.outcomes.len()
-    );
-    status
 }

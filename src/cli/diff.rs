@@ -2,9 +2,9 @@
 
 use super::print_all;
 use super::stdout::{out, outln};
-use super::DiffFormat;
-use super::Status;
+use super::{LimitArgs, Status};
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use teikit::output::write_atomically;
 use teikit::xml::ReadLimits;
@@ -195,5 +195,103 @@ pub(super) fn run_diff(
         Status::Success.into()
     } else {
         Status::Problems.into()
+    }
+}
+
+/// `teikit diff`: the arguments.
+#[derive(Debug, clap::Args)]
+pub(super) struct DiffArgs {
+    /// The older revision (a file, or a directory).
+    old: PathBuf,
+    /// The newer revision (a file, or a directory).
+    new: PathBuf,
+    /// Report format: human (word-level, colored on a terminal unless NO_COLOR) or json.
+    #[arg(long, value_enum, default_value = "human")]
+    format: DiffFormat,
+    /// Print only the summary line (counts of changes by kind).
+    #[arg(long)]
+    stat: bool,
+    /// Leave comments out of the comparison.
+    #[arg(long)]
+    ignore_comments: bool,
+    /// Leave processing instructions out of the comparison.
+    #[arg(long)]
+    ignore_processing_instructions: bool,
+    /// Compare the reading text only, word by word, ignoring all markup.
+    #[arg(long)]
+    text_only: bool,
+    /// Record the summary of the changes as a `change` in NEW's revisionDesc (needs --who
+    /// and --when); NEW is rewritten atomically, otherwise byte for byte as it was.
+    #[arg(long, requires_all = ["who", "when"])]
+    record: bool,
+    /// With --record: who made the revision, as a pointer (`#ed1`).
+    #[arg(long, value_name = "POINTER")]
+    who: Option<String>,
+    /// With --record: when, an ISO 8601 date.
+    #[arg(long, value_name = "DATE")]
+    when: Option<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The formats of `teikit diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum DiffFormat {
+    /// Readable, word-level.
+    Human,
+    /// JSON (schema in the `diff` module's render doc).
+    Json,
+    /// A review page: the new revision as a reading text with the changes marked in place (two
+    /// files only).
+    Html,
+}
+
+/// `teikit diff`.
+pub(super) fn run(args: DiffArgs) -> ExitCode {
+    let DiffArgs {
+        old,
+        new,
+        format,
+        stat,
+        ignore_comments,
+        ignore_processing_instructions,
+        text_only,
+        record,
+        who,
+        when,
+        limits,
+    } = args;
+    let limits = limits.apply(ReadLimits::default());
+    let normalisation = teikit::diff::Normalisation {
+        ignore_comments,
+        ignore_processing_instructions,
+    };
+    let settings = DiffSettings {
+        format,
+        stat,
+        normalisation,
+        limits,
+        text_only,
+    };
+    match (old.is_dir(), new.is_dir()) {
+        (true, true) if record => {
+            eprintln!("error: --record writes into one file; it cannot be used with directories");
+            Status::Trouble.into()
+        }
+        (true, true) => run_diff_trees(&old, &new, &settings),
+        (false, false) => run_diff(
+            &old,
+            &new,
+            &settings,
+            record.then_some((who.unwrap_or_default(), when.unwrap_or_default())),
+        ),
+        _ => {
+            eprintln!(
+                "error: compare two files or two directories, not a file with a directory ({} and {})",
+                old.display(),
+                new.display()
+            );
+            Status::Trouble.into()
+        }
     }
 }

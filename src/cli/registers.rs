@@ -12,7 +12,7 @@ use teikit::registers::{merge_into, read_registers, to_toml, VOLUME_SKELETON};
 /// Reads `file`'s registers; writes them to standard output, or merges them into `output`
 /// (created with a `[volume]` table to fill in when it does not exist; never rewritten but by
 /// appending entries whose id it does not hold).
-pub(super) fn run_import(file: &Path, output: Option<PathBuf>) -> ExitCode {
+fn run_import(file: &Path, output: Option<PathBuf>) -> ExitCode {
     let text = match teikit::xml::read_file(file) {
         Ok((text, _)) => text,
         Err(d) => {
@@ -89,4 +89,34 @@ pub(super) fn run_import(file: &Path, output: Option<PathBuf>) -> ExitCode {
         output.display()
     );
     Status::Success.into()
+}
+
+/// `teikit registers`: the arguments.
+#[derive(Debug, clap::Args)]
+pub(super) struct RegistersArgs {
+    #[command(subcommand)]
+    action: RegistersAction,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(super) enum RegistersAction {
+    /// Read persons, places, organisations and terms from TEI (listPerson, listPlace, listOrg;
+    /// FRUS front matter: div[@xml:id=persons] and div[@xml:id=terms]) as volume.toml entries.
+    ///
+    /// Name forms are derived from each entry's name; list in volume.toml only those that
+    /// cannot be.
+    Import {
+        /// The TEI file holding the registers.
+        file: PathBuf,
+        /// Add the entries to this volume.toml (created if missing; entries whose id it holds
+        /// are left as they are). Default: print them.
+        #[arg(short, long, value_name = "VOLUME_TOML")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `teikit registers`.
+pub(super) fn run(args: RegistersArgs) -> ExitCode {
+    let RegistersAction::Import { file, output } = args.action;
+    run_import(&file, output)
 }

@@ -2,7 +2,7 @@
 
 use super::print_all;
 use super::stdout::{out, outln};
-use super::Status;
+use super::{LimitArgs, ProfileArg, Status};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use teikit::relaxng::Schema;
@@ -13,7 +13,7 @@ use teikit::validation;
 use teikit::xml::ReadLimits;
 
 /// Where the configuration comes from.
-pub(super) enum ConfigChoice {
+enum ConfigChoice {
     /// teikit.toml in the working directory or above it, if there is one.
     Find,
     /// This file.
@@ -23,7 +23,7 @@ pub(super) enum ConfigChoice {
 }
 
 /// What `teikit validate` was asked for on the command line.
-pub(super) struct Settings {
+struct Settings {
     pub schema: Option<PathBuf>,
     /// `Some(None)`: auto.
     pub profile: Option<Option<Profile>>,
@@ -41,7 +41,7 @@ pub(super) struct Settings {
     pub offline: bool,
 }
 
-pub(super) fn run_validate(settings: Settings) -> ExitCode {
+fn run_validate(settings: Settings) -> ExitCode {
     let config_file = match settings.config {
         ConfigChoice::Find => std::env::current_dir()
             .ok()
@@ -408,4 +408,103 @@ fn plan_schemas(
         ));
     }
     plan
+}
+
+/// `teikit validate`: the arguments.
+#[derive(Debug, clap::Args)]
+pub(super) struct ValidateArgs {
+    /// The RELAX NG schema, XML (.rng) or compact (.rnc) syntax; by default the one
+    /// teikit.toml names, or else the bundled TEI subset for documentary editions
+    /// (schema/teikit-documentary.rng).
+    #[arg(long, value_name = "FILE.rng|FILE.rnc")]
+    schema: Option<PathBuf>,
+    /// The rules to apply: generic (any TEI), documentary (and FRUS's house rules), or
+    /// auto: documentary for documents with FRUS-style document divisions or the FRUS
+    /// namespace, generic for the rest. Default: teikit.toml's, else documentary with the
+    /// bundled schema and auto with any other.
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
+    /// Skip the semantic rules (schema validation only).
+    #[arg(long)]
+    no_rules: bool,
+    /// Compile the schema even if a compiled copy is cached (see TEIKIT_CACHE_DIR).
+    #[arg(long)]
+    no_cache: bool,
+    /// Switch a rule off (repeatable); `teikit rules` lists them.
+    #[arg(long, value_name = "RULE")]
+    disable: Vec<String>,
+    /// Leave xi:include elements as they are instead of resolving them (by default they are
+    /// resolved, as jing does).
+    #[arg(long)]
+    no_xinclude: bool,
+    /// Read this configuration instead of looking for teikit.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// Report format: human (standard error), json, github or sarif (standard output).
+    #[arg(long, value_enum, default_value = "human")]
+    format: ReportFormat,
+    /// An OASIS XML catalog for the schemas documents declare (repeatable; after
+    /// teikit.toml's `catalog` and before XML_CATALOG_FILES).
+    #[arg(long, value_name = "FILE")]
+    catalog: Vec<PathBuf>,
+    /// Never download a declared schema: use the catalogs and the schema cache only.
+    #[arg(long)]
+    offline: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+    /// Files or directories (searched for *.xml); by default the files teikit.toml lists.
+    paths: Vec<PathBuf>,
+}
+
+/// The formats of `teikit validate`'s report, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    /// Compiler-style messages with the source line, on standard error.
+    Human,
+    /// One JSON document, on standard output.
+    Json,
+    /// GitHub Actions workflow commands, on standard output.
+    Github,
+    /// SARIF 2.1.0, on standard output.
+    Sarif,
+}
+
+impl From<ReportFormat> for teikit::report::Format {
+    fn from(format: ReportFormat) -> Self {
+        match format {
+            ReportFormat::Human => teikit::report::Format::Human,
+            ReportFormat::Json => teikit::report::Format::Json,
+            ReportFormat::Github => teikit::report::Format::Github,
+            ReportFormat::Sarif => teikit::report::Format::Sarif,
+        }
+    }
+}
+
+/// `teikit validate`.
+pub(super) fn run(args: ValidateArgs) -> ExitCode {
+    run_validate(Settings {
+        catalogs: args.catalog,
+        offline: args.offline,
+        no_xinclude: args.no_xinclude,
+        schema: args.schema,
+        profile: args.profile.map(Into::into),
+        no_rules: args.no_rules,
+        cache: if args.no_cache {
+            None
+        } else {
+            teikit::relaxng::cache::directory()
+        },
+        disable: args.disable,
+        config: match (args.config, args.no_config) {
+            (_, true) => ConfigChoice::None,
+            (Some(file), false) => ConfigChoice::File(file),
+            (None, false) => ConfigChoice::Find,
+        },
+        format: args.format.into(),
+        limits: args.limits.given(),
+        paths: args.paths,
+    })
 }
