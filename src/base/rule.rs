@@ -64,7 +64,8 @@ macro_rules! rules {
                 profile: Profile::$profile,
                 severity: Severity::$severity,
                 summary: $summary,
-                documentation: DOCUMENTATION,
+                documentation: concat!("docs/rules/", $code, ".md"),
+                explanation: include_str!(concat!("../../docs/rules/", $code, ".md")),
             },)*
         ];
     };
@@ -83,11 +84,12 @@ pub struct Rule {
     pub severity: Severity,
     /// What it requires, in one line.
     pub summary: &'static str,
-    /// Where it is documented.
+    /// Where it is documented: its own page in this source tree, `docs/rules/CODE.md`.
     pub documentation: &'static str,
+    /// That page: what the rule requires, why, and an example (Markdown), as `teikit rules
+    /// CODE` prints it and SARIF carries it.
+    pub explanation: &'static str,
 }
-
-const DOCUMENTATION: &str = "README.md#validation-rules-and-reports";
 
 rules! {
     /// Well-formed XML within the limits.

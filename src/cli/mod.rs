@@ -72,8 +72,12 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Convert every source under SOURCES into OUT, checking each result.
     Build(build::BuildArgs),
-    /// List the validation rules: id, severity, what each requires.
-    Rules,
+    /// List the validation rules: id, profile, severity, what each requires; or explain one
+    /// (`teikit rules page-order`): what it requires, why, an example.
+    Rules {
+        /// The rule to explain.
+        rule: Option<String>,
+    },
     /// Work with the schemas documents declare (`xml-model`).
     Schema(schema::SchemaArgs),
     /// Work with the registers of persons, places, organisations and terms.
@@ -253,7 +257,8 @@ fn run_command() -> ExitCode {
     match cli.command {
         Command::Convert(args) => convert::run(args),
         Command::Build(args) => build::run(args),
-        Command::Rules => rules(),
+        Command::Rules { rule: None } => rules(),
+        Command::Rules { rule: Some(code) } => explain_rule(&code),
         Command::Schema(args) => schema::run(args),
         Command::Registers(args) => registers::run(args),
         Command::Diff(args) => diff::run(args),
@@ -278,6 +283,24 @@ fn rules() -> ExitCode {
         );
     }
     Status::Success.into()
+}
+
+/// `teikit rules CODE`: the rule's own page.
+fn explain_rule(code: &str) -> ExitCode {
+    match RULES.iter().find(|r| r.code == code) {
+        Some(rule) => {
+            stdout::out!("{}", rule.explanation);
+            Status::Success.into()
+        }
+        None => {
+            let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+            eprintln!(
+                "error: no rule `{code}`; the rules are {}",
+                codes.join(", ")
+            );
+            Status::Trouble.into()
+        }
+    }
 }
 
 /// `teikit completions SHELL`.

@@ -210,16 +210,11 @@ impl Project {
     }
 }
 
-/// Where the documentation of a rule is: the section of this source tree's README its registry
-/// entry names (the README lists every rule with what it requires and why).
+/// Where the documentation of a rule is: its own page in this source tree
+/// (`docs/rules/CODE.md`: what it requires, why, an example).
 pub fn rule_documentation(rule: RuleId) -> Option<Uri> {
-    let (file, anchor) = rule
-        .rule()
-        .documentation
-        .split_once('#')
-        .unwrap_or((rule.rule().documentation, ""));
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
-    Uri::from_str(&format!("{}#{anchor}", file_uri(&path))).ok()
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rule.rule().documentation);
+    Uri::from_str(&file_uri(&path)).ok()
 }
 
 /// `file:///…` for an absolute path, percent-encoding what a URI cannot hold.

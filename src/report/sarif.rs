@@ -12,6 +12,7 @@ pub fn sarif(results: &[FileResult]) -> Value {
             json!({
                 "id": r.code,
                 "shortDescription": {"text": r.summary},
+                "help": {"text": r.explanation, "markdown": r.explanation},
                 "defaultConfiguration": {"level": severity(r.severity)},
             })
         })

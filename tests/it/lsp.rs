@@ -243,7 +243,7 @@ fn diagnostics_follow_the_edits_with_rule_ids_links_and_the_first_use_of_an_id()
     assert!(duplicate["codeDescription"]["href"]
         .as_str()
         .unwrap()
-        .ends_with("README.md#validation-rules-and-reports"));
+        .ends_with("docs/rules/unique-id.md"));
     // Fix it: the id of the paragraph becomes d1p1.
     let (line, character) = position(FIXTURE, "<p xml:id=\"d1\"", 11);
     let range = line_range(line, character, 2);

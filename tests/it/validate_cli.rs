@@ -421,7 +421,8 @@ fn teikit_rules_prints_aligned_columns_and_the_readme_says_the_same() {
         let summary_at = line.find(&format!(" {severity} ")).unwrap() + severity.len() + 2;
         let summary = line[summary_at..].trim_start();
         summary_columns.insert(line.len() - summary.len());
-        let row = format!("| `{code}` | {profile} | {severity} | {summary} |");
+        let row =
+            format!("| [`{code}`](docs/rules/{code}.md) | {profile} | {severity} | {summary} |");
         assert!(
             readme.contains(&row),
             "the README's rules table lacks\n{row}"
@@ -466,4 +467,24 @@ fn a_bad_date_is_one_problem_not_two() {
         ],
     ));
     assert!(err.contains("error[iso-date]"), "{err}");
+}
+
+#[test]
+fn teikit_rules_explains_each_rule_from_its_own_page() {
+    for rule in teikit::rules::RULES {
+        let out = teikit(&["rules", rule.code]);
+        assert!(out.status.success(), "{}", rule.code);
+        let page = String::from_utf8(out.stdout).unwrap();
+        assert!(page.starts_with(&format!("# {} (", rule.code)), "{page}");
+        for part in ["**Requires**", "**Why.**", "```"] {
+            assert!(page.contains(part), "{}: no {part}", rule.code);
+        }
+    }
+    let out = teikit(&["rules", "page-ordre"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the rules are well-formed, schema"),
+        "{}",
+        stderr(&out)
+    );
 }
