@@ -175,9 +175,11 @@ fn run_validate(settings: Settings) -> ExitCode {
         ..Default::default()
     };
     let progress = super::progress::Progress::new("validating");
+    // With the schema rule off, no document was validated against one.
+    let schema_checked = options.rules.enabled(RuleId::Schema);
     let schema_names: Vec<Option<String>> = schema_of
         .iter()
-        .map(|k| k.map(|k| plan.names[k].clone()))
+        .map(|k| k.filter(|_| schema_checked).map(|k| plan.names[k].clone()))
         .collect();
     // Indices into the schemas that compiled.
     let compiled: Vec<&Schema> = schemas.iter().flatten().collect();

@@ -19,7 +19,8 @@
 //! ```
 //!
 //! `schema` names the schema the file was validated against (a path, a declared `href` with
-//! its local copy, or the bundled subset), null where none could be had.
+//! its local copy, or the bundled subset), null where none could be had or the `schema` rule
+//! is off.
 //! `error` is a message when the file could not be read (then `problems` is empty); `element`
 //! is null for problems that concern no element. Fields are only ever added, never renamed.
 
