@@ -2,7 +2,8 @@
 //!
 //! Sources live at `SOURCES/VOLUME/dN.txt` beside `SOURCES/VOLUME/volume.toml`; each becomes
 //! `OUT/VOLUME/dN.xml`. A build converts them all, checks each result with the semantic rules
-//! and the bundled schema (`schema/teikit-documentary.rng`), and writes it atomically; with `check` it writes nothing and reports every output that is
+//! and the bundled schema (`schema/teikit-documentary.rng`), and writes it atomically — what
+//! the checks find decides the exit status, and the TEI is written all the same; with `check` it writes nothing and reports every output that is
 //! missing or differs from a fresh conversion, so CI catches stale TEI.
 
 use crate::base::diagnostic::{Diagnostic, Severity};
@@ -53,13 +54,17 @@ pub enum Outcome {
     },
     /// The conversion failed.
     Failed(ConvertError),
-    /// The conversion gave TEI that breaks the semantic rules (a converter bug).
+    /// The conversion gave TEI that breaks the rules or the schema. It is written all the same
+    /// (a build never drops a faithful conversion because of what the source lacks); the
+    /// problems decide the exit status.
     Invalid {
         /// What the rules and the schema found.
         problems: Vec<Diagnostic>,
         /// Whether the conversion warned about the source: the problems then usually come from
         /// what the warnings describe (pages out of order), not from the converter.
         after_warnings: bool,
+        /// What became of the output: written (or, when checking, up to date or stale).
+        then: Box<Outcome>,
     },
     /// The output could not be written.
     Unwritable(OutputError),
@@ -287,6 +292,14 @@ fn outcome_of(
         return Outcome::Invalid {
             problems: errors,
             after_warnings,
+            then: Box::new(outcome_of(
+                xml,
+                Vec::new(),
+                after_warnings,
+                inputs,
+                output,
+                check,
+            )),
         };
     }
     let existing = std::fs::read(output).ok();

@@ -120,71 +120,21 @@ fn run_build(options: BuildOptions, report_unknown: bool, publish: Publish) -> E
             return Status::Trouble.into();
         }
     };
-    let mut status = Status::Success.into();
-    let (mut converted, mut written, mut pages) = (0, 0, 0);
+    let mut tally = Tally {
+        status: Status::Success,
+        converted: 0,
+        written: 0,
+        pages: 0,
+    };
     for (source, outcome) in &report.outcomes {
-        match outcome {
-            Outcome::Current { output, written: w } => {
-                converted += 1;
-                if *w {
-                    written += 1;
-                    eprintln!("wrote {}", output.display());
-                }
-                if let Some((saxon, sheet)) = &publisher {
-                    let page = output.with_extension("html");
-                    match teikit::publish::write_html(saxon, sheet, output, &page) {
-                        Ok(()) => {
-                            pages += 1;
-                            eprintln!("wrote {}", page.display());
-                        }
-                        Err(e) => {
-                            eprintln!("error: {e}");
-                            status = Status::Trouble.into();
-                        }
-                    }
-                }
-            }
-            Outcome::Stale { output, missing } => {
-                let why = if *missing {
-                    "missing: nothing is committed for"
-                } else {
-                    "differs from a fresh conversion of"
-                };
-                eprintln!(
-                    "{}: error: {why} {}; run `teikit build` and commit the result",
-                    output.display(),
-                    source.display()
-                );
-                status = Status::Problems.into();
-            }
-            Outcome::Failed(e) => {
-                let s = convert_error_status(e);
-                if s != Status::Success.into() {
-                    status = Status::Problems.into();
-                }
-            }
-            Outcome::Invalid {
-                problems,
-                after_warnings,
-            } => {
-                let why = if *after_warnings {
-                    "see the warnings about the source"
-                } else {
-                    "a converter bug"
-                };
-                eprintln!(
-                    "{}: error: the converted TEI breaks the rules ({why}):",
-                    source.display()
-                );
-                print_all(problems);
-                status = Status::Problems.into();
-            }
-            Outcome::Unwritable(e) => {
-                eprintln!("error: {e}");
-                status = Status::Trouble.into();
-            }
-        }
+        tally.take(source, outcome, publisher.as_ref());
     }
+    let Tally {
+        status,
+        converted,
+        written,
+        pages,
+    } = tally;
     print_all(&report.warnings);
     if report_unknown {
         print_all(&report.unknown_names);
@@ -203,5 +153,93 @@ fn run_build(options: BuildOptions, report_unknown: bool, publish: Publish) -> E
         "{verb} {converted} of {} {unit}; {written} TEI file(s) written{pages}",
         report.outcomes.len()
     );
-    status
+    status.into()
+}
+
+/// What a build did, source by source.
+struct Tally {
+    status: Status,
+    converted: usize,
+    written: usize,
+    pages: usize,
+}
+
+impl Tally {
+    /// Reports one source's outcome (and writes its reading page, where asked).
+    fn take(
+        &mut self,
+        source: &Path,
+        outcome: &Outcome,
+        publisher: Option<&(teikit::publish::Saxon, teikit::publish::HtmlStylesheet)>,
+    ) {
+        match outcome {
+            Outcome::Current { output, written } => {
+                self.converted += 1;
+                if *written {
+                    self.written += 1;
+                    eprintln!("wrote {}", output.display());
+                }
+                if let Some((saxon, sheet)) = publisher {
+                    let page = output.with_extension("html");
+                    match teikit::publish::write_html(saxon, sheet, output, &page) {
+                        Ok(()) => {
+                            self.pages += 1;
+                            eprintln!("wrote {}", page.display());
+                        }
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            self.status = Status::Trouble;
+                        }
+                    }
+                }
+            }
+            Outcome::Stale { output, missing } => {
+                let why = if *missing {
+                    "missing: nothing is committed for"
+                } else {
+                    "differs from a fresh conversion of"
+                };
+                eprintln!(
+                    "{}: error: {why} {}; run `teikit build` and commit the result",
+                    output.display(),
+                    source.display()
+                );
+                self.problems();
+            }
+            Outcome::Failed(e) => {
+                if convert_error_status(e) != Status::Success.into() {
+                    self.problems();
+                }
+            }
+            Outcome::Invalid {
+                problems,
+                after_warnings,
+                then,
+            } => {
+                let why = if *after_warnings {
+                    "see the warnings about the source"
+                } else {
+                    "a converter bug"
+                };
+                eprintln!(
+                    "{}: error: the converted TEI breaks the rules ({why}); it is written, and the build fails:",
+                    source.display()
+                );
+                print_all(problems);
+                self.problems();
+                self.take(source, then, publisher);
+            }
+            Outcome::Unwritable(e) => {
+                eprintln!("error: {e}");
+                self.status = Status::Trouble;
+            }
+        }
+    }
+
+    /// Problems in the input: exit 1, unless teikit could not run at all (2).
+    fn problems(&mut self) {
+        if self.status == Status::Success {
+            self.status = Status::Problems;
+        }
+    }
 }

@@ -558,3 +558,63 @@ fn summer_time_gives_the_offsets_the_official_encoding_has() {
         stderr(&run)
     );
 }
+
+#[test]
+fn the_older_eras_volumes_are_written_with_the_header_they_have_and_valid() {
+    let (Some(reference), Some(devset)) = (reference_dir(), frus_devset_dir()) else {
+        return;
+    };
+    // The volumes of 1861–1951: no number, no editors, some without a series or sub-series.
+    let older = tempfile::tempdir().unwrap();
+    for volume in std::fs::read_dir(devset.join("sources")).unwrap() {
+        let volume = volume.unwrap().path();
+        if volume.is_dir() && !is_modern_devset_volume(&volume) {
+            std::os::unix::fs::symlink(&volume, older.path().join(volume.file_name().unwrap()))
+                .unwrap();
+        }
+    }
+    let count = std::fs::read_dir(older.path()).unwrap().count();
+    assert!(count >= 10, "{count} older volumes");
+    let out = tempfile::tempdir().unwrap();
+    let schema_path = reference.join("frus/schema/frus.rnc");
+    let built = teikit(&[
+        "build",
+        "--profile",
+        "frus",
+        "--sources",
+        older.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--schema",
+        schema_path.to_str().unwrap(),
+    ]);
+    let err = stderr(&built);
+    // Every volume is written, whatever the rules find (they decide the exit status only).
+    let written = std::fs::read_dir(out.path()).unwrap().count();
+    assert_eq!(written, count, "{err}");
+    let schema = teikit::relaxng::Schema::from_file(&schema_path).unwrap();
+    let mut validator = schema.validator();
+    for file in std::fs::read_dir(out.path()).unwrap() {
+        let file = file.unwrap().path();
+        let xml = std::fs::read_to_string(&file).unwrap();
+        let errors = validator.validate(&file, &xml);
+        assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let complete = doc
+            .descendants()
+            .find(|n| n.has_tag_name((TEI, "title")) && n.attribute("type") == Some("complete"))
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            !complete.contains(", ,") && !complete.starts_with(", ") && !complete.is_empty(),
+            "{}: {complete}",
+            file.display()
+        );
+    }
+    let header = std::fs::read_to_string(out.path().join("frus1861.xml")).unwrap();
+    assert!(
+        !header.contains("type=\"volume-number\"") && !header.contains("type=\"series\""),
+        "what the volume lacks is left out"
+    );
+}

@@ -255,17 +255,6 @@ fn header_problems(volume: &VolumeData) -> Vec<Diagnostic> {
             &data.id,
             "the volume's id (`frus1969-76v10`) names the file and its root",
         ),
-        ("series", &data.series, "the series title"),
-        (
-            "subseries",
-            &data.subseries,
-            "the sub-series title (`1969–1976`)",
-        ),
-        (
-            "number",
-            &data.number,
-            "the volume number (`X`, or `Retrospective Volume`)",
-        ),
         ("title", &data.title, "the volume's title"),
         ("publisher", &data.publisher, "the publisher"),
         ("pub_place", &data.pub_place, "the place of publication"),
@@ -283,12 +272,6 @@ fn header_problems(volume: &VolumeData) -> Vec<Diagnostic> {
                 "`{}` cannot be the volume's xml:id (expected a name such as `frus1969-76v10`)",
                 data.id
             ),
-        ));
-    }
-    if data.editors.iter().all(|e| e.trim().is_empty()) {
-        problems.push(missing(
-            "editors",
-            "FRUS's title statement names the volume's editors (`editors = [\"…\"]`)",
         ));
     }
     match data.default_utc_offset.as_deref() {
@@ -357,8 +340,11 @@ fn is_document_style_id(id: &str) -> bool {
 
 /// The volume number as FRUS's titles print it: "XIX, Part 1" is "Volume XIX, Part 1";
 /// "Retrospective Volume" names itself.
+/// "Volume X" (or the number as written where it says "Volume"); empty for a volume without a
+/// number (the 19th-century annual volumes, conference volumes).
 fn volume_number(number: &str) -> String {
-    if number.to_lowercase().contains("volume") {
+    let number = number.trim();
+    if number.is_empty() || number.to_lowercase().contains("volume") {
         number.to_string()
     } else {
         format!("Volume {number}")
@@ -368,21 +354,35 @@ fn volume_number(number: &str) -> String {
 fn header(volume: &VolumeData, bounds: Option<&(String, String)>) -> Element {
     let data = &volume.volume;
     let volume_number = volume_number(&data.number);
-    let complete = format!(
-        "{}, {}, {}, {}",
-        data.series, data.subseries, volume_number, data.title
-    );
+    // Older volumes have no sub-series, number or editors: the header has what the volume has.
+    let mut parts: Vec<&str> = [
+        data.series.as_str(),
+        &data.subseries,
+        &volume_number,
+        &data.title,
+    ]
+    .into_iter()
+    .map(str::trim)
+    .filter(|part| !part.is_empty())
+    .collect();
+    parts.dedup(); // 1861: the sub-series and the title are the same words
+    let complete = parts.join(", ");
     let title = |kind: &str, text: &str| {
         Element::new_mixed("title")
             .with_attribute("type", kind)
             .with_text(text)
     };
-    let mut title_stmt = Element::new("titleStmt")
-        .with_child(title("complete", &complete))
-        .with_child(title("series", &data.series))
-        .with_child(title("sub-series", &data.subseries))
-        .with_child(title("volume-number", &volume_number))
-        .with_child(title("volume", &data.title));
+    let mut title_stmt = Element::new("titleStmt").with_child(title("complete", &complete));
+    for (kind, text) in [
+        ("series", data.series.as_str()),
+        ("sub-series", &data.subseries),
+        ("volume-number", &volume_number),
+        ("volume", &data.title),
+    ] {
+        if !text.trim().is_empty() {
+            title_stmt.push_element(title(kind, text));
+        }
+    }
     for editor in data.editors.iter().filter(|e| !e.trim().is_empty()) {
         title_stmt.push_element(
             Element::new_mixed("editor")
@@ -478,11 +478,17 @@ fn front(volume: &VolumeData) -> Element {
     let mut title_page = Element::new("titlePage")
         .with_attribute("type", "main")
         .with_child(
-            Element::new("docTitle")
-                .with_child(part("series", &data.series))
-                .with_child(part("subseries", &data.subseries))
-                .with_child(part("volumenumber", &volume_number(&data.number)))
-                .with_child(part("volume", &data.title)),
+            [
+                ("series", data.series.clone()),
+                ("subseries", data.subseries.clone()),
+                ("volumenumber", volume_number(&data.number)),
+                ("volume", data.title.clone()),
+            ]
+            .into_iter()
+            .filter(|(_, text)| !text.trim().is_empty())
+            .fold(Element::new("docTitle"), |title, (kind, text)| {
+                title.with_child(part(kind, &text))
+            }),
         );
     for editor in data.editors.iter().filter(|e| !e.trim().is_empty()) {
         title_page.push_element(
