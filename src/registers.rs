@@ -468,7 +468,7 @@ mod tests {
         assert!(found.warnings[0].message.contains("without xml:id"));
         assert_eq!(found.warnings[0].location.line, 3);
         let toml = to_toml(&found.entries);
-        assert!(toml.contains("[[person]]\nid = \"p_1\"\nname = \"Bundy, McGeorge\"\nforms = [\"Bundy\", \"McGeorge Bundy\"]\nidentification = \"Special Assistant\"\n"), "{toml}");
+        assert!(toml.contains("[[person]]\nid = \"p_1\"\nname = \"Bundy, McGeorge\"\nforms = [\"Bundy\", \"McGeorge Bundy\", \"M. Bundy\"]\nidentification = \"Special Assistant\"\n"), "{toml}");
         assert!(
             toml.contains(
                 "[[place]]\nid = \"pl_1\"\nname = \"Paris, France\"\nforms = [\"Paris\"]\n"

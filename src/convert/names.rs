@@ -90,12 +90,12 @@ const SUFFIXES: &[&str] = &["Jr.", "Sr.", "II", "III", "IV"];
 /// use teikit::convert::names::derived_forms;
 /// assert_eq!(
 ///     derived_forms("Kissinger, Henry A."),
-///     ["Kissinger", "Henry A. Kissinger", "Henry Kissinger"]
+///     ["Kissinger", "Henry A. Kissinger", "Henry Kissinger", "H. A. Kissinger", "H. Kissinger"]
 /// );
 /// assert_eq!(derived_forms("Mao Tse-tung (Mao Zedong)"), ["Mao Tse-tung", "Mao Zedong"]);
 /// assert_eq!(
 ///     derived_forms("Hartman, Arthur A. (Art)"),
-///     ["Hartman", "Arthur A. Hartman", "Arthur Hartman", "Art Hartman"]
+///     ["Hartman", "Arthur A. Hartman", "Arthur Hartman", "A. A. Hartman", "A. Hartman", "Art Hartman"]
 /// );
 /// ```
 pub fn derived_forms(name: &str) -> Vec<String> {
@@ -133,11 +133,16 @@ pub fn derived_forms(name: &str) -> Vec<String> {
         .collect();
     push(surname.to_string());
     if !given_words.is_empty() {
-        let with_suffix = |form: String| match suffix {
-            Some(s) => format!("{form}, {s}"),
-            None => form,
-        };
-        push(with_suffix(format!("{} {surname}", given_words.join(" "))));
+        let full = format!("{} {surname}", given_words.join(" "));
+        push(full.clone());
+        // A suffix as printed after the name: "John A. Doe, Jr."; a generation number also
+        // without the comma: "Richard Roe III".
+        if let Some(suffix) = suffix {
+            push(format!("{full}, {suffix}"));
+            if suffix.chars().all(|c| c.is_ascii_uppercase()) {
+                push(format!("{full} {suffix}"));
+            }
+        }
         // The later given names as initials: "John Herbert" → "John H.".
         if given_words.len() > 1
             && !is_initial(given_words[0])
@@ -156,6 +161,29 @@ pub fn derived_forms(name: &str) -> Vec<String> {
         // The first given name that is no initial: "Henry A." → "Henry", "U. Alexis" → "Alexis".
         if let Some(first) = given_words.iter().find(|w| !is_initial(w)) {
             push(format!("{first} {surname}"));
+        }
+        // All the given names as initials: "John A." → "J. A. Doe", and the first alone, "J. Doe"
+        // (names of one letter or honorifics such as the Burmese "U" are no given names to
+        // abbreviate).
+        let abbreviable = given_words
+            .iter()
+            .any(|w| !is_initial(w) && w.chars().count() > 2);
+        if abbreviable {
+            let initials: Vec<String> = given_words
+                .iter()
+                .filter_map(|w| {
+                    w.chars()
+                        .next()
+                        .filter(|c| c.is_uppercase())
+                        .map(|c| format!("{c}."))
+                })
+                .collect();
+            if initials.len() > 1 {
+                push(format!("{} {surname}", initials.join(" ")));
+            }
+            if let Some(first) = initials.first() {
+                push(format!("{first} {surname}"));
+            }
         }
     }
     for variant in variants {
@@ -226,15 +254,28 @@ mod tests {
     fn surname_first_entries() {
         assert_eq!(
             derived_forms("Johnson, U. Alexis"),
-            ["Johnson", "U. Alexis Johnson", "Alexis Johnson"]
+            [
+                "Johnson",
+                "U. Alexis Johnson",
+                "Alexis Johnson",
+                "U. A. Johnson",
+                "U. Johnson"
+            ]
         );
         assert_eq!(
             derived_forms("Eliot, Theodore L., Jr."),
-            ["Eliot", "Theodore L. Eliot, Jr.", "Theodore Eliot"]
+            [
+                "Eliot",
+                "Theodore L. Eliot",
+                "Theodore L. Eliot, Jr.",
+                "Theodore Eliot",
+                "T. L. Eliot",
+                "T. Eliot"
+            ]
         );
         assert_eq!(
             derived_forms("Monzón, Colonel Elfego"),
-            ["Monzón", "Elfego Monzón"]
+            ["Monzón", "Elfego Monzón", "E. Monzón"]
         );
         assert_eq!(
             derived_forms("Thanom Kittikachorn, Field Marshal"),
@@ -247,7 +288,7 @@ mod tests {
         assert_eq!(leading_title("Kissinger, Henry A."), None);
         assert_eq!(
             derived_forms("Bundy, McGeorge"),
-            ["Bundy", "McGeorge Bundy"]
+            ["Bundy", "McGeorge Bundy", "M. Bundy"]
         );
         assert_eq!(
             derived_forms("Holdridge, John Herbert"),
@@ -255,9 +296,34 @@ mod tests {
                 "Holdridge",
                 "John Herbert Holdridge",
                 "John H. Holdridge",
-                "John Holdridge"
+                "John Holdridge",
+                "J. H. Holdridge",
+                "J. Holdridge"
             ]
         );
+    }
+
+    #[test]
+    fn suffixes_generations_and_honorifics() {
+        assert_eq!(
+            derived_forms("Doe, John A., Jr."),
+            [
+                "Doe",
+                "John A. Doe",
+                "John A. Doe, Jr.",
+                "John Doe",
+                "J. A. Doe",
+                "J. Doe"
+            ]
+        );
+        let roe = derived_forms("Roe, Richard, III");
+        assert!(
+            roe.contains(&"Richard Roe III".to_string())
+                && roe.contains(&"Richard Roe, III".to_string()),
+            "{roe:?}"
+        );
+        // A Burmese honorific after the comma: "U Tun", and no initial made of it.
+        assert_eq!(derived_forms("Tun, U"), ["Tun", "U Tun"]);
     }
 
     #[test]
@@ -273,7 +339,7 @@ mod tests {
         assert_eq!(derived_forms("Le Duc Tho"), ["Le Duc Tho", "Tho"]);
         assert_eq!(
             derived_forms("Arbenz Guzmán, Jacobo"),
-            ["Arbenz Guzmán", "Jacobo Arbenz Guzmán"]
+            ["Arbenz Guzmán", "Jacobo Arbenz Guzmán", "J. Arbenz Guzmán"]
         );
     }
 }
