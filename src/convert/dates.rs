@@ -113,7 +113,10 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
             r"\b(?P<m1>{MONTH_RE})\s(?P<d1>\d{{1,2}})\s?[–-]\s?(?P<m2>{MONTH_RE})\s(?P<d2>\d{{1,2}})(?:,\s(?P<y>\d{{4}}))?\b"
         )),
         day: re(format!(
-            r"\b(?P<m>{MONTH_RE})\s(?P<d>\d{{1,2}})\b(?:,\s(?P<y>\d{{4}})\b)?(?:(?:,\s|\s?—\s?)(?P<t1>{TIME_RE})(?:\s?[–-]\s?(?P<t2>{TIME_RE}))?)?"
+            // The year after a comma, or (a comma forgotten: "June 4 1962") a plausible year
+            // after a space; a time or a time range after it, the range's start perhaps a bare
+            // hour that takes its half of the day from the end ("3–3:30 p.m.").
+            r"\b(?P<m>{MONTH_RE})\s(?P<d>\d{{1,2}})\b(?:,\s(?P<y>\d{{4}})\b|\s(?P<yb>1[5-9]\d\d|20\d\d)\b)?(?:(?:,\s|\s?—\s?)(?:(?P<t1>{TIME_RE})(?:\s?[–-]\s?(?P<t2>{TIME_RE}))?|(?P<h1>\d{{1,2}}(?::\d{{2}})?)\s?[–-]\s?(?P<t2b>{TIME_RE})))?"
         )),
         month_range: re(format!(
             r"\b(?P<m1>{MONTH_RE})\s?[–-]\s?(?P<m2>{MONTH_RE})\s(?P<y>\d{{4}})\b"
@@ -140,6 +143,22 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
     }
 });
 
+/// A time range whose start is a bare hour (`3–3:30 p.m.`): the start takes the end's half of
+/// the day, unless that would put it after the end (`11–1 p.m.` starts in the morning).
+fn bare_hour_range(date: CivilDate, hour: &str, end: &str) -> Option<DateValue> {
+    let half = if end.to_ascii_lowercase().contains('p') {
+        "p.m."
+    } else {
+        "a.m."
+    };
+    let finish = date_time(date, end)?;
+    let mut start = date_time(date, &format!("{hour} {half}"))?;
+    if start > finish && half == "p.m." {
+        start = date_time(date, &format!("{hour} a.m."))?;
+    }
+    (start <= finish).then_some(DateValue::Span(start, finish))
+}
+
 /// Finds and normalises the date expressions of `text`.
 ///
 /// ```
@@ -160,7 +179,7 @@ pub fn find_dates(text: &str, context: DateContext) -> Vec<DateMention> {
         }
     };
     let year_of = |c: &regex::Captures| -> (Option<i32>, Option<Inference>) {
-        match c.name("y") {
+        match c.name("y").or_else(|| c.name("yb")) {
             Some(y) => (y.as_str().parse().ok(), None),
             None => (context.year, Some(Inference::Year)),
         }
@@ -190,6 +209,9 @@ pub fn find_dates(text: &str, context: DateContext) -> Vec<DateMention> {
         let (year, inf) = year_of(&c);
         let value = (|| {
             let date = CivilDate::new(year?, month_number(&c["m"])?, c["d"].parse().ok()?)?;
+            if let (Some(hour), Some(end)) = (c.name("h1"), c.name("t2b")) {
+                return bare_hour_range(date, hour.as_str(), end.as_str());
+            }
             let Some(t1) = c.name("t1") else {
                 return Some(DateValue::When(date.to_string()));
             };
@@ -387,6 +409,35 @@ mod tests {
             .into_iter()
             .map(|d| (text[d.range].to_string(), d.value))
             .collect()
+    }
+
+    #[test]
+    fn a_forgotten_comma_and_a_bare_hour_at_the_start_of_a_range() {
+        let v =
+            values("Washington, June 4 1962, 3–3:30 p.m.; then July 9, 11–1 p.m.; June 4 200 men.");
+        assert_eq!(
+            v[0],
+            (
+                "June 4 1962, 3–3:30 p.m.".to_string(),
+                DateValue::Span(
+                    "1962-06-04T15:00:00{offset}".into(),
+                    "1962-06-04T15:30:00{offset}".into()
+                )
+            )
+        );
+        assert_eq!(
+            v[1].1,
+            DateValue::Span(
+                "1973-07-09T11:00:00{offset}".into(),
+                "1973-07-09T13:00:00{offset}".into()
+            ),
+            "11 in the morning to 1 in the afternoon"
+        );
+        assert_eq!(
+            v[2],
+            ("June 4".to_string(), DateValue::When("1973-06-04".into())),
+            "200 is no year"
+        );
     }
 
     #[test]
