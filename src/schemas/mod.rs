@@ -17,6 +17,7 @@ pub use catalog::{CatalogError, Catalogs};
 pub use declared::{declared_schemas, Declaration, SchemaLanguage};
 pub use remote::{canonical_url, FetchError};
 
+use crate::base::uri::percent_decoded;
 use std::path::{Path, PathBuf};
 
 /// Why a declared schema could not be found.
@@ -114,33 +115,6 @@ impl Resolver {
             ))
         }
     }
-}
-
-/// `%20` and the like in a file URL, decoded.
-fn percent_decoded(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The RELAX NG schema a document declares first, if any, as written (`href`).

@@ -11,7 +11,12 @@ use std::process::Command;
 
 /// Builds `sources` with `--profile frus` into a new folder, checking each volume against
 /// `frus.rnc` with teikit's engine as it is written; the folder and its volume files.
-fn build_volumes(sources: &Path, reference: &Path) -> (tempfile::TempDir, Vec<PathBuf>) {
+/// `build --profile frus` of `sources` into a new folder, each volume checked against
+/// `frus.rnc`: the run, and the folder.
+fn build_frus_volumes(
+    sources: &Path,
+    reference: &Path,
+) -> (std::process::Output, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
     let schema = reference.join("frus/schema/frus.rnc");
     let built = teikit(&[
@@ -25,6 +30,11 @@ fn build_volumes(sources: &Path, reference: &Path) -> (tempfile::TempDir, Vec<Pa
         "--schema",
         schema.to_str().unwrap(),
     ]);
+    (built, out)
+}
+
+fn build_volumes(sources: &Path, reference: &Path) -> (tempfile::TempDir, Vec<PathBuf>) {
+    let (built, out) = build_frus_volumes(sources, reference);
     assert!(
         built.status.success(),
         "build --profile frus failed (frus.rnc or the rules reject a volume):\n{}",
@@ -45,7 +55,7 @@ fn all_volumes() -> Option<(Vec<tempfile::TempDir>, Vec<PathBuf>)> {
     let reference = reference_dir()?;
     let devset = frus_devset_dir()?;
     let (bundled_dir, bundled) = build_volumes(&root().join("sources"), &reference);
-    let modern = modern_devset_sources(&devset);
+    let modern = devset_sources(&devset, true);
     let (devset_dir, devset_files) = build_volumes(modern.path(), &reference);
     assert_eq!(bundled.len(), 3, "one volume per bundled volume folder");
     assert_eq!(
@@ -58,13 +68,13 @@ fn all_volumes() -> Option<(Vec<tempfile::TempDir>, Vec<PathBuf>)> {
     Some((vec![bundled_dir, devset_dir, modern], files))
 }
 
-/// A folder of links to the development set's volumes of 1952–1988: the FRUS volume files of
-/// the older eras, whose headers lack a number or editors, are issue 25's.
-fn modern_devset_sources(devset: &Path) -> tempfile::TempDir {
+/// A folder of links to the development set's volumes of 1952–1988 (`modern`) or of the older
+/// eras: only the modern ones are held to FRUS's Schematron and the official encoding here.
+fn devset_sources(devset: &Path, modern: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for volume in std::fs::read_dir(devset.join("sources")).unwrap() {
         let volume = volume.unwrap().path();
-        if volume.is_dir() && is_modern_devset_volume(&volume) {
+        if volume.is_dir() && is_modern_devset_volume(&volume) == modern {
             std::os::unix::fs::symlink(&volume, dir.path().join(volume.file_name().unwrap()))
                 .unwrap();
         }
@@ -565,29 +575,11 @@ fn the_older_eras_volumes_are_written_with_the_header_they_have_and_valid() {
         return;
     };
     // The volumes of 1861–1951: no number, no editors, some without a series or sub-series.
-    let older = tempfile::tempdir().unwrap();
-    for volume in std::fs::read_dir(devset.join("sources")).unwrap() {
-        let volume = volume.unwrap().path();
-        if volume.is_dir() && !is_modern_devset_volume(&volume) {
-            std::os::unix::fs::symlink(&volume, older.path().join(volume.file_name().unwrap()))
-                .unwrap();
-        }
-    }
+    let older = devset_sources(&devset, false);
     let count = std::fs::read_dir(older.path()).unwrap().count();
     assert!(count >= 10, "{count} older volumes");
-    let out = tempfile::tempdir().unwrap();
+    let (built, out) = build_frus_volumes(older.path(), &reference);
     let schema_path = reference.join("frus/schema/frus.rnc");
-    let built = teikit(&[
-        "build",
-        "--profile",
-        "frus",
-        "--sources",
-        older.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--schema",
-        schema_path.to_str().unwrap(),
-    ]);
     let err = stderr(&built);
     // Every volume is written, whatever the rules find (they decide the exit status only).
     let written = std::fs::read_dir(out.path()).unwrap().count();
