@@ -72,7 +72,7 @@ fn run_validate(settings: Settings) -> ExitCode {
     };
     // The schema of each file: --schema for all; else teikit.toml's (its overrides first);
     // else the document's own declaration; else the bundled subset.
-    let plan = match &settings.schema {
+    let mut plan = match &settings.schema {
         Some(path) => SchemaPlan::one(Some(path.clone()), files.len()),
         None => {
             let mut catalogs = config.catalogs.clone();
@@ -193,9 +193,11 @@ fn run_validate(settings: Settings) -> ExitCode {
     }
     let schema_of: Vec<Option<usize>> =
         schema_of.iter().map(|c| c.and_then(|k| index[k])).collect();
-    let outcomes = validation::check_files_each(&compiled, &schema_of, &files, &options, &|done| {
-        progress.set(done, files.len())
-    });
+    let read = std::mem::take(&mut plan.read);
+    let outcomes =
+        validation::check_files_each(&compiled, &schema_of, &files, &read, &options, &|done| {
+            progress.set(done, files.len())
+        });
     progress.finish();
     let unreadable: Vec<Option<String>> = outcomes
         .iter()
@@ -289,6 +291,9 @@ struct SchemaPlan {
     failures: Vec<String>,
     /// Whether some document is validated against the schema it declares (`xml-model`).
     declared_used: bool,
+    /// The files read whole while their declarations were looked for (the small ones), by
+    /// file; empty where none were.
+    read: Vec<Option<Vec<u8>>>,
 }
 
 impl SchemaPlan {
@@ -304,6 +309,7 @@ impl SchemaPlan {
             schema_of: vec![Some(0); files],
             failures: Vec::new(),
             declared_used: false,
+            read: Vec::new(),
         }
     }
 
@@ -330,6 +336,7 @@ fn plan_schemas(
         schema_of: Vec::new(),
         failures: Vec::new(),
         declared_used: false,
+        read: Vec::new(),
     };
     let mut by_source: HashMap<Option<PathBuf>, usize> = HashMap::new();
     // Per distinct (href, folder): where it was found, or why not, and who asked.
@@ -343,14 +350,21 @@ fn plan_schemas(
         None,
         || (),
         |(), file| {
-            teikit::schemas::read_prolog(file)
-                .ok()
-                .and_then(|prolog| teikit::schemas::declared_relax_ng(&prolog))
+            let head = teikit::schemas::read_head(file).ok()?;
+            let declared =
+                teikit::schemas::declared_relax_ng(&String::from_utf8_lossy(head.bytes()));
+            // A file read whole (a small one) is not read again to be validated.
+            let whole = match head {
+                teikit::schemas::Head::Whole(bytes) => Some(bytes),
+                teikit::schemas::Head::Part(_) => None,
+            };
+            Some((declared, whole))
         },
         &|_| {},
     );
-    for (file, declared) in files.iter().zip(declarations) {
-        let declared = declared.flatten();
+    for (file, found) in files.iter().zip(declarations) {
+        let (declared, whole) = found.flatten().unwrap_or((None, None));
+        plan.read.push(whole);
         let configured = config.schema_for(file);
         let source = match &declared {
             _ if configured.is_some() => configured.map(Path::to_path_buf),

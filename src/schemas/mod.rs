@@ -134,6 +134,31 @@ pub fn declared_relax_ng(text: &str) -> Option<String> {
 /// The prolog of the file at `path`, enough to read its `xml-model`s: read 4 KiB at a time
 /// until the root element's start tag (a long internal DTD subset reads on).
 pub fn read_prolog(path: &Path) -> std::io::Result<String> {
+    let head = read_head(path)?;
+    Ok(String::from_utf8_lossy(head.bytes()).into_owned())
+}
+
+/// The first bytes of a file, up to its root element's start tag: the whole file where it is
+/// that short (then a caller that reads the file next can take these bytes instead).
+#[derive(Debug)]
+pub enum Head {
+    /// The whole file.
+    Whole(Vec<u8>),
+    /// Its beginning.
+    Part(Vec<u8>),
+}
+
+impl Head {
+    /// The bytes read.
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Head::Whole(bytes) | Head::Part(bytes) => bytes,
+        }
+    }
+}
+
+/// The head of the file at `path` (see [`Head`]).
+pub fn read_head(path: &Path) -> std::io::Result<Head> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let mut head = Vec::new();
@@ -141,7 +166,7 @@ pub fn read_prolog(path: &Path) -> std::io::Result<String> {
     loop {
         let n = file.read(&mut chunk)?;
         if n == 0 {
-            break;
+            return Ok(Head::Whole(head));
         }
         let searched_from = head.len().saturating_sub(1);
         head.extend_from_slice(&chunk[..n]);
@@ -150,8 +175,12 @@ pub fn read_prolog(path: &Path) -> std::io::Result<String> {
             .windows(2)
             .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'_' || w[1] >= 0x80));
         if opens_root {
-            break;
+            // A file shorter than the chunk was read whole.
+            return Ok(if n < chunk.len() && file.read(&mut chunk)? == 0 {
+                Head::Whole(head)
+            } else {
+                Head::Part(head)
+            });
         }
     }
-    Ok(String::from_utf8_lossy(&head).into_owned())
 }

@@ -196,37 +196,47 @@ pub fn check_files(
 ) -> Vec<Outcome> {
     let schemas: Vec<&Schema> = schema.into_iter().collect();
     let schema_of = vec![schema.map(|_| 0); files.len()];
-    check_files_each(&schemas, &schema_of, files, options, progress)
+    check_files_each(&schemas, &schema_of, files, &[], options, progress)
 }
+
+/// One file to check: its path, its schema's index, its bytes if already read.
+type Job<'f> = (&'f PathBuf, Option<usize>, Option<&'f Vec<u8>>);
 
 /// [`check_files`] where each file has its own schema: `schema_of[i]` indexes `schemas` for
 /// `files[i]` (`None`: the rules alone). Each thread makes a validator of a schema when it
 /// first meets a file of it, so a run over a thousand files declaring three schemas compiles
-/// nothing here and keeps three validators a thread.
+/// nothing here and keeps three validators a thread. `read[i]`, where given, is the whole of
+/// `files[i]` already read (choosing its schema read the small ones whole).
 pub fn check_files_each(
     schemas: &[&Schema],
     schema_of: &[Option<usize>],
     files: &[PathBuf],
+    read: &[Option<Vec<u8>>],
     options: &Options,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<Outcome> {
     let mut largest_first: Vec<usize> = (0..files.len()).collect();
     let size = |i: &usize| std::fs::metadata(&files[*i]).map_or(0, |m| m.len());
     largest_first.sort_by_key(|i| std::cmp::Reverse(size(i)));
-    let jobs: Vec<(&PathBuf, Option<usize>)> =
-        files.iter().zip(schema_of.iter().copied()).collect();
+    let jobs: Vec<Job> = files
+        .iter()
+        .zip(schema_of.iter().copied())
+        .enumerate()
+        .map(|(i, (path, schema))| (path, schema, read.get(i).and_then(Option::as_ref)))
+        .collect();
     let checked = crate::parallel::ordered_map(
         &jobs,
         options.jobs,
         Some(&largest_first),
         || -> Vec<Option<Validator>> { schemas.iter().map(|_| None).collect() },
-        |validators, (path, schema)| {
+        |validators, (path, schema, bytes)| {
             let validator =
                 schema.map(|k| validators[k].get_or_insert_with(|| schemas[k].validator()));
-            match std::fs::read(path) {
-                Ok(bytes) => Ok(check_bytes(validator, path, bytes, options)),
-                Err(e) => Err(e),
-            }
+            let bytes = match bytes {
+                Some(bytes) => Ok((*bytes).clone()),
+                None => std::fs::read(path),
+            };
+            bytes.map(|bytes| check_bytes(validator, path, bytes, options))
         },
         progress,
     );
