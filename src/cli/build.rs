@@ -125,15 +125,20 @@ fn run_build(options: BuildOptions, report_unknown: bool, publish: Publish) -> E
         converted: 0,
         written: 0,
         pages: 0,
+        to_publish: Vec::new(),
     };
     for (source, outcome) in &report.outcomes {
         tally.take(source, outcome, publisher.as_ref());
+    }
+    if let Some((saxon, sheet)) = &publisher {
+        tally.publish(saxon, sheet);
     }
     let Tally {
         status,
         converted,
         written,
         pages,
+        ..
     } = tally;
     print_all(&report.warnings);
     if report_unknown {
@@ -162,6 +167,8 @@ struct Tally {
     converted: usize,
     written: usize,
     pages: usize,
+    /// The TEI files whose reading pages are to be written, all in one processor run.
+    to_publish: Vec<PathBuf>,
 }
 
 impl Tally {
@@ -179,18 +186,8 @@ impl Tally {
                     self.written += 1;
                     eprintln!("wrote {}", output.display());
                 }
-                if let Some((saxon, sheet)) = publisher {
-                    let page = output.with_extension("html");
-                    match teikit::publish::write_html(saxon, sheet, output, &page) {
-                        Ok(()) => {
-                            self.pages += 1;
-                            eprintln!("wrote {}", page.display());
-                        }
-                        Err(e) => {
-                            eprintln!("error: {e}");
-                            self.status = Status::Trouble;
-                        }
-                    }
+                if publisher.is_some() {
+                    self.to_publish.push(output.clone());
                 }
             }
             Outcome::Stale { output, missing } => {
@@ -232,6 +229,29 @@ impl Tally {
             Outcome::Unwritable(e) => {
                 eprintln!("error: {e}");
                 self.status = Status::Trouble;
+            }
+        }
+    }
+
+    /// Writes the reading pages of the TEI files collected, one processor run for all.
+    fn publish(&mut self, saxon: &teikit::publish::Saxon, sheet: &teikit::publish::HtmlStylesheet) {
+        let pairs: Vec<(&Path, PathBuf)> = self
+            .to_publish
+            .iter()
+            .map(|tei| (tei.as_path(), tei.with_extension("html")))
+            .collect();
+        let pages = teikit::publish::write_all_html(saxon, sheet, &pairs);
+        for ((_, page), outcome) in pairs.iter().zip(pages) {
+            match outcome {
+                teikit::publish::Page::Written => {
+                    self.pages += 1;
+                    eprintln!("wrote {}", page.display());
+                }
+                teikit::publish::Page::UpToDate => {}
+                teikit::publish::Page::Failed(e) => {
+                    eprintln!("error: {e}");
+                    self.status = Status::Trouble;
+                }
             }
         }
     }

@@ -199,6 +199,14 @@ const IDENTIFIER_WORDS: &[&str] = &[
     "circular",
     "instruction",
     "report",
+    // "your 1234", "my 3184": the telegrams of the two posts, as cables cite them.
+    "my",
+    "your",
+    "our",
+    "paragraph",
+    "paragraphs",
+    "para",
+    "paras",
 ];
 
 /// Capitalised words that begin sentences rather than introduce identifiers.
@@ -276,7 +284,11 @@ fn plausible_number(text: &str, at: usize, number: &str) -> bool {
                 .parse::<u32>()
                 .is_ok_and(|d| (1..=longest).contains(&d));
     }
-    let bare = word.trim_end_matches('.');
+    // A possessive names the post whose telegram it is: "London's 2417".
+    let bare = word
+        .trim_end_matches('.')
+        .trim_end_matches("'s")
+        .trim_end_matches("’s");
     let capitalised = bare.chars().next().is_some_and(char::is_uppercase)
         && bare
             .chars()
@@ -455,6 +467,22 @@ mod tests {
         assert_eq!(
             before("This of this info was. LINC 3214", &["4"]),
             ["This of this info was. LINC 321"]
+        );
+    }
+
+    #[test]
+    fn references_after_the_numbers_of_posts_telegrams_and_paragraphs() {
+        assert_eq!(
+            before("as in London's 2417.3 the", &["3"]),
+            ["as in London's 2417."]
+        );
+        assert_eq!(
+            before("see paragraph 4.27 below", &["27"]),
+            ["see paragraph 4."]
+        );
+        assert_eq!(
+            before("answering your 1234.5 I", &["5"]),
+            ["answering your 1234."]
         );
     }
 

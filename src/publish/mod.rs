@@ -237,6 +237,101 @@ impl Saxon {
     }
 }
 
+/// SaxonC-HE over a folder: the stylesheet compiled once, every `*.xml` of the input folder
+/// transformed into the output folder under its own name.
+const SAXONC_FOLDER_DRIVER: &str = r#"
+import os, sys
+from saxonche import PySaxonProcessor
+xsl, source_dir, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
+with PySaxonProcessor(license=False) as proc:
+    try:
+        exe = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=xsl)
+        for name in sorted(os.listdir(source_dir)):
+            exe.transform_to_file(source_file=os.path.join(source_dir, name), output_file=os.path.join(out_dir, name))
+    except Exception as e:
+        sys.stderr.write(str(e).strip() + "\n")
+        sys.exit(1)
+"#;
+
+impl Saxon {
+    /// Runs `stylesheet` on every file of `inputs` with one start of the processor and one
+    /// compilation of the stylesheet (Saxon's folder mode, or one SaxonC loop), and returns the
+    /// results in order. Where the run fails, each input is transformed alone, so that the
+    /// failure is told of the document it belongs to.
+    pub fn transform_all(
+        &self,
+        stylesheet: &Path,
+        inputs: &[&Path],
+    ) -> Vec<Result<Vec<u8>, PublishError>> {
+        if inputs.is_empty() {
+            return Vec::new();
+        }
+        match self.transform_folder(stylesheet, inputs) {
+            Ok(pages) => pages.into_iter().map(Ok).collect(),
+            Err(_) => inputs
+                .iter()
+                .map(|input| self.transform(stylesheet, input, &[]))
+                .collect(),
+        }
+    }
+
+    fn transform_folder(
+        &self,
+        stylesheet: &Path,
+        inputs: &[&Path],
+    ) -> Result<Vec<Vec<u8>>, PublishError> {
+        let scratch = tempfile::tempdir().map_err(PublishError::Scratch)?;
+        let (source_dir, out_dir) = (scratch.path().join("in"), scratch.path().join("out"));
+        std::fs::create_dir(&source_dir).map_err(PublishError::Scratch)?;
+        std::fs::create_dir(&out_dir).map_err(PublishError::Scratch)?;
+        // Copies under names of one length, so that the folder's order is the inputs' order.
+        let name = |k: usize| format!("{k:06}.xml");
+        for (k, input) in inputs.iter().enumerate() {
+            std::fs::copy(input, source_dir.join(name(k))).map_err(PublishError::Scratch)?;
+        }
+        let mut command = match &self.launcher {
+            Launcher::Command(c) => {
+                let mut command = Command::new(c);
+                command.args(saxon_args(stylesheet, &source_dir, &out_dir, &[]));
+                command
+            }
+            Launcher::Jar { java, jar } => {
+                let mut command = Command::new(java);
+                command.arg("-jar").arg(jar).args(saxon_args(
+                    stylesheet,
+                    &source_dir,
+                    &out_dir,
+                    &[],
+                ));
+                command
+            }
+            Launcher::SaxonC { python } => {
+                let mut command = Command::new(python);
+                command
+                    .args(["-c", SAXONC_FOLDER_DRIVER])
+                    .arg(stylesheet)
+                    .arg(&source_dir)
+                    .arg(&out_dir);
+                command
+            }
+        };
+        let result = command.output().map_err(|source| PublishError::Spawn {
+            processor: self.describe(),
+            source,
+        })?;
+        if !result.status.success() {
+            return Err(PublishError::Transform {
+                input: source_dir,
+                processor: self.describe(),
+                message: String::from_utf8_lossy(&result.stderr).trim().to_string(),
+            });
+        }
+        (0..inputs.len())
+            .map(|k| std::fs::read(out_dir.join(name(k))).map_err(PublishError::Scratch))
+            .collect()
+    }
+}
+
 fn saxon_args(stylesheet: &Path, input: &Path, out: &Path, params: &[String]) -> Vec<OsString> {
     let mut args: Vec<OsString> = [("-s:", input), ("-xsl:", stylesheet), ("-o:", out)]
         .into_iter()
@@ -298,6 +393,55 @@ impl HtmlStylesheet {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// What became of one page of [`write_all_html`].
+#[derive(Debug)]
+pub enum Page {
+    /// Written now.
+    Written,
+    /// Newer than its TEI and the stylesheet: left as it is.
+    UpToDate,
+    /// Not written.
+    Failed(PublishError),
+}
+
+/// Writes the reading edition of each `(tei, html)` pair: one processor run and one compilation
+/// of the stylesheet for all of them ([`Saxon::transform_all`]), and only for the pages older
+/// than their TEI or the stylesheet (or than teikit itself, for the bundled stylesheet), so a
+/// build after a one-document edit renders one page.
+pub fn write_all_html(
+    saxon: &Saxon,
+    stylesheet: &HtmlStylesheet,
+    pairs: &[(&Path, PathBuf)],
+) -> Vec<Page> {
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let sheet_time = match stylesheet._bundled {
+        Some(_) => std::env::current_exe().ok().and_then(|exe| modified(&exe)),
+        None => modified(stylesheet.path()),
+    };
+    let stale: Vec<usize> = (0..pairs.len())
+        .filter(|&k| {
+            let (tei, html) = &pairs[k];
+            match (modified(html), modified(tei), sheet_time) {
+                (Some(page), Some(source), Some(sheet)) => page < source || page < sheet,
+                _ => true,
+            }
+        })
+        .collect();
+    let inputs: Vec<&Path> = stale.iter().map(|&k| pairs[k].0).collect();
+    let mut pages: Vec<Page> = (0..pairs.len()).map(|_| Page::UpToDate).collect();
+    for (&k, result) in stale
+        .iter()
+        .zip(saxon.transform_all(stylesheet.path(), &inputs))
+    {
+        let (tei, html) = &pairs[k];
+        pages[k] = match result.and_then(|page| Ok(write_atomically(html, &page, &[tei])?)) {
+            Ok(()) => Page::Written,
+            Err(e) => Page::Failed(e),
+        };
+    }
+    pages
 }
 
 /// Writes the reading edition of `tei` to `html` (atomically; never over the TEI).

@@ -546,3 +546,55 @@ fn a_reader_follows_a_note_and_its_back_link_in_chromium() {
         &["first-screen.png", "annotation.png", "phone.png"],
     );
 }
+
+#[test]
+fn one_run_renders_every_page_as_alone_and_only_pages_older_than_their_tei_again() {
+    let sheet = teikit::publish::HtmlStylesheet::locate(Some(&root().join("xslt/tei-to-html.xsl")))
+        .unwrap();
+    for (name, saxon) in processors() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut teis = Vec::new();
+        for (k, source) in converted_documents().iter().take(3).enumerate() {
+            let tei = dir.path().join(format!("d{k}.xml"));
+            std::fs::copy(source, &tei).unwrap();
+            teis.push(tei);
+        }
+        let pairs: Vec<(&Path, PathBuf)> = teis
+            .iter()
+            .map(|t| (t.as_path(), t.with_extension("html")))
+            .collect();
+        let pages = teikit::publish::write_all_html(&saxon, &sheet, &pairs);
+        assert!(
+            pages
+                .iter()
+                .all(|p| matches!(p, teikit::publish::Page::Written)),
+            "{name}: {pages:?}"
+        );
+        // The same page as a run of its own.
+        for (tei, html) in &pairs {
+            let alone = saxon.transform(sheet.path(), tei, &[]).unwrap();
+            assert!(
+                std::fs::read(html).unwrap() == alone,
+                "{name}: {}",
+                html.display()
+            );
+        }
+        // Nothing changed: nothing rendered. One TEI rewritten: its page alone.
+        let again = teikit::publish::write_all_html(&saxon, &sheet, &pairs);
+        assert!(
+            again
+                .iter()
+                .all(|p| matches!(p, teikit::publish::Page::UpToDate)),
+            "{name}: {again:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let text = std::fs::read(&teis[1]).unwrap();
+        std::fs::write(&teis[1], text).unwrap();
+        let edited = teikit::publish::write_all_html(&saxon, &sheet, &pairs);
+        let written: Vec<bool> = edited
+            .iter()
+            .map(|p| matches!(p, teikit::publish::Page::Written))
+            .collect();
+        assert_eq!(written, [false, true, false], "{name}: {edited:?}");
+    }
+}
