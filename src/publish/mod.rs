@@ -197,42 +197,8 @@ impl Saxon {
         let scratch = tempfile::tempdir().map_err(PublishError::Scratch)?;
         let out = scratch.path().join("out");
         let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let mut command = match &self.launcher {
-            Launcher::Command(c) => {
-                let mut command = Command::new(c);
-                command.args(saxon_args(stylesheet, input, &out, &params));
-                command
-            }
-            Launcher::Jar { java, jar } => {
-                let mut command = Command::new(java);
-                command
-                    .arg("-jar")
-                    .arg(jar)
-                    .args(saxon_args(stylesheet, input, &out, &params));
-                command
-            }
-            Launcher::SaxonC { python } => {
-                let mut command = Command::new(python);
-                command
-                    .args(["-c", SAXONC_DRIVER])
-                    .arg(stylesheet)
-                    .arg(input)
-                    .arg(&out)
-                    .args(&params);
-                command
-            }
-        };
-        let result = command.output().map_err(|source| PublishError::Spawn {
-            processor: self.describe(),
-            source,
-        })?;
-        if !result.status.success() {
-            return Err(PublishError::Transform {
-                input: input.to_path_buf(),
-                processor: self.describe(),
-                message: String::from_utf8_lossy(&result.stderr).trim().to_string(),
-            });
-        }
+        let command = self.command(SAXONC_DRIVER, stylesheet, input, &out, &params);
+        self.run(command, input)?;
         std::fs::read(&out).map_err(PublishError::Scratch)
     }
 }
@@ -289,46 +255,66 @@ impl Saxon {
         for (k, input) in inputs.iter().enumerate() {
             std::fs::copy(input, source_dir.join(name(k))).map_err(PublishError::Scratch)?;
         }
-        let mut command = match &self.launcher {
+        let command = self.command(SAXONC_FOLDER_DRIVER, stylesheet, &source_dir, &out_dir, &[]);
+        self.run(command, &source_dir)?;
+        (0..inputs.len())
+            .map(|k| std::fs::read(out_dir.join(name(k))).map_err(PublishError::Scratch))
+            .collect()
+    }
+}
+
+impl Saxon {
+    /// The processor's command for `stylesheet` from `source` into `out` (files, or folders
+    /// for Saxon's folder mode; `saxonc_driver` is the Python that does the same with SaxonC).
+    fn command(
+        &self,
+        saxonc_driver: &str,
+        stylesheet: &Path,
+        source: &Path,
+        out: &Path,
+        params: &[String],
+    ) -> Command {
+        match &self.launcher {
             Launcher::Command(c) => {
                 let mut command = Command::new(c);
-                command.args(saxon_args(stylesheet, &source_dir, &out_dir, &[]));
+                command.args(saxon_args(stylesheet, source, out, params));
                 command
             }
             Launcher::Jar { java, jar } => {
                 let mut command = Command::new(java);
-                command.arg("-jar").arg(jar).args(saxon_args(
-                    stylesheet,
-                    &source_dir,
-                    &out_dir,
-                    &[],
-                ));
+                command
+                    .arg("-jar")
+                    .arg(jar)
+                    .args(saxon_args(stylesheet, source, out, params));
                 command
             }
             Launcher::SaxonC { python } => {
                 let mut command = Command::new(python);
                 command
-                    .args(["-c", SAXONC_FOLDER_DRIVER])
+                    .args(["-c", saxonc_driver])
                     .arg(stylesheet)
-                    .arg(&source_dir)
-                    .arg(&out_dir);
+                    .arg(source)
+                    .arg(out)
+                    .args(params);
                 command
             }
-        };
+        }
+    }
+
+    /// Runs `command`; a failure is told of `input` with what the processor printed.
+    fn run(&self, mut command: Command, input: &Path) -> Result<(), PublishError> {
         let result = command.output().map_err(|source| PublishError::Spawn {
             processor: self.describe(),
             source,
         })?;
-        if !result.status.success() {
-            return Err(PublishError::Transform {
-                input: source_dir,
-                processor: self.describe(),
-                message: String::from_utf8_lossy(&result.stderr).trim().to_string(),
-            });
+        if result.status.success() {
+            return Ok(());
         }
-        (0..inputs.len())
-            .map(|k| std::fs::read(out_dir.join(name(k))).map_err(PublishError::Scratch))
-            .collect()
+        Err(PublishError::Transform {
+            input: input.to_path_buf(),
+            processor: self.describe(),
+            message: String::from_utf8_lossy(&result.stderr).trim().to_string(),
+        })
     }
 }
 
