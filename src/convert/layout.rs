@@ -385,12 +385,24 @@ fn mark_opener(source: &SourceText, blocks: &mut [Block]) {
 
 /// Whether a line is a dateline (page markers inside it are ignored).
 pub fn is_dateline(line: &str) -> bool {
+    // Older telegrams print when they arrived after the dateline: `[Received 9:15 p.m.]`,
+    // `(Received May 9.)`; the dateline is what stands before.
+    let line = RECEIVED.replace(line, "");
     if line.chars().count() > DATELINE_MAX_CHARS {
         return false;
     }
-    let without_pages = PAGE_MARKER.replace_all(line, "");
+    let without_pages = PAGE_MARKER.replace_all(&line, "");
     DATELINE.is_match(without_pages.trim())
 }
+
+static RECEIVED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\s*(?:\[Received [^\]
+]{1,60}\]|\(Received [^)
+]{1,60}\))\.?\s*$",
+    )
+    .expect("received pattern")
+});
 
 static PAGE_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*\[\s*[Pp]age\b[^\]\n]*\]\s*").expect("page marker pattern"));
@@ -725,6 +737,9 @@ mod tests {
             "[place not declassified], January 29-30, 1954.",
             "Saigon, October 20, 1961, midnight.",
             "Kathmandu, August 5, 1977, 0550Z",
+            "London, November 11, 1917, 2 p.m. [Received November 12, 2.35 a.m.]",
+            "Copenhagen, November 13, 1917, 4 p.m. [Received 10.30 p.m.]",
+            "Tokyo, May 8, 1936. (Received May 9.)",
         ] {
             assert!(is_dateline(line), "{line}");
         }
