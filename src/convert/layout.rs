@@ -654,8 +654,24 @@ fn looks_like_signature(text: &str) -> bool {
         && !text.ends_with([':', ';', ',', '?', '!'])
         && !text.contains('[')
         && !text.chars().any(|c| c.is_ascii_digit())
-        // A full stop only after an initial ("William P.").
-        && (!text.ends_with('.') || words.last().is_some_and(|w| w.len() <= 2))
+        // A full stop only after an initial ("William P."), or closing a name printed in
+        // capitals or with an initial, as older volumes sign ("JOHN HAY.", "R. Olney.").
+        && (!text.ends_with('.')
+            || words.last().is_some_and(|w| w.len() <= 2)
+            || is_signed_name_with_full_stop(&words))
+}
+
+/// `JOHN HAY.` (in capitals) or `R. Olney.` (an initial before the surname).
+fn is_signed_name_with_full_stop(words: &[&str]) -> bool {
+    let capitals = words.iter().all(|w| {
+        w.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+    });
+    let initial = words[..words.len().saturating_sub(1)]
+        .iter()
+        .any(|w| w.len() == 2 && w.ends_with('.'));
+    capitals || initial
 }
 
 pub(crate) fn truncate(s: &str, max: usize) -> String {
@@ -790,6 +806,25 @@ mod tests {
         assert_eq!(
             kinds("1. M1\nDear as it was, the price rose.\nOne.\nTwo.\nSmith\n  1. Source: X.\n"),
             [Paragraph, Paragraph, Paragraph, Signature]
+        );
+    }
+
+    #[test]
+    fn older_signatures_in_capitals_or_after_an_initial_end_with_a_full_stop() {
+        use BlockKind::*;
+        for signature in ["JOHN HAY.", "R. Olney.", "W. Q. GRESHAM."] {
+            assert_eq!(
+                kinds(&format!(
+                    "1. Despatch1\nSir:\nOne.\nTwo.\n{signature}\n  1. Source: X.\n"
+                )),
+                [Salute, Paragraph, Paragraph, Signature],
+                "{signature}"
+            );
+        }
+        // A short sentence is no signature.
+        assert_eq!(
+            kinds("1. Despatch1\nSir:\nOne.\nTwo.\nThank You.\n  1. Source: X.\n"),
+            [Salute, Paragraph, Paragraph, Paragraph]
         );
     }
 
