@@ -78,7 +78,8 @@ pub const MONTHS: [&str; 12] = [
 ];
 
 const MONTH_RE: &str = r"January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.";
-const TIME_RE: &str = r"\d{1,2}(?::\d{2})?\s?[ap]\.\s?m\.?|\d{4}\s?Z\b|midnight|noon";
+/// `10:30 a.m.`, and in older volumes `10.30 a.m.`; `1119Z`; midnight; noon.
+const TIME_RE: &str = r"\d{1,2}(?:[:.]\d{2})?\s?[ap]\.\s?m\.?|\d{4}\s?Z\b|midnight|noon";
 
 fn month_number(name: &str) -> Option<u32> {
     let key = name.trim_end_matches('.');
@@ -377,7 +378,7 @@ fn date_time(date: CivilDate, time: &str) -> Option<String> {
     }
     let pm = time.contains('p');
     let clock = time.trim_end_matches(|c: char| !c.is_ascii_digit());
-    let (h, m) = match clock.split_once(':') {
+    let (h, m) = match clock.split_once([':', '.']) {
         Some((h, m)) => (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?),
         None => (clock.parse::<u32>().ok()?, 0),
     };
@@ -437,6 +438,12 @@ mod tests {
             v[2],
             ("June 4".to_string(), DateValue::When("1973-06-04".into())),
             "200 is no year"
+        );
+        let older = values("London, November 11, 1917, 2.35 p.m.");
+        assert_eq!(
+            older[0].1,
+            DateValue::When("1917-11-11T14:35:00{offset}".into()),
+            "{older:?}"
         );
     }
 

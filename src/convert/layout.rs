@@ -116,9 +116,12 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     // [`is_dateline`] bounds the line's length instead.
     let place = r"[\p{L}\[][^,\d\n]*";
     let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)";
-    let time = r"(?:\d\d?(?::\d\d)?\s?[ap]\.\s?m\.?|\d{4}\s?Z|midnight|noon)";
+    // `2:35 p.m.`, and in older volumes `2.35 p.m.`.
+    let time = r"(?:\d\d?(?:[:.]\d\d)?\s?[ap]\.\s?m\.?|\d{4}\s?Z|midnight|noon)";
+    // A place the editors supplied: `[Washington,] March 3, 1950.`
+    let supplied = r"\[[^\]\n]+,\] ";
     Regex::new(&format!(
-        r"^(?:{place}(?:, {place})?(?:, {place})?, )?(?:{month} \d\d?(?:\s?[–-]\s?\d\d?)?, \d{{4}}|[Uu]ndated)(?:(?:, |\s?[—–]\s?|\s)(?:{time})(?:\s?[–-]\s?{time})?)?\.?$"
+        r"^(?:{place}(?:, {place})?(?:, {place})?, |{supplied})?(?:{month} \d\d?(?:\s?[–-]\s?\d\d?)?, \d{{4}}|[Uu]ndated)(?:(?:, |\s?[—–]\s?|\s)(?:{time})(?:\s?[–-]\s?{time})?)?\.?$"
     ))
     .expect("dateline pattern")
 });
@@ -756,6 +759,8 @@ mod tests {
             "London, November 11, 1917, 2 p.m. [Received November 12, 2.35 a.m.]",
             "Copenhagen, November 13, 1917, 4 p.m. [Received 10.30 p.m.]",
             "Tokyo, May 8, 1936. (Received May 9.)",
+            "[Washington,] March 3, 1950.",
+            "[Paris,] March 3, 1950, 11.30 a.m.",
         ] {
             assert!(is_dateline(line), "{line}");
         }
