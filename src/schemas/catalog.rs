@@ -118,54 +118,38 @@ impl Catalogs {
         {
             let base = base_of(node, &directory);
             let attribute = |name: &str| node.attribute(name).map(str::to_string);
-            let entry = match node.tag_name().name() {
-                "uri" | "system" => {
-                    let name = attribute(if node.tag_name().name() == "uri" {
-                        "name"
-                    } else {
-                        "systemId"
-                    });
-                    name.zip(attribute("uri"))
-                        .map(|(name, target)| Entry::Exact {
-                            name,
-                            target: against(&base, &target),
-                        })
+            let element = node.tag_name().name();
+            if element == "nextCatalog" {
+                if let Some(file) = attribute("catalog") {
+                    next.push(PathBuf::from(against(&base, &file)));
                 }
-                "rewriteURI" | "rewriteSystem" => {
-                    let start = attribute(if node.tag_name().name() == "rewriteURI" {
-                        "uriStartString"
-                    } else {
-                        "systemIdStartString"
-                    });
-                    start
-                        .zip(attribute("rewritePrefix"))
-                        .map(|(start, prefix)| Entry::Rewrite {
-                            start,
-                            prefix: against(&base, &prefix),
-                        })
-                }
-                "uriSuffix" | "systemSuffix" => {
-                    let suffix = attribute(if node.tag_name().name() == "uriSuffix" {
-                        "uriSuffix"
-                    } else {
-                        "systemIdSuffix"
-                    });
-                    suffix
-                        .zip(attribute("uri"))
-                        .map(|(suffix, target)| Entry::Suffix {
-                            suffix,
-                            target: against(&base, &target),
-                        })
-                }
-                "nextCatalog" => {
-                    if let Some(file) = attribute("catalog") {
-                        next.push(PathBuf::from(against(&base, &file)));
-                    }
-                    None
-                }
-                _ => None,
+                continue;
+            }
+            // Each mapping: the attribute naming what it matches, and the one naming its target.
+            let (key, target) = match element {
+                "uri" => ("name", "uri"),
+                "system" => ("systemId", "uri"),
+                "rewriteURI" => ("uriStartString", "rewritePrefix"),
+                "rewriteSystem" => ("systemIdStartString", "rewritePrefix"),
+                "uriSuffix" => ("uriSuffix", "uri"),
+                "systemSuffix" => ("systemIdSuffix", "uri"),
+                _ => continue,
             };
-            catalogs.entries.extend(entry);
+            let (Some(key), Some(target)) = (attribute(key), attribute(target)) else {
+                continue;
+            };
+            let target = against(&base, &target);
+            catalogs.entries.push(match element {
+                "uri" | "system" => Entry::Exact { name: key, target },
+                "rewriteURI" | "rewriteSystem" => Entry::Rewrite {
+                    start: key,
+                    prefix: target,
+                },
+                _ => Entry::Suffix {
+                    suffix: key,
+                    target,
+                },
+            });
         }
         for file in next {
             // A missing next catalog is skipped, as the specification says.
