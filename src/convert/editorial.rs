@@ -126,6 +126,29 @@ pub struct Entity {
     pub daylight_saving: Option<Spanned<String>>,
 }
 
+impl Volume {
+    /// The volume number as the titles print it: "XIX, Part 1" is "Volume XIX, Part 1";
+    /// "Retrospective Volume" names itself; empty for a volume without a number (the
+    /// 19th-century annual volumes, conference volumes).
+    ///
+    /// ```
+    /// # use teikit::convert::editorial::Volume;
+    /// # let text = "id = 'v'\nseries = ''\nsubseries = ''\ntitle = 'T'\neditors = []\npublisher = ''\npub_place = ''\npublished = ''\navailability = ''\n";
+    /// let mut volume: Volume = toml::from_str(&format!("{text}number = 'XIX, Part 1'")).unwrap();
+    /// assert_eq!(volume.number_title(), "Volume XIX, Part 1");
+    /// volume.number = " ".into();
+    /// assert_eq!(volume.number_title(), "");
+    /// ```
+    pub fn number_title(&self) -> String {
+        let number = self.number.trim();
+        if number.is_empty() || number.to_lowercase().contains("volume") {
+            number.to_string()
+        } else {
+            format!("Volume {number}")
+        }
+    }
+}
+
 impl Entity {
     /// The forms looked for in the text: those listed, else the name and, for a name such as
     /// `Paris, France`, its part before the first comma.

@@ -54,14 +54,6 @@ fn filled(name: &str, text: &str) -> Option<Element> {
     (!text.trim().is_empty()).then(|| text_element(name, text.trim()))
 }
 
-/// "Volume XX", or nothing for a volume without a number.
-fn volume_number(volume: &crate::convert::editorial::Volume) -> String {
-    match volume.number.trim() {
-        "" => String::new(),
-        number => format!("Volume {number}"),
-    }
-}
-
 /// The year (or date) of publication; `@when` only where it is an ISO year or date.
 fn publication_date(volume: &crate::convert::editorial::Volume) -> Option<Element> {
     let date = filled("date", &volume.published)?;
@@ -88,7 +80,7 @@ fn file_desc(input: &HeaderInput) -> Element {
         let titles = [
             (v.series.clone(), "series"),
             (v.subseries.clone(), "sub-series"),
-            (volume_number(v), "volume-number"),
+            (v.number_title(), "volume-number"),
             (v.title.clone(), "volume"),
         ];
         for (title, kind) in titles {
@@ -201,7 +193,7 @@ fn volume_bibl(input: &HeaderInput) -> Element {
         bibl.push_element(series.with_attribute("level", "s"));
         started = true;
     }
-    let number = volume_number(v);
+    let number = v.number_title();
     let monograph: Vec<&str> = [v.subseries.as_str(), number.as_str(), v.title.as_str()]
         .into_iter()
         .filter(|part| !part.trim().is_empty())

@@ -338,22 +338,9 @@ fn is_document_style_id(id: &str) -> bool {
         || id.starts_with("pg_")
 }
 
-/// The volume number as FRUS's titles print it: "XIX, Part 1" is "Volume XIX, Part 1";
-/// "Retrospective Volume" names itself.
-/// "Volume X" (or the number as written where it says "Volume"); empty for a volume without a
-/// number (the 19th-century annual volumes, conference volumes).
-fn volume_number(number: &str) -> String {
-    let number = number.trim();
-    if number.is_empty() || number.to_lowercase().contains("volume") {
-        number.to_string()
-    } else {
-        format!("Volume {number}")
-    }
-}
-
 fn header(volume: &VolumeData, bounds: Option<&(String, String)>) -> Element {
     let data = &volume.volume;
-    let volume_number = volume_number(&data.number);
+    let volume_number = data.number_title();
     // Older volumes have no sub-series, number or editors: the header has what the volume has.
     let mut parts: Vec<&str> = [
         data.series.as_str(),
@@ -481,7 +468,7 @@ fn front(volume: &VolumeData) -> Element {
             [
                 ("series", data.series.clone()),
                 ("subseries", data.subseries.clone()),
-                ("volumenumber", volume_number(&data.number)),
+                ("volumenumber", data.number_title()),
                 ("volume", data.title.clone()),
             ]
             .into_iter()
