@@ -83,6 +83,20 @@ pub struct SchemaOverride {
     pub schema: PathBuf,
 }
 
+/// Where a file's schema comes from, `--schema` aside: the one rule of precedence that
+/// `teikit validate` and the language server share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaSource<'c> {
+    /// `teikit.toml` names it for this file: an override's, else `schema`.
+    Configured(&'c Path),
+    /// The document declares it (`xml-model`): its `href`, as written.
+    Declared(String),
+    /// Neither names one: the bundled subset.
+    Bundled,
+    /// Neither names one, and `schema = "declared"` requires the document to.
+    Undeclared,
+}
+
 impl Config {
     /// The schema `teikit.toml` sets for `file`: the last override naming it, else `schema`.
     pub fn schema_for(&self, file: &Path) -> Option<&Path> {
@@ -92,6 +106,25 @@ impl Config {
             .find(|o| o.files.matches(file))
             .map(|o| o.schema.as_path())
             .or(self.schema.as_deref())
+    }
+
+    /// Where the schema of `file` comes from, given the RELAX NG schema it declares (if any):
+    /// `teikit.toml` first, then the declaration, then the bundled subset.
+    ///
+    /// ```
+    /// use teikit::config::{Config, SchemaSource};
+    /// let config = Config::default();
+    /// let file = std::path::Path::new("a.xml");
+    /// assert_eq!(config.schema_source(file, Some("s.rnc".into())), SchemaSource::Declared("s.rnc".into()));
+    /// assert_eq!(config.schema_source(file, None), SchemaSource::Bundled);
+    /// ```
+    pub fn schema_source(&self, file: &Path, declared: Option<String>) -> SchemaSource<'_> {
+        match (self.schema_for(file), declared) {
+            (Some(path), _) => SchemaSource::Configured(path),
+            (None, Some(href)) => SchemaSource::Declared(href),
+            (None, None) if self.schema_declared => SchemaSource::Undeclared,
+            (None, None) => SchemaSource::Bundled,
+        }
     }
 }
 

@@ -3,8 +3,9 @@
 use super::print_all;
 use super::stdout::{out, outln};
 use super::{LimitArgs, ProfileArg, Status};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use teikit::config::SchemaSource;
 use teikit::relaxng::Schema;
 use teikit::report::{FileResult, Format};
 use teikit::rules::{Profile, RuleId, RuleSet};
@@ -58,6 +59,15 @@ fn run_validate(settings: Settings) -> ExitCode {
         None => teikit::config::Config::default(),
     };
     let paths = settings.paths;
+    if paths.is_empty() && config.files.is_empty() {
+        eprintln!(
+            "error: nothing to validate: name files or directories, or list them as `files` in {}",
+            config_file
+                .as_deref()
+                .map_or("teikit.toml".into(), |f| f.display().to_string())
+        );
+        return Status::Trouble.into();
+    }
     let listed = if paths.is_empty() {
         config.files_to_validate()
     } else {
@@ -70,6 +80,19 @@ fn run_validate(settings: Settings) -> ExitCode {
             return Status::Trouble.into();
         }
     };
+    if files.is_empty() {
+        // Nothing checked is not "all valid": CI must not pass on a wrong path.
+        if paths.is_empty() {
+            eprintln!(
+                "error: the `files` of {} match no file",
+                config.file.display()
+            );
+        } else {
+            let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("error: no XML files in {}", named.join(", "));
+        }
+        return Status::Trouble.into();
+    }
     // The schema of each file: --schema for all; else teikit.toml's (its overrides first);
     // else the document's own declaration; else the bundled subset.
     let mut plan = match &settings.schema {
@@ -122,52 +145,37 @@ fn run_validate(settings: Settings) -> ExitCode {
         .limits
         .apply(config.limits.apply(ReadLimits::default()));
     let format = settings.format;
-    if paths.is_empty() && config.files.is_empty() {
-        eprintln!(
-            "error: nothing to validate: name files or directories, or list them as `files` in {}",
-            config_file
-                .as_deref()
-                .map_or("teikit.toml".into(), |f| f.display().to_string())
-        );
-        return Status::Trouble.into();
-    }
-    // One compiled schema per distinct schema of the run.
-    let mut schemas = Vec::new();
+    // One compiled schema per distinct schema of the run; `compiled_as[k]`: where source `k`
+    // is among them, if it compiled.
     let mut trouble = !plan.failures.is_empty();
     for failure in &plan.failures {
         eprintln!("{failure}");
     }
-    let mut schema_of = plan.schema_of.clone();
-    for (k, source) in plan.sources.iter().enumerate() {
+    let mut schemas = Vec::new();
+    let mut compiled_as = Vec::new();
+    for source in &plan.sources {
         let compiled = match source {
             Some(path) => Schema::from_file_cached(path, settings.cache.as_deref()),
             None => Schema::bundled(),
         };
         match compiled {
-            Ok(compiled) => schemas.push(Some(compiled)),
+            Ok(compiled) => {
+                compiled_as.push(Some(schemas.len()));
+                schemas.push(compiled);
+            }
             Err(e) => {
                 eprintln!("{e}");
                 trouble = true;
-                schemas.push(None);
-                for choice in schema_of.iter_mut().filter(|c| **c == Some(k)) {
-                    *choice = None;
-                }
+                compiled_as.push(None);
             }
         }
     }
-    if files.is_empty() {
-        // Nothing checked is not "all valid": CI must not pass on a wrong path.
-        if paths.is_empty() {
-            eprintln!(
-                "error: the `files` of {} match no file",
-                config.file.display()
-            );
-        } else {
-            let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            eprintln!("error: no XML files in {}", named.join(", "));
-        }
-        return Status::Trouble.into();
-    }
+    // Each file's source, where it compiled.
+    let source_of: Vec<Option<usize>> = plan
+        .schema_of
+        .iter()
+        .map(|k| k.filter(|&k| compiled_as[k].is_some()))
+        .collect();
     let options = validation::Options {
         rules,
         limits,
@@ -177,22 +185,15 @@ fn run_validate(settings: Settings) -> ExitCode {
     let progress = super::progress::Progress::new("validating");
     // With the schema rule off, no document was validated against one.
     let schema_checked = options.rules.enabled(RuleId::Schema);
-    let schema_names: Vec<Option<String>> = schema_of
+    let schema_names: Vec<Option<String>> = source_of
         .iter()
         .map(|k| k.filter(|_| schema_checked).map(|k| plan.names[k].clone()))
         .collect();
-    // Indices into the schemas that compiled.
-    let compiled: Vec<&Schema> = schemas.iter().flatten().collect();
-    let mut index = Vec::new();
-    let mut next = 0;
-    for s in &schemas {
-        index.push(s.is_some().then(|| {
-            next += 1;
-            next - 1
-        }));
-    }
-    let schema_of: Vec<Option<usize>> =
-        schema_of.iter().map(|c| c.and_then(|k| index[k])).collect();
+    let compiled: Vec<&Schema> = schemas.iter().collect();
+    let schema_of: Vec<Option<usize>> = source_of
+        .iter()
+        .map(|k| k.and_then(|k| compiled_as[k]))
+        .collect();
     let read = std::mem::take(&mut plan.read);
     let outcomes =
         validation::check_files_each(&compiled, &schema_of, &files, &read, &options, &|done| {
@@ -328,7 +329,6 @@ fn plan_schemas(
     config: &teikit::config::Config,
     resolver: &Resolver,
 ) -> SchemaPlan {
-    let required = config.schema_declared;
     use std::collections::HashMap;
     let mut plan = SchemaPlan {
         sources: Vec::new(),
@@ -365,10 +365,10 @@ fn plan_schemas(
     for (file, found) in files.iter().zip(declarations) {
         let (declared, whole) = found.flatten().unwrap_or((None, None));
         plan.read.push(whole);
-        let configured = config.schema_for(file);
-        let source = match &declared {
-            _ if configured.is_some() => configured.map(Path::to_path_buf),
-            None if required => {
+        let choice = config.schema_source(file, declared);
+        let source = match &choice {
+            SchemaSource::Configured(path) => Some(path.to_path_buf()),
+            SchemaSource::Undeclared => {
                 plan.failures.push(format!(
                     "{}: error: declares no schema, and teikit.toml says schema = \"declared\"; expected <?xml-model href=\"…\" schematypens=\"http://relaxng.org/ns/structure/1.0\"?> before the root element",
                     file.display()
@@ -376,8 +376,8 @@ fn plan_schemas(
                 plan.schema_of.push(None);
                 continue;
             }
-            None => None,
-            Some(href) => {
+            SchemaSource::Bundled => None,
+            SchemaSource::Declared(href) => {
                 let folder = file.parent().map(PathBuf::from).unwrap_or_default();
                 let found = located
                     .entry((href.clone(), folder))
@@ -399,13 +399,13 @@ fn plan_schemas(
         let next = plan.sources.len();
         let k = *by_source.entry(source.clone()).or_insert(next);
         if k == next {
-            plan.names.push(match (&source, &declared) {
-                (Some(path), _) if configured.is_some() => path.display().to_string(),
-                (Some(path), Some(href)) => {
+            plan.names.push(match (&source, &choice) {
+                (Some(path), SchemaSource::Declared(href)) => {
                     plan.declared_used = true;
                     format!("`{href}` (declared; {})", path.display())
                 }
-                _ => "the bundled documentary subset".to_string(),
+                (Some(path), _) => path.display().to_string(),
+                (None, _) => "the bundled documentary subset".to_string(),
             });
             plan.sources.push(source);
         }

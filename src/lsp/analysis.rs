@@ -33,11 +33,11 @@ pub struct Project {
     /// names the schema, which then wins.
     resolver: Option<crate::schemas::Resolver>,
     /// Declared schemas, compiled once for the server's life, by file; or why one cannot be had.
-    declared: std::sync::Mutex<HashMap<DeclaredAt, Result<&'static Schema, String>>>,
+    declared: std::sync::Mutex<HashMap<OwnSchema, Result<&'static Schema, String>>>,
     /// The rules for documents validated against their declared schema.
     declared_options: Options,
-    /// Schemas `teikit.toml` sets for some files (`[[overrides]] schema`).
-    schema_overrides: Vec<crate::config::SchemaOverride>,
+    /// The configuration, for the schema each document is validated against.
+    settings: crate::config::Config,
 }
 
 thread_local! {
@@ -46,8 +46,13 @@ thread_local! {
     static DECLARED_VALIDATORS: std::cell::RefCell<HashMap<usize, Validator<'static>>> = Default::default();
 }
 
-/// A declaration as written (`href`) and the folder of the document that wrote it.
-type DeclaredAt = (String, PathBuf);
+/// A schema of a document's own: a file `teikit.toml` names for it, or a declaration as
+/// written (`href`) with the folder of the document that wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum OwnSchema {
+    File(PathBuf),
+    Declared { href: String, folder: PathBuf },
+}
 
 /// What went wrong setting a project up: the message is shown in the editor.
 #[derive(Debug, thiserror::Error)]
@@ -111,60 +116,62 @@ impl Project {
             resolver,
             declared: Default::default(),
             declared_options,
-            schema_overrides: config.schema_overrides.clone(),
+            settings: config,
         })
     }
 
-    /// The schema `text` declares, compiled (once), where the project leaves the choice to the
-    /// document; `Err` with a located problem where it cannot be had.
     /// The schema of this document where it is not the project's: the one an override sets
     /// for it, or the one it declares — when it can be had.
     pub fn own_schema(&self, path: &Path, text: &str) -> Option<&'static Schema> {
         self.declared_schema(path, text)?.ok()
     }
 
+    /// The schema of this document where it is not the project's, compiled (once), as
+    /// [`crate::config::Config::schema_source`] chooses it; `Err` with a located problem where
+    /// it cannot be had. `None`: the project's schema.
     fn declared_schema(
         &self,
         path: &Path,
         text: &str,
     ) -> Option<Result<&'static Schema, Diagnostic>> {
-        // An override of teikit.toml naming a schema for this file comes first.
-        if let Some(schema) = self
-            .schema_overrides
-            .iter()
-            .rev()
-            .find(|o| o.files.matches(path))
-        {
-            let key = (schema.schema.display().to_string(), PathBuf::new());
-            let mut compiled = self.declared.lock().unwrap_or_else(|e| e.into_inner());
-            let found = compiled.entry(key).or_insert_with(|| {
-                let schema = Schema::from_file(&schema.schema).map_err(|e| e.to_string())?;
-                Ok(&*Box::leak(Box::new(schema)))
-            });
-            return Some(found.clone().map_err(|why| {
-                Diagnostic::error(crate::base::diagnostic::Location::file_start(path), why)
-                    .with_rule(RuleId::Schema)
-            }));
-        }
-        let resolver = self.resolver.as_ref()?;
+        use crate::config::SchemaSource;
         let declaration = crate::schemas::declared_schemas(text)
             .into_iter()
-            .find(|d| d.language == crate::schemas::SchemaLanguage::RelaxNg)?;
-        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let key = (declaration.href.clone(), folder);
-        let mut declared = self.declared.lock().unwrap_or_else(|e| e.into_inner());
-        let found = declared.entry(key).or_insert_with(|| {
-            let file = resolver
-                .locate(&declaration.href, path)
-                .map_err(|e| e.to_string())?;
+            .find(|d| d.language == crate::schemas::SchemaLanguage::RelaxNg);
+        let href = declaration.as_ref().map(|d| d.href.clone());
+        let (key, offset) = match self.settings.schema_source(path, href) {
+            SchemaSource::Configured(file) if Some(file) == self.settings.schema.as_deref() => {
+                return None
+            }
+            // An override of teikit.toml naming a schema for this file.
+            SchemaSource::Configured(file) => (OwnSchema::File(file.to_path_buf()), 0),
+            SchemaSource::Declared(href) => {
+                let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                let offset = declaration.map_or(0, |d| d.offset);
+                (OwnSchema::Declared { href, folder }, offset)
+            }
+            SchemaSource::Bundled | SchemaSource::Undeclared => return None,
+        };
+        let mut compiled = self.declared.lock().unwrap_or_else(|e| e.into_inner());
+        let found = compiled.entry(key.clone()).or_insert_with(|| {
+            let (file, name) = match &key {
+                OwnSchema::File(file) => (file.clone(), file.display().to_string()),
+                OwnSchema::Declared { href, .. } => {
+                    let resolver = self.resolver.as_ref().ok_or_else(|| {
+                        format!("schema `{href}`: declarations are not read where teikit.toml names the schema")
+                    })?;
+                    let file = resolver.locate(href, path).map_err(|e| e.to_string())?;
+                    (file, href.clone())
+                }
+            };
             let schema =
                 Schema::from_file_cached(&file, crate::relaxng::cache::directory().as_deref())
-                    .map_err(|e| format!("schema `{}`: {e}", declaration.href))?;
+                    .map_err(|e| format!("schema `{name}`: {e}"))?;
             Ok(&*Box::leak(Box::new(schema)))
         });
         Some(found.clone().map_err(|why| {
             let (line, column) =
-                crate::base::diagnostic::LineIndex::new(text).line_column(text, declaration.offset);
+                crate::base::diagnostic::LineIndex::new(text).line_column(text, offset);
             let location = crate::base::diagnostic::Location::new(path, line, column);
             Diagnostic::error(location, format!("{why}; not validated against any schema"))
                 .with_rule(RuleId::Schema)
