@@ -16,8 +16,8 @@ const REGISTERS: &str = r#"<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><
   <item><term xml:id="t_DRV_1">DRV or DRVN</term>, Democratic Republic of Vietnam</item>
 </list></div></back></text></TEI>"#;
 
-#[test]
-fn imported_registers_tag_the_names_of_a_document() {
+/// `registers import` of [`REGISTERS`] into a new `volume.toml`, in a new folder.
+fn import_registers() -> (tempfile::TempDir, std::process::Output) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("registers.xml"), REGISTERS).unwrap();
     let out = teikit_in(
@@ -25,6 +25,12 @@ fn imported_registers_tag_the_names_of_a_document() {
         &["registers", "import", "registers.xml", "-o", "volume.toml"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    (dir, out)
+}
+
+#[test]
+fn imported_registers_tag_the_names_of_a_document() {
+    let (dir, out) = import_registers();
     assert!(
         stderr(&out).contains("wrote 3 entries to volume.toml"),
         "{}",
@@ -146,13 +152,7 @@ fn a_file_without_registers_or_not_xml_is_an_error() {
 
 #[test]
 fn a_template_filled_in_part_converts_to_valid_tei() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("registers.xml"), REGISTERS).unwrap();
-    let out = teikit_in(
-        dir.path(),
-        &["registers", "import", "registers.xml", "-o", "volume.toml"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    let (dir, _) = import_registers();
     let template = std::fs::read_to_string(dir.path().join("volume.toml")).unwrap();
     assert!(
         template.contains("series = \"\""),
