@@ -80,14 +80,15 @@ pub fn check_bytes(
         }
         Ok(doc) => check_parsed_document(validator, path, &text, &doc, &rules),
     };
-    problems.sort_by(|a, b| a.location.cmp(&b.location));
-    drop_dates_the_schema_refused(&mut problems);
+    settle_in_order(&mut problems);
     (problems, links)
 }
 
-/// A date the schema already refused is one problem, not two: the `iso-date` finding at the
-/// place of a schema error goes (it stays where the schema leaves dates unchecked).
-fn drop_dates_the_schema_refused(problems: &mut Vec<Diagnostic>) {
+/// A file's problems as they are reported: in document order, and a date the schema already
+/// refused one problem, not two (the `iso-date` finding at the place of a schema error goes; it
+/// stays where the schema leaves dates unchecked).
+fn settle_in_order(problems: &mut Vec<Diagnostic>) {
+    problems.sort_by(|a, b| a.location.cmp(&b.location));
     let refused: std::collections::HashSet<_> = problems
         .iter()
         .filter(|p| p.rule == Some(RuleId::Schema))
@@ -114,8 +115,7 @@ pub fn check_text(
         Err(diagnostic) => vec![diagnostic.with_rule(RuleId::WellFormed)],
         Ok(doc) => check_parsed_document(validator, path, text, &doc, rules).0,
     };
-    problems.sort_by(|a, b| a.location.cmp(&b.location));
-    drop_dates_the_schema_refused(&mut problems);
+    settle_in_order(&mut problems);
     problems
 }
 
