@@ -37,7 +37,11 @@
       "https://history.state.gov/historicaldocuments/frus1969-76v10/persons#" would link to the
       volume's list of persons instead (the entry's xml:id is appended);
     - page-id-prefix: the anchor prefix for a page break without an xml:id (default "pg_");
-    - the templates named page-label, site-header and site-footer, and the templates in mode
+    - edition: the URI of the volume summary teikit writes for a build; a page finds itself in it
+      by its source's file name and links to the previous and next document and to its
+      volume's contents (teikit build sets it; without it a page stands alone);
+    - the templates named page-label, page-head, site-header, site-footer and volume-nav (and
+      those tei-to-volume.xsl names for the volume's index page), and the templates in mode
       index-entry-name, can be overridden in an importing stylesheet (xsl:import this file and
       redefine them).
 -->
@@ -48,6 +52,9 @@
     xmlns:ed="urn:teikit:edition"
     exclude-result-prefixes="#all"
     expand-text="yes">
+
+  <!-- A volume's index page (contents and index), from the summary teikit writes. -->
+  <xsl:include href="tei-to-volume.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no"
       include-content-type="no"/>
@@ -63,6 +70,10 @@
   <xsl:param name="lang" as="xs:string" select="'en'"/>
   <xsl:param name="entry-href-base" as="xs:string" select="''"/>
   <xsl:param name="page-id-prefix" as="xs:string" select="'pg_'"/>
+  <!-- The volume summary teikit writes for a build (src/publish/volume.rs): where given, each
+       page finds itself in it by its source's file name and links to its neighbours and to the
+       volume's contents. -->
+  <xsl:param name="edition" as="xs:string" select="''"/>
 
   <xsl:param name="label-subject" as="xs:string" select="'Subject'"/>
   <xsl:param name="label-notes" as="xs:string" select="'Notes'"/>
@@ -96,6 +107,11 @@
   <xsl:param name="label-source-note" as="xs:string" select="'Source note'"/>
   <xsl:param name="label-dating" as="xs:string" select="'Date of the document'"/>
   <xsl:param name="label-published-in" as="xs:string" select="'Published in'"/>
+  <xsl:param name="label-previous" as="xs:string" select="'Previous document'"/>
+  <xsl:param name="label-next" as="xs:string" select="'Next document'"/>
+  <xsl:param name="label-volume-contents" as="xs:string" select="'Volume contents'"/>
+  <xsl:param name="label-volume-nav" as="xs:string" select="'Volume'"/>
+  <xsl:param name="label-volume-nav-end" as="xs:string" select="'Volume, end of document'"/>
 
   <!-- ============================================================ lookups -->
   <!-- Header entries (persons, places, organisations) and terms, by xml:id. -->
@@ -110,6 +126,23 @@
       use="ed:target(.)"/>
 
   <xsl:variable name="root" select="/" as="document-node()"/>
+  <!-- This page's place in its volume: its neighbours and the volume's index page, or nothing. -->
+  <xsl:variable name="edition-place" as="element()?">
+    <xsl:variable name="name" select="tokenize(string(document-uri($root)), '/')[last()]"/>
+    <xsl:variable name="self" select="if ($edition and $name and doc-available($edition))
+        then doc($edition)//ed:document[@source = $name][1] else ()"/>
+    <xsl:if test="$self">
+      <xsl:variable name="all" select="$self/ancestor::ed:volume[1]//ed:document"/>
+      <place index="{$self/ancestor::ed:volume[1]/@href}">
+        <xsl:for-each select="$all[. &lt;&lt; $self][last()]">
+          <preceding-document href="{@href}" n="{@n}"/>
+        </xsl:for-each>
+        <xsl:for-each select="$all[. &gt;&gt; $self][1]">
+          <following-document href="{@href}" n="{@n}"/>
+        </xsl:for-each>
+      </place>
+    </xsl:if>
+  </xsl:variable>
   <xsl:variable name="page-lang" as="xs:string"
       select="(/tei:TEI/@xml:lang, /tei:TEI/tei:text/@xml:lang, $lang)[1]"/>
   <!-- The elements a hand circled: a metamark's target in the text itself, or, where it names a
@@ -191,20 +224,20 @@
         $titles[@type = 'complete'], $titles[not(@type)], $titles)[1]))"/>
     <html lang="{$page-lang}">
       <head>
-        <meta charset="utf-8"/>
-        <meta name="viewport" content="width=device-width, initial-scale=1"/>
-        <title>{if ($title) then $title else normalize-space(string-join(//tei:text//tei:head[1]/text()))}</title>
-        <xsl:choose>
-          <xsl:when test="$css-href">
-            <link rel="stylesheet" href="{$css-href}"/>
-          </xsl:when>
-          <xsl:otherwise>
-            <style>{unparsed-text(resolve-uri('tei-to-html.css', static-base-uri()))}{$extra-css}</style>
-          </xsl:otherwise>
-        </xsl:choose>
+        <xsl:call-template name="page-head">
+          <xsl:with-param name="title" select="if ($title) then $title
+              else normalize-space(string-join(//tei:text//tei:head[1]/text()))"/>
+        </xsl:call-template>
+        <xsl:if test="$edition-place/preceding-document">
+          <link rel="prev" href="{$edition-place/preceding-document/@href}"/>
+        </xsl:if>
+        <xsl:if test="$edition-place/following-document">
+          <link rel="next" href="{$edition-place/following-document/@href}"/>
+        </xsl:if>
       </head>
       <body>
         <xsl:call-template name="site-header"/>
+        <xsl:call-template name="volume-nav"/>
         <nav aria-label="{$label-contents}" class="contents">
           <ul>
             <li><a href="#text">{$label-text}</a></li>
@@ -226,9 +259,49 @@
           <xsl:call-template name="source-block"/>
           <xsl:call-template name="index"/>
         </main>
+        <xsl:call-template name="volume-nav">
+          <xsl:with-param name="where" select="'end'"/>
+        </xsl:call-template>
         <xsl:call-template name="site-footer"/>
       </body>
     </html>
+  </xsl:template>
+
+  <!-- Overridable: what every page's head holds besides its links: the character set, the
+       viewport, the title and the styles. -->
+  <xsl:template name="page-head">
+    <xsl:param name="title" as="xs:string"/>
+    <meta charset="utf-8"/>
+    <meta name="viewport" content="width=device-width, initial-scale=1"/>
+    <title>{$title}</title>
+    <xsl:choose>
+      <xsl:when test="$css-href">
+        <link rel="stylesheet" href="{$css-href}"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <style>{unparsed-text(resolve-uri('tei-to-html.css', static-base-uri()))}{$extra-css}</style>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Overridable: the way through the volume, above the document and below it: the previous
+       document, the volume's contents, the next document. Only a page rendered as part of a
+       volume (the edition parameter) has one. -->
+  <xsl:template name="volume-nav">
+    <xsl:param name="where" as="xs:string" select="'start'"/>
+    <xsl:if test="$edition-place">
+      <nav class="volume-nav" aria-label="{if ($where = 'start') then $label-volume-nav else $label-volume-nav-end}">
+        <ul>
+          <xsl:for-each select="$edition-place/preceding-document">
+            <li class="previous"><a href="{@href}" rel="prev"><span aria-hidden="true">← </span>{$label-previous} ({@n})</a></li>
+          </xsl:for-each>
+          <li class="volume-contents"><a href="{$edition-place/@index}">{$label-volume-contents}</a></li>
+          <xsl:for-each select="$edition-place/following-document">
+            <li class="next"><a href="{@href}" rel="next">{$label-next} ({@n})<span aria-hidden="true"> →</span></a></li>
+          </xsl:for-each>
+        </ul>
+      </nav>
+    </xsl:if>
   </xsl:template>
 
   <!-- Overridable: the banner above the document (series and volume). -->

@@ -28,8 +28,9 @@ pub(super) struct BuildArgs {
     /// Treat the converter's warnings as errors: a source with any is not written.
     #[arg(long)]
     strict: bool,
-    /// Also write the reading edition, OUT/VOLUME/dN.html, with the XSLT 3.0 stylesheet and
-    /// a Saxon found on this machine (see TEIKIT_SAXON).
+    /// Also write the reading edition, OUT/VOLUME/dN.html and each volume's
+    /// OUT/VOLUME/index.html (contents and index), with the XSLT 3.0 stylesheet and a Saxon
+    /// found on this machine (see TEIKIT_SAXON).
     #[arg(long, conflicts_with = "check")]
     html: bool,
     /// The stylesheet for --html (default: xslt/tei-to-html.xsl when present, else
@@ -233,15 +234,21 @@ impl Tally {
         }
     }
 
-    /// Writes the reading pages of the TEI files collected, one processor run for all.
+    /// Writes the reading pages of the TEI files collected and their volumes' index pages,
+    /// one processor run for all.
     fn publish(&mut self, saxon: &teikit::publish::Saxon, sheet: &teikit::publish::HtmlStylesheet) {
-        let pairs: Vec<(&Path, PathBuf)> = self
-            .to_publish
-            .iter()
-            .map(|tei| (tei.as_path(), tei.with_extension("html")))
-            .collect();
-        let pages = teikit::publish::write_all_html(saxon, sheet, &pairs);
-        for ((_, page), outcome) in pairs.iter().zip(pages) {
+        let mut volumes: Vec<teikit::publish::VolumeFiles> = Vec::new();
+        for tei in &self.to_publish {
+            let folder = tei.parent().map(Path::to_path_buf).unwrap_or_default();
+            match volumes.iter_mut().find(|v| v.folder == folder) {
+                Some(volume) => volume.documents.push(tei.clone()),
+                None => volumes.push(teikit::publish::VolumeFiles {
+                    folder,
+                    documents: vec![tei.clone()],
+                }),
+            }
+        }
+        for (page, outcome) in teikit::publish::write_edition(saxon, sheet, &volumes) {
             match outcome {
                 teikit::publish::Page::Written => {
                     self.pages += 1;

@@ -3,8 +3,9 @@
 //! The stylesheets are XSLT 3.0, which no Rust crate runs; teikit calls the processor the TEI
 //! world uses instead of reimplementing it. [`Saxon::find`] looks, in this order, for
 //!
-//! 1. `TEIKIT_SAXON`: a Saxon jar (`…/saxon-he-12.jar`, run with `java -jar`) or a command that
-//!    takes Saxon's `-s: -xsl: -o:` arguments;
+//! 1. `TEIKIT_SAXON`: a Saxon jar (`…/saxon-he-12.jar`, run with `java -jar`), a command that
+//!    takes Saxon's `-s: -xsl: -o:` arguments, or `saxonc` for SaxonC-HE in the Python on the
+//!    PATH;
 //! 2. a `saxon` command on the `PATH` (Homebrew's and many distributions' wrapper);
 //! 3. Debian's Saxon-HE jar (`apt-get install libsaxonhe-java`), run with the `java` on the PATH;
 //! 4. SaxonC-HE in the Python on the PATH (`pip install saxonche`).
@@ -15,7 +16,11 @@
 //!
 //! Outputs are written like every other output of teikit: to a temporary file, then renamed.
 
+pub mod volume;
+
 use crate::output::{write_atomically, OutputError};
+use crate::xml::{Element, Node};
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,6 +29,8 @@ use std::process::Command;
 const BUNDLED_HTML_XSL: &str = include_str!("../../xslt/tei-to-html.xsl");
 /// Its CSS, which the stylesheet embeds from beside itself.
 const BUNDLED_HTML_CSS: &str = include_str!("../../xslt/tei-to-html.css");
+/// The volume's index page, which the stylesheet includes from beside itself.
+const BUNDLED_VOLUME_XSL: &str = include_str!("../../xslt/tei-to-volume.xsl");
 /// Where a checkout keeps the stylesheet a publisher may have adapted.
 pub const DEFAULT_HTML_STYLESHEET: &str = "xslt/tei-to-html.xsl";
 
@@ -67,6 +74,9 @@ pub enum PublishError {
     /// The output could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A volume's documents could not be read for its index page.
+    #[error("cannot make the volume's index page: {0}")]
+    Summary(#[from] volume::SummaryError),
 }
 
 /// How a Saxon is started.
@@ -115,6 +125,12 @@ impl Saxon {
     /// Finds a processor as the module documentation describes, or says how to install one.
     pub fn find() -> Result<Saxon, PublishError> {
         if let Some(named) = std::env::var_os("TEIKIT_SAXON").filter(|v| !v.is_empty()) {
+            if named == "saxonc" {
+                return on_path("python3")
+                    .filter(|python| has_saxonc(python))
+                    .map(Saxon::with_saxonc)
+                    .ok_or(PublishError::NoProcessor);
+            }
             let named = PathBuf::from(named);
             // A bare name is a command on the PATH; anything else a file.
             let found = if named.components().count() == 1 {
@@ -138,14 +154,8 @@ impl Saxon {
                 });
             }
         }
-        if let Some(python) = on_path("python3") {
-            let has_saxonc = Command::new(&python)
-                .args(["-c", "import saxonche"])
-                .output()
-                .is_ok_and(|o| o.status.success());
-            if has_saxonc {
-                return Ok(Saxon::with_saxonc(python));
-            }
+        if let Some(python) = on_path("python3").filter(|python| has_saxonc(python)) {
+            return Ok(Saxon::with_saxonc(python));
         }
         Err(PublishError::NoProcessor)
     }
@@ -208,10 +218,13 @@ impl Saxon {
 const SAXONC_FOLDER_DRIVER: &str = r#"
 import os, sys
 from saxonche import PySaxonProcessor
-xsl, source_dir, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
+xsl, source_dir, out_dir, params = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 with PySaxonProcessor(license=False) as proc:
     try:
         exe = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=xsl)
+        for p in params:
+            name, _, value = p.partition("=")
+            exe.set_parameter(name, proc.make_string_value(value))
         for name in sorted(os.listdir(source_dir)):
             exe.transform_to_file(source_file=os.path.join(source_dir, name), output_file=os.path.join(out_dir, name))
     except Exception as e:
@@ -224,42 +237,117 @@ impl Saxon {
     /// compilation of the stylesheet (Saxon's folder mode, or one SaxonC loop), and returns the
     /// results in order. Where the run fails, each input is transformed alone, so that the
     /// failure is told of the document it belongs to.
+    ///
+    /// While transformed, the `k`-th input is a copy named [`Saxon::input_name`]`(k)`: that is
+    /// the file name the stylesheet sees in `document-uri(/)`. `params` apply to every input.
     pub fn transform_all(
         &self,
         stylesheet: &Path,
         inputs: &[&Path],
+        params: &[(&str, &str)],
     ) -> Vec<Result<Vec<u8>, PublishError>> {
         if inputs.is_empty() {
             return Vec::new();
         }
-        match self.transform_folder(stylesheet, inputs) {
+        let copies = match Copies::make(inputs) {
+            Ok(copies) => copies,
+            Err(e) => {
+                return inputs
+                    .iter()
+                    .map(|_| {
+                        Err(PublishError::Scratch(std::io::Error::new(
+                            e.kind(),
+                            e.to_string(),
+                        )))
+                    })
+                    .collect()
+            }
+        };
+        match self.transform_folder(stylesheet, &copies, params) {
             Ok(pages) => pages.into_iter().map(Ok).collect(),
-            Err(_) => inputs
-                .iter()
-                .map(|input| self.transform(stylesheet, input, &[]))
+            Err(_) => (0..inputs.len())
+                .map(|k| {
+                    self.transform(stylesheet, &copies.source(k), params)
+                        .map_err(|e| e.told_of(inputs[k]))
+                })
                 .collect(),
         }
+    }
+
+    /// The name of the `k`-th input of [`Saxon::transform_all`] while it is transformed.
+    pub fn input_name(k: usize) -> String {
+        // One length for all, so that a folder's order is the inputs' order.
+        format!("{k:06}.xml")
     }
 
     fn transform_folder(
         &self,
         stylesheet: &Path,
-        inputs: &[&Path],
+        copies: &Copies,
+        params: &[(&str, &str)],
     ) -> Result<Vec<Vec<u8>>, PublishError> {
-        let scratch = tempfile::tempdir().map_err(PublishError::Scratch)?;
-        let (source_dir, out_dir) = (scratch.path().join("in"), scratch.path().join("out"));
-        std::fs::create_dir(&source_dir).map_err(PublishError::Scratch)?;
-        std::fs::create_dir(&out_dir).map_err(PublishError::Scratch)?;
-        // Copies under names of one length, so that the folder's order is the inputs' order.
-        let name = |k: usize| format!("{k:06}.xml");
-        for (k, input) in inputs.iter().enumerate() {
-            std::fs::copy(input, source_dir.join(name(k))).map_err(PublishError::Scratch)?;
-        }
-        let command = self.command(SAXONC_FOLDER_DRIVER, stylesheet, &source_dir, &out_dir, &[]);
-        self.run(command, &source_dir)?;
-        (0..inputs.len())
-            .map(|k| std::fs::read(out_dir.join(name(k))).map_err(PublishError::Scratch))
+        let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let command = self.command(
+            SAXONC_FOLDER_DRIVER,
+            stylesheet,
+            &copies.source_dir,
+            &copies.out_dir,
+            &params,
+        );
+        self.run(command, &copies.source_dir)?;
+        (0..copies.count)
+            .map(|k| {
+                std::fs::read(copies.out_dir.join(Saxon::input_name(k)))
+                    .map_err(PublishError::Scratch)
+            })
             .collect()
+    }
+}
+
+/// The inputs of one [`Saxon::transform_all`], copied into a folder of their own under the
+/// names of [`Saxon::input_name`], and the folder the pages are written to.
+struct Copies {
+    _scratch: tempfile::TempDir,
+    source_dir: PathBuf,
+    out_dir: PathBuf,
+    count: usize,
+}
+
+impl Copies {
+    fn make(inputs: &[&Path]) -> std::io::Result<Copies> {
+        let scratch = tempfile::tempdir()?;
+        let (source_dir, out_dir) = (scratch.path().join("in"), scratch.path().join("out"));
+        std::fs::create_dir(&source_dir)?;
+        std::fs::create_dir(&out_dir)?;
+        for (k, input) in inputs.iter().enumerate() {
+            std::fs::copy(input, source_dir.join(Saxon::input_name(k)))?;
+        }
+        Ok(Copies {
+            _scratch: scratch,
+            source_dir,
+            out_dir,
+            count: inputs.len(),
+        })
+    }
+
+    fn source(&self, k: usize) -> PathBuf {
+        self.source_dir.join(Saxon::input_name(k))
+    }
+}
+
+impl PublishError {
+    /// The error, told of `input` instead of the copy that was transformed.
+    fn told_of(self, input: &Path) -> PublishError {
+        match self {
+            PublishError::Transform {
+                processor, message, ..
+            } => PublishError::Transform {
+                input: input.to_path_buf(),
+                processor,
+                message,
+            },
+            other => other,
+        }
     }
 }
 
@@ -331,6 +419,17 @@ fn saxon_args(stylesheet: &Path, input: &Path, out: &Path, params: &[String]) ->
     args
 }
 
+/// Whether `python` has SaxonC-HE: found, not imported (loading its native library would cost
+/// a third of a second on every build).
+fn has_saxonc(python: &Path) -> bool {
+    let found =
+        "import importlib.util, sys; sys.exit(importlib.util.find_spec('saxonche') is None)";
+    Command::new(python)
+        .args(["-c", found])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 fn on_path(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
@@ -369,6 +468,8 @@ impl HtmlStylesheet {
         std::fs::write(&path, BUNDLED_HTML_XSL).map_err(PublishError::Scratch)?;
         std::fs::write(dir.path().join("tei-to-html.css"), BUNDLED_HTML_CSS)
             .map_err(PublishError::Scratch)?;
+        std::fs::write(dir.path().join("tei-to-volume.xsl"), BUNDLED_VOLUME_XSL)
+            .map_err(PublishError::Scratch)?;
         Ok(HtmlStylesheet {
             path,
             _bundled: Some(dir),
@@ -378,6 +479,23 @@ impl HtmlStylesheet {
     /// Where the stylesheet is.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// When the stylesheet last changed: the newest of its files (the page's, the volume's
+    /// and the CSS), or teikit itself for the bundled copy.
+    fn modified(&self) -> Option<std::time::SystemTime> {
+        if self._bundled.is_some() {
+            return std::env::current_exe().ok().and_then(|exe| modified(&exe));
+        }
+        let beside = |name: &str| self.path.with_file_name(name);
+        [
+            self.path.clone(),
+            beside("tei-to-volume.xsl"),
+            beside("tei-to-html.css"),
+        ]
+        .iter()
+        .filter_map(|p| modified(p))
+        .max()
     }
 }
 
@@ -392,42 +510,171 @@ pub enum Page {
     Failed(PublishError),
 }
 
-/// Writes the reading edition of each `(tei, html)` pair: one processor run and one compilation
-/// of the stylesheet for all of them ([`Saxon::transform_all`]), and only for the pages older
-/// than their TEI or the stylesheet (or than teikit itself, for the bundled stylesheet), so a
-/// build after a one-document edit renders one page.
-pub fn write_all_html(
+/// The TEI documents of one volume: their reading pages are written beside them
+/// (`d59.xml` → `d59.html`), with the volume's `index.html`.
+#[derive(Debug, Clone)]
+pub struct VolumeFiles {
+    /// The volume's folder, whose name is the volume's id.
+    pub folder: PathBuf,
+    /// Its TEI documents, in any order.
+    pub documents: Vec<PathBuf>,
+}
+
+/// Writes the reading edition of `volumes`: every document's page, with previous/next links
+/// and a link to its volume's contents, and each volume's `index.html` (title page, contents,
+/// index; [`volume`]). One processor run and one compilation of the stylesheet for all of them
+/// ([`Saxon::transform_all`]), and only for pages older than what they show: a document's page
+/// than its TEI, its neighbours' TEI (whose numbers its links show) or the stylesheet (or
+/// teikit itself, for the bundled stylesheet); an index page than any TEI of its volume. So a
+/// build after a one-document edit renders that page, its neighbours' and the index.
+///
+/// Returns every page with what became of it.
+pub fn write_edition(
     saxon: &Saxon,
     stylesheet: &HtmlStylesheet,
-    pairs: &[(&Path, PathBuf)],
-) -> Vec<Page> {
-    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let sheet_time = match stylesheet._bundled {
-        Some(_) => std::env::current_exe().ok().and_then(|exe| modified(&exe)),
-        None => modified(stylesheet.path()),
+    volumes: &[VolumeFiles],
+) -> Vec<(PathBuf, Page)> {
+    let sheet_time = stylesheet.modified();
+    let is_stale = |page: &Path, sources: &[&Path]| match (modified(page), sheet_time) {
+        (Some(page), Some(sheet)) => {
+            page < sheet || sources.iter().any(|s| modified(s).is_none_or(|s| page < s))
+        }
+        _ => true,
     };
-    let stale: Vec<usize> = (0..pairs.len())
-        .filter(|&k| {
-            let (tei, html) = &pairs[k];
-            match (modified(html), modified(tei), sheet_time) {
-                (Some(page), Some(source), Some(sheet)) => page < source || page < sheet,
-                _ => true,
+    let scratch = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => {
+            let why = e.to_string();
+            return volumes
+                .iter()
+                .flat_map(|v| v.documents.iter().map(|d| d.with_extension("html")))
+                .map(|page| {
+                    let e = std::io::Error::other(why.clone());
+                    (page, Page::Failed(PublishError::Scratch(e)))
+                })
+                .collect();
+        }
+    };
+    let mut pages: Vec<(PathBuf, Page)> = Vec::new();
+    // What to transform, and for each: the page it makes and the inputs never to overwrite.
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    let mut targets: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    let mut edition = Element::new("ed:edition").with_attribute("xmlns:ed", volume::EDITION_NS);
+    for files in volumes {
+        let id = files
+            .folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let hrefs: Vec<(&Path, String)> = files
+            .documents
+            .iter()
+            .map(|tei| (tei.as_path(), page_name(tei)))
+            .collect();
+        let tei_of: BTreeMap<&str, &Path> = hrefs.iter().map(|(t, h)| (h.as_str(), *t)).collect();
+        let summary = volume::summarise_files(&id, &hrefs);
+        // The documents in volume order (as found, where the volume could not be read).
+        let order: Vec<String> = match &summary {
+            Ok(s) => s.contents.iter().map(|c| c.href.clone()).collect(),
+            Err(_) => hrefs.iter().map(|(_, h)| h.clone()).collect(),
+        };
+        let mut sources = BTreeMap::new();
+        for (k, href) in order.iter().enumerate() {
+            let tei = tei_of[href.as_str()];
+            let page = tei.with_extension("html");
+            let neighbours = [k.checked_sub(1), Some(k + 1)]
+                .into_iter()
+                .flatten()
+                .filter_map(|j| order.get(j))
+                .map(|h| tei_of[h.as_str()]);
+            let shown: Vec<&Path> = std::iter::once(tei).chain(neighbours).collect();
+            if is_stale(&page, &shown) {
+                sources.insert(href.clone(), Saxon::input_name(inputs.len()));
+                inputs.push(tei.to_path_buf());
+                targets.push((page, vec![tei.to_path_buf()]));
+            } else {
+                pages.push((page, Page::UpToDate));
             }
-        })
-        .collect();
-    let inputs: Vec<&Path> = stale.iter().map(|&k| pairs[k].0).collect();
-    let mut pages: Vec<Page> = (0..pairs.len()).map(|_| Page::UpToDate).collect();
-    for (&k, result) in stale
-        .iter()
-        .zip(saxon.transform_all(stylesheet.path(), &inputs))
-    {
-        let (tei, html) = &pairs[k];
-        pages[k] = match result.and_then(|page| Ok(write_atomically(html, &page, &[tei])?)) {
+        }
+        let index_page = files.folder.join("index.html");
+        match summary {
+            Ok(summary) => {
+                let all: Vec<&Path> = files.documents.iter().map(PathBuf::as_path).collect();
+                let element = summary.to_element(&sources);
+                if is_stale(&index_page, &all) {
+                    let manifest = scratch.path().join(format!("volume{}.xml", targets.len()));
+                    match write_element(&manifest, &element) {
+                        Ok(()) => {
+                            inputs.push(manifest);
+                            targets.push((index_page, files.documents.clone()));
+                        }
+                        Err(e) => pages.push((index_page, Page::Failed(PublishError::Scratch(e)))),
+                    }
+                } else {
+                    pages.push((index_page, Page::UpToDate));
+                }
+                // The pages look their neighbours up in the edition, each in its own
+                // transformation: the contents are all they need, so the index stays out.
+                let mut contents_only = element;
+                contents_only
+                    .children
+                    .retain(|c| !matches!(c, Node::Element(e) if e.name == "ed:index"));
+                edition.push_element(contents_only);
+            }
+            Err(e) => pages.push((index_page, Page::Failed(PublishError::Summary(e)))),
+        }
+    }
+    let edition_file = scratch.path().join("edition.xml");
+    if let Err(e) = write_element(&edition_file, &edition) {
+        let failed = targets.into_iter().map(|(page, _)| {
+            let e = std::io::Error::new(e.kind(), e.to_string());
+            (page, Page::Failed(PublishError::Scratch(e)))
+        });
+        pages.extend(failed);
+        return pages;
+    }
+    let edition_uri = file_uri(&edition_file);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let results = saxon.transform_all(stylesheet.path(), &inputs, &[("edition", &edition_uri)]);
+    for ((page, guards), result) in targets.into_iter().zip(results) {
+        let guards: Vec<&Path> = guards.iter().map(PathBuf::as_path).collect();
+        let outcome = match result.and_then(|html| Ok(write_atomically(&page, &html, &guards)?)) {
             Ok(()) => Page::Written,
             Err(e) => Page::Failed(e),
         };
+        pages.push((page, outcome));
     }
     pages
+}
+
+/// A document's reading page, by name: `d59.xml` → `d59.html`.
+fn page_name(tei: &Path) -> String {
+    tei.with_extension("html")
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn write_element(path: &Path, element: &Element) -> std::io::Result<()> {
+    std::fs::write(path, crate::xml::to_xml_string(element)?)
+}
+
+/// `path` (absolute) as a `file:` URI, for the stylesheet's `doc()`.
+fn file_uri(path: &Path) -> String {
+    let mut uri = String::from("file://");
+    for byte in path.to_string_lossy().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                uri.push(byte as char)
+            }
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri
 }
 
 /// Writes the reading edition of `tei` to `html` (atomically; never over the TEI).

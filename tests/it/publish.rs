@@ -547,54 +547,396 @@ fn a_reader_follows_a_note_and_its_back_link_in_chromium() {
     );
 }
 
+/// The pages `write_edition` reports as written, by file name, sorted.
+fn written(pages: &[(PathBuf, teikit::publish::Page)]) -> Vec<String> {
+    let mut names: Vec<String> = pages
+        .iter()
+        .filter(|(_, p)| matches!(p, teikit::publish::Page::Written))
+        .map(|(path, _)| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
-fn one_run_renders_every_page_as_alone_and_only_pages_older_than_their_tei_again() {
+fn one_run_renders_every_page_and_a_one_document_edit_renders_it_its_neighbours_and_the_index() {
     let sheet = teikit::publish::HtmlStylesheet::locate(Some(&root().join("xslt/tei-to-html.xsl")))
         .unwrap();
+    let nav =
+        regex::Regex::new(r#"<link rel="(prev|next)"[^>]*>|<nav class="volume-nav".*?</nav>"#)
+            .unwrap();
     for (name, saxon) in processors() {
         let dir = tempfile::tempdir().unwrap();
+        let volume = dir.path().join("v1");
+        std::fs::create_dir(&volume).unwrap();
+        // Four documents of one volume, numbered 1–4 in this order.
         let mut teis = Vec::new();
-        for (k, source) in converted_documents().iter().take(3).enumerate() {
-            let tei = dir.path().join(format!("d{k}.xml"));
-            std::fs::copy(source, &tei).unwrap();
+        for k in 1..=4 {
+            let source = &converted_documents()[(k - 1) % 3];
+            let text = std::fs::read_to_string(source).unwrap();
+            let doc = roxmltree::Document::parse(&text).unwrap();
+            let n = common::document_div(&doc)
+                .attribute("n")
+                .unwrap()
+                .to_string();
+            let text = text.replace(&format!("n=\"{n}\""), &format!("n=\"{k}\""));
+            let tei = volume.join(format!("d{k}.xml"));
+            std::fs::write(&tei, text).unwrap();
             teis.push(tei);
         }
-        let pairs: Vec<(&Path, PathBuf)> = teis
-            .iter()
-            .map(|t| (t.as_path(), t.with_extension("html")))
-            .collect();
-        let pages = teikit::publish::write_all_html(&saxon, &sheet, &pairs);
-        assert!(
-            pages
-                .iter()
-                .all(|p| matches!(p, teikit::publish::Page::Written)),
+        let volumes = [teikit::publish::VolumeFiles {
+            folder: volume.clone(),
+            documents: teis.clone(),
+        }];
+        let pages = teikit::publish::write_edition(&saxon, &sheet, &volumes);
+        assert_eq!(
+            written(&pages),
+            ["d1.html", "d2.html", "d3.html", "d4.html", "index.html"],
             "{name}: {pages:?}"
         );
-        // The same page as a run of its own.
-        for (tei, html) in &pairs {
-            let alone = saxon.transform(sheet.path(), tei, &[]).unwrap();
+        // A page made in the one run is the page a run of its own makes, but for its links
+        // through the volume.
+        let alone =
+            String::from_utf8(saxon.transform(sheet.path(), &teis[1], &[]).unwrap()).unwrap();
+        let in_volume = std::fs::read_to_string(volume.join("d2.html")).unwrap();
+        let without_nav = nav.replace_all(&in_volume, "");
+        assert!(
+            without_nav == alone,
+            "{name}: d2.html differs from its page alone"
+        );
+        // Nothing changed: nothing rendered. One TEI rewritten: its page, its neighbours' (whose
+        // links name it) and the volume's index.
+        let again = teikit::publish::write_edition(&saxon, &sheet, &volumes);
+        assert!(written(&again).is_empty(), "{name}: {again:?}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let text = std::fs::read(&teis[2]).unwrap();
+        std::fs::write(&teis[2], text).unwrap();
+        let edited = teikit::publish::write_edition(&saxon, &sheet, &volumes);
+        assert_eq!(
+            written(&edited),
+            ["d2.html", "d3.html", "d4.html", "index.html"],
+            "{name}: {edited:?}"
+        );
+    }
+}
+
+/// The text of the element, whitespace normalised.
+fn words(node: roxmltree::Node) -> String {
+    text_of(node)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A TEI document of the volume as the test reads it, independently of teikit.
+struct VolumeDocument {
+    page: String,
+    number: String,
+    head: String,
+    /// Per header entry mentioned in the text: its name.
+    mentioned: BTreeSet<String>,
+}
+
+fn read_volume_document(tei: &Path) -> VolumeDocument {
+    let text = std::fs::read_to_string(tei).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let div = common::document_div(&doc);
+    let head = div
+        .children()
+        .find(|c| c.has_tag_name((TEI, "head")))
+        .map(|h| {
+            let text: String = h
+                .descendants()
+                .filter(|n| n.is_text() && !n.ancestors().any(|a| a.has_tag_name((TEI, "note"))))
+                .filter_map(|n| n.text())
+                .collect();
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .unwrap_or_default();
+    let mut names = BTreeMap::new();
+    for entry in doc.descendants().filter(|n| {
+        n.has_tag_name((TEI, "person"))
+            || n.has_tag_name((TEI, "place"))
+            || n.has_tag_name((TEI, "org"))
+    }) {
+        if let (Some(id), Some(name)) = (xml_id(entry), entry.first_element_child()) {
+            names.insert(id.to_string(), words(name));
+        }
+    }
+    let text_element = doc
+        .descendants()
+        .find(|n| n.has_tag_name((TEI, "text")))
+        .unwrap();
+    let mentioned = text_element
+        .descendants()
+        .filter(|n| {
+            ["persName", "placeName", "orgName"]
+                .iter()
+                .any(|t| n.has_tag_name((TEI, *t)))
+        })
+        .filter_map(|n| n.attribute("ref").or(n.attribute("corresp")))
+        .filter_map(|p| names.get(p.split_whitespace().next()?.trim_start_matches('#')))
+        .cloned()
+        .collect();
+    VolumeDocument {
+        page: tei
+            .with_extension("html")
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned(),
+        number: div.attribute("n").unwrap().to_string(),
+        head,
+        mentioned,
+    }
+}
+
+/// Every page of `pages`, parsed as HTML5 in one run of the parser, as XML text by path.
+fn parse_html5_all(pages: &[PathBuf]) -> BTreeMap<PathBuf, String> {
+    let out = Command::new("python3")
+        .arg(root().join("tests/publish/html5_to_xml.py"))
+        .args(pages)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "not valid HTML5:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = String::from_utf8(out.stdout).unwrap();
+    let doc = roxmltree::Document::parse(&all).unwrap();
+    doc.root_element()
+        .children()
+        .filter(|c| c.has_tag_name("page"))
+        .map(|p| {
+            let html = p.first_element_child().unwrap();
+            (
+                PathBuf::from(p.attribute("path").unwrap()),
+                all[html.range()].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_volume_of_the_development_set_has_an_index_page_with_its_contents_and_every_mention() {
+    let Some(devset) = common::frus_devset_dir() else {
+        return;
+    };
+    if !html5lib() {
+        return;
+    }
+    let sheet = teikit::publish::HtmlStylesheet::locate(Some(&root().join("xslt/tei-to-html.xsl")))
+        .unwrap();
+    let processors = processors();
+    let Some((name, saxon)) = processors.first() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&devset.join("sources"), &dir.path().join("sources"));
+    let build = common::teikit_in(dir.path(), &["build"]);
+    let mut volumes = Vec::new();
+    for folder in std::fs::read_dir(dir.path().join("tei")).unwrap() {
+        let folder = folder.unwrap().path();
+        let mut documents: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+            .collect();
+        documents.sort();
+        volumes.push(teikit::publish::VolumeFiles { folder, documents });
+    }
+    let documents: usize = volumes.iter().map(|v| v.documents.len()).sum();
+    assert_eq!(documents, 72, "{}", common::stderr(&build));
+    let pages = teikit::publish::write_edition(saxon, &sheet, &volumes);
+    let failed: Vec<_> = pages
+        .iter()
+        .filter(|(_, p)| !matches!(p, teikit::publish::Page::Written))
+        .collect();
+    assert!(failed.is_empty(), "{name}: {failed:?}");
+    assert_eq!(pages.len(), 72 + volumes.len());
+    let html_files: Vec<PathBuf> = pages.iter().map(|(p, _)| p.clone()).collect();
+    let parsed = parse_html5_all(&html_files);
+    let page_of = |path: &Path| roxmltree::Document::parse(&parsed[path]).unwrap();
+    for volume in &volumes {
+        let label = volume
+            .folder
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let mut docs: Vec<VolumeDocument> = volume
+            .documents
+            .iter()
+            .map(|d| read_volume_document(d))
+            .collect();
+        docs.sort_by_key(|d| d.number.parse::<u32>().unwrap());
+        let index_text = &parsed[&volume.folder.join("index.html")];
+        let index = roxmltree::Document::parse(index_text).unwrap();
+        // The contents: every document, in number order, with its number and title.
+        let toc: Vec<roxmltree::Node> = index
+            .descendants()
+            .filter(|n| n.has_tag_name("ol") && has_class(*n, "toc"))
+            .flat_map(|ol| ol.children().filter(|li| li.has_tag_name("li")))
+            .collect();
+        assert_eq!(toc.len(), docs.len(), "{label}: contents");
+        for (li, doc) in toc.iter().zip(&docs) {
+            let link = li.descendants().find(|n| n.has_tag_name("a")).unwrap();
+            assert_eq!(link.attribute("href"), Some(doc.page.as_str()), "{label}");
+            let shown = words(link);
             assert!(
-                std::fs::read(html).unwrap() == alone,
-                "{name}: {}",
-                html.display()
+                shown.starts_with(&format!("{}. ", doc.number))
+                    && doc.head.ends_with(&shown[doc.number.len() + 2..]),
+                "{label}: contents entry {shown:?} for the head {:?}",
+                doc.head
             );
         }
-        // Nothing changed: nothing rendered. One TEI rewritten: its page alone.
-        let again = teikit::publish::write_all_html(&saxon, &sheet, &pairs);
-        assert!(
-            again
-                .iter()
-                .all(|p| matches!(p, teikit::publish::Page::UpToDate)),
-            "{name}: {again:?}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        let text = std::fs::read(&teis[1]).unwrap();
-        std::fs::write(&teis[1], text).unwrap();
-        let edited = teikit::publish::write_all_html(&saxon, &sheet, &pairs);
-        let written: Vec<bool> = edited
-            .iter()
-            .map(|p| matches!(p, teikit::publish::Page::Written))
+        // The index: every entry a document mentions, with that document among its places.
+        let entries: BTreeMap<String, roxmltree::Node> = index
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("li") && n.attribute("id").is_some_and(|i| i.starts_with("idx_"))
+            })
+            .map(|li| {
+                let name = li
+                    .descendants()
+                    .find(|n| has_class(*n, "entry-name"))
+                    .unwrap();
+                (words(name), li)
+            })
             .collect();
-        assert_eq!(written, [false, true, false], "{name}: {edited:?}");
+        for doc in &docs {
+            for mentioned in &doc.mentioned {
+                let entry = entries.get(mentioned).unwrap_or_else(|| {
+                    panic!("{label}: {mentioned} (in {}) not in the index", doc.page)
+                });
+                let prefix = format!("{}#", doc.page);
+                assert!(
+                    entry.descendants().any(|a| a.has_tag_name("a")
+                        && a.attribute("href").is_some_and(|h| h.starts_with(&prefix))),
+                    "{label}: the index entry {mentioned} links to no mention in {}",
+                    doc.page
+                );
+            }
+        }
+        // Every link of the index page resolves: a page of the volume, and the anchor on it.
+        for link in index.descendants().filter(|n| n.has_tag_name("a")) {
+            let href = link.attribute("href").unwrap();
+            let (file, anchor) = href.split_once('#').unwrap_or((href, ""));
+            let target = if file.is_empty() {
+                volume.folder.join("index.html")
+            } else {
+                volume.folder.join(file)
+            };
+            assert!(
+                parsed.contains_key(&target),
+                "{label}: {href} leads nowhere"
+            );
+            if !anchor.is_empty() {
+                let page = page_of(&target);
+                assert!(
+                    html_ids(&page).contains_key(anchor),
+                    "{label}: {href}: no such anchor"
+                );
+            }
+        }
+        // Every document page: previous, contents, next.
+        for (k, doc) in docs.iter().enumerate() {
+            let page = page_of(&volume.folder.join(&doc.page));
+            let rel = |r: &str| {
+                page.descendants()
+                    .find(|n| n.has_tag_name("a") && n.attribute("rel") == Some(r))
+                    .and_then(|a| a.attribute("href"))
+                    .map(str::to_string)
+            };
+            let previous = k.checked_sub(1).map(|j| docs[j].page.clone());
+            assert_eq!(rel("prev"), previous, "{label}: {}", doc.page);
+            assert_eq!(
+                rel("next"),
+                docs.get(k + 1).map(|d| d.page.clone()),
+                "{label}: {}",
+                doc.page
+            );
+            assert!(
+                page.descendants()
+                    .any(|n| n.has_tag_name("a") && n.attribute("href") == Some("index.html")),
+                "{label}: {} does not link to the volume's contents",
+                doc.page
+            );
+        }
     }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_reader_goes_from_the_contents_to_a_document_to_the_index_and_back_in_chromium() {
+    let Some((_, saxon)) = processors().into_iter().next() else {
+        return;
+    };
+    if !program("chromium", "apt-get install chromium")
+        || !program("chromedriver", "apt-get install chromium-driver")
+    {
+        return;
+    }
+    let sheet = teikit::publish::HtmlStylesheet::locate(Some(&root().join("xslt/tei-to-html.xsl")))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let volume = dir.path().join("v1");
+    std::fs::create_dir(&volume).unwrap();
+    let mut documents = Vec::new();
+    for (k, source) in converted_documents().iter().enumerate() {
+        let tei = volume.join(format!("d{}.xml", k + 1));
+        let text = std::fs::read_to_string(source).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let n = common::document_div(&doc)
+            .attribute("n")
+            .unwrap()
+            .to_string();
+        std::fs::write(
+            &tei,
+            text.replace(&format!("n=\"{n}\""), &format!("n=\"{}\"", k + 1)),
+        )
+        .unwrap();
+        documents.push(tei);
+    }
+    let pages = teikit::publish::write_edition(
+        &saxon,
+        &sheet,
+        &[teikit::publish::VolumeFiles {
+            folder: volume.clone(),
+            documents,
+        }],
+    );
+    assert!(
+        pages
+            .iter()
+            .all(|(_, p)| matches!(p, teikit::publish::Page::Written)),
+        "{pages:?}"
+    );
+    browser_check(
+        "volume_check.py",
+        &volume.join("index.html"),
+        &[],
+        "volume",
+        &[
+            "ok: contents -> d1.html",
+            "ok: d1.html -> next d2.html -> previous d1.html",
+            "ok: document -> volume contents",
+            "ok: index -> mention",
+            "ok: back to the volume index",
+        ],
+        &["volume-index.png", "mention.png"],
+    );
 }
