@@ -115,7 +115,8 @@
 
   <!-- ============================================================ lookups -->
   <!-- Header entries (persons, places, organisations) and terms, by xml:id. -->
-  <xsl:key name="entry" match="tei:person | tei:place | tei:org | tei:term | tei:handNote"
+  <xsl:key name="entry" match="tei:person | tei:place | tei:org | tei:term | tei:handNote
+      | tei:div[@xml:id = 'persons']//tei:persName[@xml:id]"
       use="@xml:id"/>
   <xsl:key name="by-id" match="*[@xml:id]" use="@xml:id"/>
   <!-- Mentions in the text of a header entry, by the entry's id (first pointer of @ref or
@@ -161,12 +162,13 @@
     <xsl:sequence select="replace(normalize-space(tokenize(normalize-space($pointer), ' ')[1]), '^#', '')"/>
   </xsl:function>
 
-  <!-- The header entry a name points to, as its id, or nothing. -->
+  <!-- The entry a name points to, as its id, or nothing: a person, place or organisation of the
+       header (teikit), or a name of a FRUS volume's list of persons (div xml:id="persons"). -->
   <xsl:function name="ed:target" as="xs:string?">
     <xsl:param name="name" as="element()"/>
     <xsl:variable name="id" select="ed:id-of(($name/@ref, $name/@corresp)[1])"/>
     <xsl:sequence select="if (key('entry', $id, root($name))[self::tei:person or self::tei:place
-        or self::tei:org]) then $id else ()"/>
+        or self::tei:org or self::tei:persName]) then $id else ()"/>
   </xsl:function>
 
   <!-- "Nixon, Richard M." reads "Richard M. Nixon". -->
@@ -631,7 +633,9 @@
       <h2 id="index-heading">{$label-index}</h2>
       <xsl:call-template name="index-list">
         <xsl:with-param name="heading" select="$label-persons"/>
-        <xsl:with-param name="entries" select="$source//tei:listPerson/tei:person[@xml:id]"/>
+        <!-- FRUS lists a volume's persons in the text; a page indexes those it mentions. -->
+        <xsl:with-param name="entries" select="($source//tei:listPerson/tei:person[@xml:id],
+            /tei:TEI/tei:text//tei:div[@xml:id = 'persons']//tei:persName[@xml:id][key('mention', string(@xml:id))])"/>
         <xsl:with-param name="kind" select="'persons'"/>
       </xsl:call-template>
       <xsl:call-template name="index-list">
@@ -667,10 +671,13 @@
         <h3 id="index-{$kind}">{$heading}</h3>
         <ul>
           <xsl:for-each select="$entries">
-            <xsl:sort select="lower-case(normalize-space((tei:persName, tei:placeName, tei:orgName)[1]))"/>
+            <xsl:sort select="lower-case(normalize-space((tei:persName, tei:placeName, tei:orgName, self::tei:persName)[1]))"/>
             <li id="idx_{@xml:id}">
               <span class="entry-name"><xsl:apply-templates select="." mode="index-entry-name"/></span>
               <xsl:for-each select="tei:note[@type = 'identification'][normalize-space()]">, <span class="identification">{normalize-space(.)}</span></xsl:for-each>
+              <xsl:variable name="listed" select="self::tei:persName/normalize-space(replace(string-join(
+                  ancestor::tei:item[1]//text()[not(ancestor::tei:persName)] ! string(.)), '^\s*,', ''))"/>
+              <xsl:if test="$listed">, <span class="identification">{$listed}</span></xsl:if>
               <xsl:variable name="mentions" select="key('mention', string(@xml:id))"/>
               <xsl:if test="$mentions">
                 <span class="mentions"> — {$label-mentions}<xsl:text> </xsl:text>
@@ -690,7 +697,7 @@
 
   <!-- Overridable: how an index entry is named (the header's normalised form by default). -->
   <xsl:template match="*" mode="index-entry-name">
-    <xsl:value-of select="normalize-space((tei:persName, tei:placeName, tei:orgName)[1])"/>
+    <xsl:value-of select="normalize-space((tei:persName, tei:placeName, tei:orgName, self::tei:persName)[1])"/>
   </xsl:template>
 
   <!-- The back matter is rendered in the index; the header not at all. -->

@@ -29,8 +29,11 @@
 
   <xsl:template match="document-node(element(ed:volume))" priority="3">
     <xsl:variable name="volume" select="ed:volume"/>
-    <xsl:variable name="title" select="string-join(($volume/ed:title[@type = ('sub-series', 'volume-number', 'volume')]
-        , $volume/ed:title[not(@type = ('series', 'sub-series', 'volume-number', 'volume'))][1])[normalize-space()], ', ')"/>
+    <!-- Sub-series, number and title ("1969–1976, Volume X, Vietnam…"), or else the one title
+         the header has besides the series (a "complete" title). -->
+    <xsl:variable name="parts" select="$volume/ed:title[@type = ('sub-series', 'volume-number', 'volume')][normalize-space()]"/>
+    <xsl:variable name="title" select="if ($parts) then string-join($parts, ', ')
+        else string(($volume/ed:title[not(@type = 'series')], $volume/ed:title)[1])"/>
     <html lang="{$lang}">
       <head>
         <xsl:call-template name="page-head">

@@ -40,7 +40,7 @@ pub(super) struct BuildArgs {
     /// How to write the TEI: tei (OUT/VOLUME/dN.xml, rich TEI P5, the default) or frus
     /// (OUT/VOLUME.xml, one file per volume in the Office of the Historian's conventions).
     /// Default: teikit.toml's `[convert] profile`, else tei.
-    #[arg(long, value_enum, conflicts_with = "html")]
+    #[arg(long, value_enum)]
     profile: Option<OutputProfileArg>,
     /// Also check every output against this RELAX NG schema (for frus, the publisher's
     /// frus.rnc); default: the bundled schema for tei, none for frus.
@@ -127,6 +127,7 @@ fn run_build(options: BuildOptions, report_unknown: bool, publish: Publish) -> E
         written: 0,
         pages: 0,
         to_publish: Vec::new(),
+        profile: options.profile,
     };
     for (source, outcome) in &report.outcomes {
         tally.take(source, outcome, publisher.as_ref());
@@ -170,6 +171,8 @@ struct Tally {
     pages: usize,
     /// The TEI files whose reading pages are to be written, all in one processor run.
     to_publish: Vec<PathBuf>,
+    /// What the TEI files are: documents, or volume files.
+    profile: OutputProfile,
 }
 
 impl Tally {
@@ -234,8 +237,8 @@ impl Tally {
         }
     }
 
-    /// Writes the reading pages of the TEI files collected and their volumes' index pages,
-    /// one processor run for all.
+    /// Writes the reading pages of the TEI files collected (documents, or FRUS volume files
+    /// cut into their documents) and their volumes' index pages, one processor run for all.
     fn publish(&mut self, saxon: &teikit::publish::Saxon, sheet: &teikit::publish::HtmlStylesheet) {
         let mut volumes: Vec<teikit::publish::VolumeFiles> = Vec::new();
         for tei in &self.to_publish {
@@ -245,10 +248,17 @@ impl Tally {
                 None => volumes.push(teikit::publish::VolumeFiles {
                     folder,
                     documents: vec![tei.clone()],
+                    ..Default::default()
                 }),
             }
         }
-        for (page, outcome) in teikit::publish::write_edition(saxon, sheet, &volumes) {
+        let pages = match self.profile {
+            OutputProfile::Tei => teikit::publish::write_edition(saxon, sheet, &volumes),
+            OutputProfile::Frus => {
+                teikit::publish::write_frus_edition(saxon, sheet, &self.to_publish)
+            }
+        };
+        for (page, outcome) in pages {
             match outcome {
                 teikit::publish::Page::Written => {
                     self.pages += 1;

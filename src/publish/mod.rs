@@ -16,6 +16,7 @@
 //!
 //! Outputs are written like every other output of teikit: to a temporary file, then renamed.
 
+pub mod split;
 pub mod volume;
 
 use crate::output::{write_atomically, OutputError};
@@ -74,6 +75,9 @@ pub enum PublishError {
     /// The output could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A volume file could not be cut into its documents.
+    #[error(transparent)]
+    Split(#[from] split::SplitError),
     /// A volume's documents could not be read for its index page.
     #[error("cannot make the volume's index page: {0}")]
     Summary(#[from] volume::SummaryError),
@@ -510,14 +514,20 @@ pub enum Page {
     Failed(PublishError),
 }
 
-/// The TEI documents of one volume: their reading pages are written beside them
-/// (`d59.xml` → `d59.html`), with the volume's `index.html`.
-#[derive(Debug, Clone)]
+/// The TEI documents of one volume: their reading pages are written into the volume's folder
+/// (`d59.xml` → `FOLDER/d59.html`), with the volume's `index.html`.
+#[derive(Debug, Clone, Default)]
 pub struct VolumeFiles {
-    /// The volume's folder, whose name is the volume's id.
+    /// The volume's folder, whose name is the volume's id: where its pages go.
     pub folder: PathBuf,
     /// Its TEI documents, in any order.
     pub documents: Vec<PathBuf>,
+    /// The volume file the documents were cut from ([`split`]), if they were: every page is
+    /// then as old as it, and it is never overwritten.
+    pub from: Option<PathBuf>,
+    /// The chapter of a document, where the document itself no longer says (a document cut
+    /// from its volume file).
+    pub chapters: BTreeMap<PathBuf, String>,
 }
 
 /// Writes the reading edition of `volumes`: every document's page, with previous/next links
@@ -547,7 +557,7 @@ pub fn write_edition(
             let why = e.to_string();
             return volumes
                 .iter()
-                .flat_map(|v| v.documents.iter().map(|d| d.with_extension("html")))
+                .flat_map(|v| v.documents.iter().map(|d| v.folder.join(page_name(d))))
                 .map(|page| {
                     let e = std::io::Error::other(why.clone());
                     (page, Page::Failed(PublishError::Scratch(e)))
@@ -572,7 +582,21 @@ pub fn write_edition(
             .map(|tei| (tei.as_path(), page_name(tei)))
             .collect();
         let tei_of: BTreeMap<&str, &Path> = hrefs.iter().map(|(t, h)| (h.as_str(), *t)).collect();
-        let summary = volume::summarise_files(&id, &hrefs);
+        let summary = volume::summarise_files(&id, &hrefs).map(|mut summary| {
+            for contents in &mut summary.contents {
+                if let Some(chapter) = files.chapters.get(tei_of[contents.href.as_str()]) {
+                    contents.chapter = Some(chapter.clone());
+                }
+            }
+            summary
+        });
+        // What a page shows comes from its TEI, or from the volume file the TEI was cut from.
+        let shown_by = |tei: &Path| -> PathBuf { files.from.clone().unwrap_or(tei.to_path_buf()) };
+        let guard = |tei: &Path| -> Vec<PathBuf> {
+            std::iter::once(tei.to_path_buf())
+                .chain(files.from.clone())
+                .collect()
+        };
         // The documents in volume order (as found, where the volume could not be read).
         let order: Vec<String> = match &summary {
             Ok(s) => s.contents.iter().map(|c| c.href.clone()).collect(),
@@ -581,17 +605,18 @@ pub fn write_edition(
         let mut sources = BTreeMap::new();
         for (k, href) in order.iter().enumerate() {
             let tei = tei_of[href.as_str()];
-            let page = tei.with_extension("html");
+            let page = files.folder.join(href);
             let neighbours = [k.checked_sub(1), Some(k + 1)]
                 .into_iter()
                 .flatten()
                 .filter_map(|j| order.get(j))
-                .map(|h| tei_of[h.as_str()]);
-            let shown: Vec<&Path> = std::iter::once(tei).chain(neighbours).collect();
+                .map(|h| shown_by(tei_of[h.as_str()]));
+            let shown: Vec<PathBuf> = std::iter::once(shown_by(tei)).chain(neighbours).collect();
+            let shown: Vec<&Path> = shown.iter().map(PathBuf::as_path).collect();
             if is_stale(&page, &shown) {
                 sources.insert(href.clone(), Saxon::input_name(inputs.len()));
                 inputs.push(tei.to_path_buf());
-                targets.push((page, vec![tei.to_path_buf()]));
+                targets.push((page, guard(tei)));
             } else {
                 pages.push((page, Page::UpToDate));
             }
@@ -599,14 +624,17 @@ pub fn write_edition(
         let index_page = files.folder.join("index.html");
         match summary {
             Ok(summary) => {
-                let all: Vec<&Path> = files.documents.iter().map(PathBuf::as_path).collect();
+                let all: Vec<PathBuf> = files.documents.iter().map(|d| shown_by(d)).collect();
+                let all: Vec<&Path> = all.iter().map(PathBuf::as_path).collect();
                 let element = summary.to_element(&sources);
                 if is_stale(&index_page, &all) {
                     let manifest = scratch.path().join(format!("volume{}.xml", targets.len()));
                     match write_element(&manifest, &element) {
                         Ok(()) => {
                             inputs.push(manifest);
-                            targets.push((index_page, files.documents.clone()));
+                            let mut guards = files.documents.clone();
+                            guards.extend(files.from.clone());
+                            targets.push((index_page, guards));
                         }
                         Err(e) => pages.push((index_page, Page::Failed(PublishError::Scratch(e)))),
                     }
@@ -645,6 +673,76 @@ pub fn write_edition(
         pages.push((page, outcome));
     }
     pages
+}
+
+/// Writes the reading edition of FRUS volume files (`OUT/VOLUME.xml`, as `build --profile
+/// frus` writes them): each cut into its documents ([`split`]) and published as
+/// [`write_edition`] publishes a volume's documents, into `OUT/VOLUME/` (`dN.html` named by
+/// the document's `xml:id`, and `index.html`). A volume file newer than its pages renders them
+/// all again.
+pub fn write_frus_edition(
+    saxon: &Saxon,
+    stylesheet: &HtmlStylesheet,
+    volume_files: &[PathBuf],
+) -> Vec<(PathBuf, Page)> {
+    let mut pages = Vec::new();
+    let scratch = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => {
+            let why = e.to_string();
+            return volume_files
+                .iter()
+                .map(|v| {
+                    let e = std::io::Error::other(why.clone());
+                    (
+                        v.with_extension("").join("index.html"),
+                        Page::Failed(PublishError::Scratch(e)),
+                    )
+                })
+                .collect();
+        }
+    };
+    let mut volumes = Vec::new();
+    for (k, file) in volume_files.iter().enumerate() {
+        let folder = file.with_extension("");
+        let cut = scratch.path().join(k.to_string());
+        match cut_volume(file, &cut) {
+            Ok((documents, chapters)) => volumes.push(VolumeFiles {
+                folder,
+                documents,
+                from: Some(file.clone()),
+                chapters,
+            }),
+            Err(e) => pages.push((folder.join("index.html"), Page::Failed(e))),
+        }
+    }
+    pages.extend(write_edition(saxon, stylesheet, &volumes));
+    pages
+}
+
+/// Cuts the volume file `file` into one TEI file a document in the folder `into`.
+fn cut_volume(
+    file: &Path,
+    into: &Path,
+) -> Result<(Vec<PathBuf>, BTreeMap<PathBuf, String>), PublishError> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        PublishError::Split(split::SplitError {
+            path: file.to_path_buf(),
+            message: e.to_string(),
+        })
+    })?;
+    std::fs::create_dir_all(into).map_err(PublishError::Scratch)?;
+    let mut documents = Vec::new();
+    let mut chapters = BTreeMap::new();
+    for document in split::split_volume(file, &text)? {
+        let path = into.join(format!("{}.xml", document.name));
+        std::fs::write(&path, &document.text).map_err(PublishError::Scratch)?;
+        if let Some(chapter) = document.chapter {
+            chapters.insert(path.clone(), chapter);
+        }
+        documents.push(path);
+    }
+    Ok((documents, chapters))
 }
 
 /// A document's reading page, by name: `d59.xml` → `d59.html`.

@@ -17,7 +17,8 @@
 //! - its chapter: the `div[@type='chapter']` holding it (a volume file), else the header's
 //!   `biblScope[@unit='chapter']`; documents are listed in number order, grouped by chapter;
 //! - the persons, places and organisations of the header (`listPerson`, `listPlace`,
-//!   `listOrg`) and the terms of the text (`term[@xml:id]` with their `gloss`), with every
+//!   `listOrg`; a FRUS volume's persons: `div[@xml:id='persons']//persName[@xml:id]`) and the
+//!   terms of the text (`term[@xml:id]` with their `gloss`), with every
 //!   mention in the text: names pointing to an entry with `@ref` or `@corresp`, abbreviations
 //!   with `abbr/@corresp` or `gloss/@target`. Entries of several documents are one entry when
 //!   they have the same kind, id and name.
@@ -407,6 +408,36 @@ fn entries_of(doc: &roxmltree::Document, href: &str) -> Vec<IndexEntry> {
             kind: *kind,
             id: id.to_string(),
             name,
+            description,
+            mentions: Vec::new(),
+        });
+    }
+    // A FRUS volume lists its persons in the text: `div[@xml:id='persons']//item` holding a
+    // `persName[@xml:id]` and the identification after it.
+    let persons_list = text
+        .descendants()
+        .filter(|n| tei(*n, "div") && n.attribute((XML_NS, "id")) == Some("persons"));
+    for name in persons_list.flat_map(|d| d.descendants().filter(|n| tei(*n, "persName"))) {
+        let Some(id) = name.attribute((XML_NS, "id")) else {
+            continue;
+        };
+        let description = name
+            .ancestors()
+            .find(|a| tei(*a, "item"))
+            .map(|item| {
+                let rest: String = item
+                    .descendants()
+                    .filter(|d| d.is_text() && !d.ancestors().any(|a| a == name))
+                    .filter_map(|d| d.text())
+                    .collect();
+                normalised(rest.trim_start().trim_start_matches(','))
+            })
+            .filter(|d| !d.is_empty());
+        by_id.insert(id, entries.len());
+        entries.push(IndexEntry {
+            kind: EntryKind::Person,
+            id: id.to_string(),
+            name: text_without_notes(name),
             description,
             mentions: Vec::new(),
         });

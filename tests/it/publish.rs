@@ -587,6 +587,7 @@ fn one_run_renders_every_page_and_a_one_document_edit_renders_it_its_neighbours_
         let volumes = [teikit::publish::VolumeFiles {
             folder: volume.clone(),
             documents: teis.clone(),
+            ..Default::default()
         }];
         let pages = teikit::publish::write_edition(&saxon, &sheet, &volumes);
         assert_eq!(
@@ -640,7 +641,30 @@ struct VolumeDocument {
 fn read_volume_document(tei: &Path) -> VolumeDocument {
     let text = std::fs::read_to_string(tei).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
-    let div = common::document_div(&doc);
+    let page = tei
+        .with_extension("html")
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    read_document_div(&doc, common::document_div(&doc), page)
+}
+
+/// The documents of a FRUS volume file, each with the page named by its `xml:id`.
+fn read_volume_file(volume: &Path) -> Vec<VolumeDocument> {
+    let text = std::fs::read_to_string(volume).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name((TEI, "div")) && n.attribute("type") == Some("document"))
+        .map(|div| read_document_div(&doc, div, format!("{}.html", xml_id(div).unwrap())))
+        .collect()
+}
+
+fn read_document_div(
+    doc: &roxmltree::Document,
+    div: roxmltree::Node,
+    page: String,
+) -> VolumeDocument {
     let head = div
         .children()
         .find(|c| c.has_tag_name((TEI, "head")))
@@ -653,6 +677,8 @@ fn read_volume_document(tei: &Path) -> VolumeDocument {
             text.split_whitespace().collect::<Vec<_>>().join(" ")
         })
         .unwrap_or_default();
+    // The entries: the header's persons, places and organisations (teikit), or the names of a
+    // FRUS volume's list of persons.
     let mut names = BTreeMap::new();
     for entry in doc.descendants().filter(|n| {
         n.has_tag_name((TEI, "person"))
@@ -663,11 +689,20 @@ fn read_volume_document(tei: &Path) -> VolumeDocument {
             names.insert(id.to_string(), words(name));
         }
     }
-    let text_element = doc
+    for list in doc
         .descendants()
-        .find(|n| n.has_tag_name((TEI, "text")))
-        .unwrap();
-    let mentioned = text_element
+        .filter(|n| n.has_tag_name((TEI, "div")) && xml_id(*n) == Some("persons"))
+    {
+        for name in list
+            .descendants()
+            .filter(|n| n.has_tag_name((TEI, "persName")))
+        {
+            if let Some(id) = xml_id(name) {
+                names.insert(id.to_string(), words(name));
+            }
+        }
+    }
+    let mentioned = div
         .descendants()
         .filter(|n| {
             ["persName", "placeName", "orgName"]
@@ -679,12 +714,7 @@ fn read_volume_document(tei: &Path) -> VolumeDocument {
         .cloned()
         .collect();
     VolumeDocument {
-        page: tei
-            .with_extension("html")
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned(),
+        page,
         number: div.attribute("n").unwrap().to_string(),
         head,
         mentioned,
@@ -718,22 +748,127 @@ fn parse_html5_all(pages: &[PathBuf]) -> BTreeMap<PathBuf, String> {
         .collect()
 }
 
-#[test]
-fn each_volume_of_the_development_set_has_an_index_page_with_its_contents_and_every_mention() {
-    let Some(devset) = common::frus_devset_dir() else {
-        return;
-    };
-    if !html5lib() {
-        return;
+/// Checks a volume's published pages: its `index.html` (contents in number order with each
+/// document's number and head; every entry a document mentions, linked into that document;
+/// every link resolving to a page and an anchor on it) and every document page's links through
+/// the volume. `parsed` holds every page, parsed as HTML5.
+fn check_volume_pages(
+    label: &str,
+    folder: &Path,
+    mut docs: Vec<VolumeDocument>,
+    parsed: &BTreeMap<PathBuf, String>,
+) {
+    let page_of = |path: &Path| roxmltree::Document::parse(&parsed[path]).unwrap();
+    docs.sort_by_key(|d| d.number.parse::<u32>().unwrap());
+    let index = page_of(&folder.join("index.html"));
+    // The contents: every document, in number order, with its number and title.
+    let toc: Vec<roxmltree::Node> = index
+        .descendants()
+        .filter(|n| n.has_tag_name("ol") && has_class(*n, "toc"))
+        .flat_map(|ol| ol.children().filter(|li| li.has_tag_name("li")))
+        .collect();
+    assert_eq!(toc.len(), docs.len(), "{label}: contents");
+    for (li, doc) in toc.iter().zip(&docs) {
+        let link = li.descendants().find(|n| n.has_tag_name("a")).unwrap();
+        assert_eq!(link.attribute("href"), Some(doc.page.as_str()), "{label}");
+        let shown = words(link);
+        assert!(
+            shown.starts_with(&format!("{}. ", doc.number))
+                && doc.head.ends_with(&shown[doc.number.len() + 2..]),
+            "{label}: contents entry {shown:?} for the head {:?}",
+            doc.head
+        );
     }
-    let sheet = teikit::publish::HtmlStylesheet::locate(Some(&root().join("xslt/tei-to-html.xsl")))
-        .unwrap();
-    let processors = processors();
-    let Some((name, saxon)) = processors.first() else {
-        return;
-    };
+    // The index: every entry a document mentions, with that document among its places.
+    let entries: BTreeMap<String, roxmltree::Node> = index
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("li") && n.attribute("id").is_some_and(|i| i.starts_with("idx_"))
+        })
+        .map(|li| {
+            let name = li
+                .descendants()
+                .find(|n| has_class(*n, "entry-name"))
+                .unwrap();
+            (words(name), li)
+        })
+        .collect();
+    for doc in &docs {
+        for mentioned in &doc.mentioned {
+            let entry = entries.get(mentioned).unwrap_or_else(|| {
+                panic!("{label}: {mentioned} (in {}) not in the index", doc.page)
+            });
+            let prefix = format!("{}#", doc.page);
+            assert!(
+                entry.descendants().any(|a| a.has_tag_name("a")
+                    && a.attribute("href").is_some_and(|h| h.starts_with(&prefix))),
+                "{label}: the index entry {mentioned} links to no mention in {}",
+                doc.page
+            );
+        }
+    }
+    // Every link of the index page resolves: a page of the volume, and the anchor on it.
+    for link in index.descendants().filter(|n| n.has_tag_name("a")) {
+        let href = link.attribute("href").unwrap();
+        let (file, anchor) = href.split_once('#').unwrap_or((href, ""));
+        let target = folder.join(if file.is_empty() { "index.html" } else { file });
+        assert!(
+            parsed.contains_key(&target),
+            "{label}: {href} leads nowhere"
+        );
+        if !anchor.is_empty() {
+            let page = page_of(&target);
+            assert!(
+                html_ids(&page).contains_key(anchor),
+                "{label}: {href}: no such anchor"
+            );
+        }
+    }
+    // Every document page: previous, contents, next.
+    for (k, doc) in docs.iter().enumerate() {
+        let page = page_of(&folder.join(&doc.page));
+        let rel = |r: &str| {
+            page.descendants()
+                .find(|n| n.has_tag_name("a") && n.attribute("rel") == Some(r))
+                .and_then(|a| a.attribute("href"))
+                .map(str::to_string)
+        };
+        let previous = k.checked_sub(1).map(|j| docs[j].page.clone());
+        assert_eq!(rel("prev"), previous, "{label}: {}", doc.page);
+        assert_eq!(
+            rel("next"),
+            docs.get(k + 1).map(|d| d.page.clone()),
+            "{label}: {}",
+            doc.page
+        );
+        assert!(
+            page.descendants()
+                .any(|n| n.has_tag_name("a") && n.attribute("href") == Some("index.html")),
+            "{label}: {} does not link to the volume's contents",
+            doc.page
+        );
+    }
+}
+
+/// The development set's sources, copied into a new folder, and the Saxon jar to publish with.
+fn devset_project() -> Option<(tempfile::TempDir, PathBuf)> {
+    let devset = common::frus_devset_dir()?;
+    if !html5lib() || processors().is_empty() {
+        return None;
+    }
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&devset.join("sources"), &dir.path().join("sources"));
+    Some((dir, PathBuf::from(DEBIAN_SAXON_JAR)))
+}
+
+#[test]
+fn each_volume_of_the_development_set_has_an_index_page_with_its_contents_and_every_mention() {
+    let Some((dir, _)) = devset_project() else {
+        return;
+    };
+    let sheet = teikit::publish::HtmlStylesheet::locate(Some(&root().join("xslt/tei-to-html.xsl")))
+        .unwrap();
+    let (name, saxon) = processors().remove(0);
     let build = common::teikit_in(dir.path(), &["build"]);
     let mut volumes = Vec::new();
     for folder in std::fs::read_dir(dir.path().join("tei")).unwrap() {
@@ -744,11 +879,15 @@ fn each_volume_of_the_development_set_has_an_index_page_with_its_contents_and_ev
             .filter(|p| p.extension().is_some_and(|e| e == "xml"))
             .collect();
         documents.sort();
-        volumes.push(teikit::publish::VolumeFiles { folder, documents });
+        volumes.push(teikit::publish::VolumeFiles {
+            folder,
+            documents,
+            ..Default::default()
+        });
     }
     let documents: usize = volumes.iter().map(|v| v.documents.len()).sum();
     assert_eq!(documents, 72, "{}", common::stderr(&build));
-    let pages = teikit::publish::write_edition(saxon, &sheet, &volumes);
+    let pages = teikit::publish::write_edition(&saxon, &sheet, &volumes);
     let failed: Vec<_> = pages
         .iter()
         .filter(|(_, p)| !matches!(p, teikit::publish::Page::Written))
@@ -757,113 +896,51 @@ fn each_volume_of_the_development_set_has_an_index_page_with_its_contents_and_ev
     assert_eq!(pages.len(), 72 + volumes.len());
     let html_files: Vec<PathBuf> = pages.iter().map(|(p, _)| p.clone()).collect();
     let parsed = parse_html5_all(&html_files);
-    let page_of = |path: &Path| roxmltree::Document::parse(&parsed[path]).unwrap();
     for volume in &volumes {
-        let label = volume
-            .folder
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let mut docs: Vec<VolumeDocument> = volume
+        let label = format!("{name} {}", volume.folder.display());
+        let docs = volume
             .documents
             .iter()
             .map(|d| read_volume_document(d))
             .collect();
-        docs.sort_by_key(|d| d.number.parse::<u32>().unwrap());
-        let index_text = &parsed[&volume.folder.join("index.html")];
-        let index = roxmltree::Document::parse(index_text).unwrap();
-        // The contents: every document, in number order, with its number and title.
-        let toc: Vec<roxmltree::Node> = index
-            .descendants()
-            .filter(|n| n.has_tag_name("ol") && has_class(*n, "toc"))
-            .flat_map(|ol| ol.children().filter(|li| li.has_tag_name("li")))
-            .collect();
-        assert_eq!(toc.len(), docs.len(), "{label}: contents");
-        for (li, doc) in toc.iter().zip(&docs) {
-            let link = li.descendants().find(|n| n.has_tag_name("a")).unwrap();
-            assert_eq!(link.attribute("href"), Some(doc.page.as_str()), "{label}");
-            let shown = words(link);
-            assert!(
-                shown.starts_with(&format!("{}. ", doc.number))
-                    && doc.head.ends_with(&shown[doc.number.len() + 2..]),
-                "{label}: contents entry {shown:?} for the head {:?}",
-                doc.head
-            );
+        check_volume_pages(&label, &volume.folder, docs, &parsed);
+    }
+}
+
+#[test]
+fn frus_volume_files_are_published_document_by_document_with_their_index_pages() {
+    let Some((dir, jar)) = devset_project() else {
+        return;
+    };
+    if !jar.is_file() {
+        return; // SaxonC alone: the library test above covers it
+    }
+    let run = Command::new(env!("CARGO_BIN_EXE_teikit"))
+        .args(["build", "--profile", "frus", "--html"])
+        .current_dir(dir.path())
+        .env("TEIKIT_SAXON", &jar)
+        .output()
+        .unwrap();
+    let stderr = common::stderr(&run);
+    assert!(!stderr.contains("error: cannot"), "{stderr}");
+    let mut html_files = Vec::new();
+    let mut volumes = Vec::new();
+    for file in std::fs::read_dir(dir.path().join("tei")).unwrap() {
+        let file = file.unwrap().path();
+        if file.extension().is_some_and(|e| e == "xml") {
+            let folder = file.with_extension("");
+            let docs = read_volume_file(&file);
+            html_files.push(folder.join("index.html"));
+            html_files.extend(docs.iter().map(|d| folder.join(&d.page)));
+            volumes.push((folder, docs));
         }
-        // The index: every entry a document mentions, with that document among its places.
-        let entries: BTreeMap<String, roxmltree::Node> = index
-            .descendants()
-            .filter(|n| {
-                n.has_tag_name("li") && n.attribute("id").is_some_and(|i| i.starts_with("idx_"))
-            })
-            .map(|li| {
-                let name = li
-                    .descendants()
-                    .find(|n| has_class(*n, "entry-name"))
-                    .unwrap();
-                (words(name), li)
-            })
-            .collect();
-        for doc in &docs {
-            for mentioned in &doc.mentioned {
-                let entry = entries.get(mentioned).unwrap_or_else(|| {
-                    panic!("{label}: {mentioned} (in {}) not in the index", doc.page)
-                });
-                let prefix = format!("{}#", doc.page);
-                assert!(
-                    entry.descendants().any(|a| a.has_tag_name("a")
-                        && a.attribute("href").is_some_and(|h| h.starts_with(&prefix))),
-                    "{label}: the index entry {mentioned} links to no mention in {}",
-                    doc.page
-                );
-            }
-        }
-        // Every link of the index page resolves: a page of the volume, and the anchor on it.
-        for link in index.descendants().filter(|n| n.has_tag_name("a")) {
-            let href = link.attribute("href").unwrap();
-            let (file, anchor) = href.split_once('#').unwrap_or((href, ""));
-            let target = if file.is_empty() {
-                volume.folder.join("index.html")
-            } else {
-                volume.folder.join(file)
-            };
-            assert!(
-                parsed.contains_key(&target),
-                "{label}: {href} leads nowhere"
-            );
-            if !anchor.is_empty() {
-                let page = page_of(&target);
-                assert!(
-                    html_ids(&page).contains_key(anchor),
-                    "{label}: {href}: no such anchor"
-                );
-            }
-        }
-        // Every document page: previous, contents, next.
-        for (k, doc) in docs.iter().enumerate() {
-            let page = page_of(&volume.folder.join(&doc.page));
-            let rel = |r: &str| {
-                page.descendants()
-                    .find(|n| n.has_tag_name("a") && n.attribute("rel") == Some(r))
-                    .and_then(|a| a.attribute("href"))
-                    .map(str::to_string)
-            };
-            let previous = k.checked_sub(1).map(|j| docs[j].page.clone());
-            assert_eq!(rel("prev"), previous, "{label}: {}", doc.page);
-            assert_eq!(
-                rel("next"),
-                docs.get(k + 1).map(|d| d.page.clone()),
-                "{label}: {}",
-                doc.page
-            );
-            assert!(
-                page.descendants()
-                    .any(|n| n.has_tag_name("a") && n.attribute("href") == Some("index.html")),
-                "{label}: {} does not link to the volume's contents",
-                doc.page
-            );
-        }
+    }
+    assert_eq!(volumes.len(), 19, "{stderr}");
+    assert_eq!(html_files.len(), 72 + 19, "{stderr}");
+    assert!(stderr.contains("91 reading page(s) written"), "{stderr}");
+    let parsed = parse_html5_all(&html_files);
+    for (folder, docs) in volumes {
+        check_volume_pages(&folder.display().to_string(), &folder, docs, &parsed);
     }
 }
 
@@ -917,6 +994,7 @@ fn a_reader_goes_from_the_contents_to_a_document_to_the_index_and_back_in_chromi
         &[teikit::publish::VolumeFiles {
             folder: volume.clone(),
             documents,
+            ..Default::default()
         }],
     );
     assert!(
