@@ -868,7 +868,6 @@ fn each_volume_of_the_development_set_has_an_index_page_with_its_contents_and_ev
     };
     let sheet = teikit::publish::HtmlStylesheet::locate(Some(&root().join("xslt/tei-to-html.xsl")))
         .unwrap();
-    let (name, saxon) = processors().remove(0);
     let build = common::teikit_in(dir.path(), &["build"]);
     let mut volumes = Vec::new();
     for folder in std::fs::read_dir(dir.path().join("tei")).unwrap() {
@@ -887,23 +886,34 @@ fn each_volume_of_the_development_set_has_an_index_page_with_its_contents_and_ev
     }
     let documents: usize = volumes.iter().map(|v| v.documents.len()).sum();
     assert_eq!(documents, 72, "{}", common::stderr(&build));
-    let pages = teikit::publish::write_edition(&saxon, &sheet, &volumes);
-    let failed: Vec<_> = pages
-        .iter()
-        .filter(|(_, p)| !matches!(p, teikit::publish::Page::Written))
-        .collect();
-    assert!(failed.is_empty(), "{name}: {failed:?}");
-    assert_eq!(pages.len(), 72 + volumes.len());
-    let html_files: Vec<PathBuf> = pages.iter().map(|(p, _)| p.clone()).collect();
-    let parsed = parse_html5_all(&html_files);
-    for volume in &volumes {
-        let label = format!("{name} {}", volume.folder.display());
-        let docs = volume
-            .documents
+    // Each processor renders all: SaxonC shares its 91 pages between processes.
+    for (name, saxon) in processors() {
+        for volume in &volumes {
+            for page in std::fs::read_dir(&volume.folder).unwrap() {
+                let page = page.unwrap().path();
+                if page.extension().is_some_and(|e| e == "html") {
+                    std::fs::remove_file(page).unwrap();
+                }
+            }
+        }
+        let pages = teikit::publish::write_edition(&saxon, &sheet, &volumes);
+        let failed: Vec<_> = pages
             .iter()
-            .map(|d| read_volume_document(d))
+            .filter(|(_, p)| !matches!(p, teikit::publish::Page::Written))
             .collect();
-        check_volume_pages(&label, &volume.folder, docs, &parsed);
+        assert!(failed.is_empty(), "{name}: {failed:?}");
+        assert_eq!(pages.len(), 72 + volumes.len());
+        let html_files: Vec<PathBuf> = pages.iter().map(|(p, _)| p.clone()).collect();
+        let parsed = parse_html5_all(&html_files);
+        for volume in &volumes {
+            let label = format!("{name} {}", volume.folder.display());
+            let docs = volume
+                .documents
+                .iter()
+                .map(|d| read_volume_document(d))
+                .collect();
+            check_volume_pages(&label, &volume.folder, docs, &parsed);
+        }
     }
 }
 
