@@ -39,11 +39,27 @@ pub fn element_path<'a>(steps: impl IntoIterator<Item = Step<'a>>) -> String {
     path
 }
 
-/// The path of `node` in a document read with roxmltree.
+/// The most steps a path shows: a deeper element's path shows its nearest ones after `/…`
+/// (`/…/div/div/p`), so that a report on a document nested 200,000 levels deep holds neither
+/// 200,000 steps a problem nor the time to find them.
+pub const MAX_STEPS: usize = 24;
+
+/// The path of `node` in a document read with roxmltree (its last [`MAX_STEPS`] steps).
+///
+/// ```
+/// let text = format!("<r>{}<p/>{}</r>", "<d>".repeat(30), "</d>".repeat(30));
+/// let doc = roxmltree::Document::parse(&text).unwrap();
+/// let p = doc.descendants().find(|n| n.has_tag_name("p")).unwrap();
+/// let path = teikit::base::path::of_node(p);
+/// assert!(path.starts_with("/…/d/d/") && path.ends_with("/d/p"), "{path}");
+/// assert_eq!(path.matches('/').count(), 1 + teikit::base::path::MAX_STEPS);
+/// ```
 pub fn of_node(node: roxmltree::Node) -> String {
-    let mut steps: Vec<Step> = node
-        .ancestors()
-        .filter(|n| n.is_element())
+    let mut ancestors = node.ancestors().filter(|n| n.is_element());
+    let nearest: Vec<roxmltree::Node> = ancestors.by_ref().take(MAX_STEPS).collect();
+    let cut = ancestors.next().is_some();
+    let mut steps: Vec<Step> = nearest
+        .into_iter()
         .map(|n| {
             let same = |s: &roxmltree::Node| s.is_element() && s.tag_name() == n.tag_name();
             let before = n.prev_siblings().skip(1).filter(same).count();
@@ -55,5 +71,8 @@ pub fn of_node(node: roxmltree::Node) -> String {
         })
         .collect();
     steps.reverse();
-    element_path(steps)
+    match cut {
+        true => format!("/…{}", element_path(steps)),
+        false => element_path(steps),
+    }
 }

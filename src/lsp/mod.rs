@@ -216,6 +216,7 @@ impl Validators {
                     .1
                     .entry(schema as *const crate::relaxng::Schema as usize)
                     .or_insert_with(|| schema.validator());
+                validator.limits = project.options.limits;
                 Ok((project, validator))
             }
             None => self.of(projects, path),

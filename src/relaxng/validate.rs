@@ -106,6 +106,12 @@ fn children<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> Vec<Child<'a, 'i>> {
 }
 
 impl<'s> Validator<'s> {
+    /// The validator, checking documents within `limits` (its depth among them).
+    pub fn with_limits(mut self, limits: ReadLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
     pub(super) fn new(schema: &'s Schema) -> Self {
         let mut deriver = Deriver::new(schema.compiled.store.clone());
         let mut id_names = HashMap::new();

@@ -157,7 +157,10 @@ impl Head {
     }
 }
 
-/// The head of the file at `path` (see [`Head`]).
+/// The most of a file read to find its prolog's end.
+const MAX_HEAD: usize = 1 << 20;
+
+/// The head of the file at `path` (see [`Head`]): up to its root element, a mebibyte at most.
 pub fn read_head(path: &Path) -> std::io::Result<Head> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
@@ -174,6 +177,11 @@ pub fn read_head(path: &Path) -> std::io::Result<Head> {
         let opens_root = head[searched_from..]
             .windows(2)
             .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'_' || w[1] >= 0x80));
+        if head.len() >= MAX_HEAD {
+            // No root element in the first mebibyte: not a prolog anyone writes, and no
+            // reason to read on (a file of gigabytes without a `<` would be read whole).
+            return Ok(Head::Part(head));
+        }
         if opens_root {
             // A file shorter than the chunk was read whole.
             return Ok(if n < chunk.len() && file.read(&mut chunk)? == 0 {

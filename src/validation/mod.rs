@@ -230,13 +230,18 @@ pub fn check_files_each(
         Some(&largest_first),
         || -> Vec<Option<Validator>> { schemas.iter().map(|_| None).collect() },
         |validators, (path, schema, bytes)| {
-            let validator =
-                schema.map(|k| validators[k].get_or_insert_with(|| schemas[k].validator()));
+            let validator = schema.map(|k| {
+                validators[k]
+                    .get_or_insert_with(|| schemas[k].validator().with_limits(options.limits))
+            });
             let bytes = match bytes {
-                Some(bytes) => Ok((*bytes).clone()),
-                None => std::fs::read(path),
+                Some(bytes) => Ok(Ok((*bytes).clone())),
+                None => crate::xml::read_within(path, options.limits.max_bytes),
             };
-            bytes.map(|bytes| check_bytes(validator, path, bytes, options))
+            bytes.map(|bytes| match bytes {
+                Ok(bytes) => check_bytes(validator, path, bytes, options),
+                Err(refused) => (vec![refused.with_rule(RuleId::WellFormed)], None),
+            })
         },
         progress,
     );

@@ -19,7 +19,7 @@ mod tree;
 mod write;
 pub mod xinclude;
 
-pub use read::{decode, parse, read_file, Encoding, ReadLimits};
+pub use read::{decode, parse, read_file, read_within, Encoding, ReadLimits};
 pub use tree::{Element, Node};
 pub use write::to_xml_string;
 

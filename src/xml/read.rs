@@ -115,6 +115,40 @@ pub fn read_file(path: &Path) -> Result<(String, Encoding), Diagnostic> {
     Ok((decode(path, bytes)?, encoding))
 }
 
+/// Reads a file of at most `max_bytes`. A larger one is refused from its size before a byte of
+/// it is read, and a file without a size (a pipe, a device) or one that grows meanwhile is cut
+/// off at the limit: refusing a file costs nothing, whatever its size. The outer error is the
+/// file's (it cannot be opened or read); the inner one the refusal, located at the file.
+///
+/// ```
+/// use teikit::xml::read_within;
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let path = dir.path().join("big.xml");
+/// std::fs::File::create(&path).unwrap().set_len(4 << 30).unwrap(); // 4 GiB, sparse
+/// let refused = read_within(&path, 1000).unwrap().unwrap_err();
+/// assert!(refused.message.contains("larger than the 1000 byte limit"));
+/// ```
+pub fn read_within(path: &Path, max_bytes: usize) -> std::io::Result<Result<Vec<u8>, Diagnostic>> {
+    use std::io::Read;
+    let too_large = || {
+        Diagnostic::error(
+            Location::file_start(path),
+            format!("the document is larger than the {max_bytes} byte limit"),
+        )
+    };
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > max_bytes as u64 {
+        return Ok(Err(too_large()));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(max_bytes as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > max_bytes {
+        return Ok(Err(too_large()));
+    }
+    Ok(Ok(bytes))
+}
+
 /// Parses `text` (read from `path`) within `limits`; problems come as one located error.
 ///
 /// ```
@@ -137,18 +171,51 @@ pub fn parse<'t>(
             ),
         ));
     }
-    if let Some((offset, message)) = prescan(text, &limits) {
-        let (line, column) = LineIndex::new(text).line_column(text, offset);
-        return Err(Diagnostic::error(
-            Location::new(path, line, column),
-            format!("{message}; refusing the document (the limit is configurable)"),
-        ));
-    }
+    let deepest = match prescan(text, &limits) {
+        Ok(deepest) => deepest,
+        Err((offset, message)) => {
+            let (line, column) = LineIndex::new(text).line_column(text, offset);
+            return Err(Diagnostic::error(
+                Location::new(path, line, column),
+                format!("{message}; refusing the document (the limit is configurable)"),
+            ));
+        }
+    };
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..roxmltree::ParsingOptions::default()
     };
-    roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+    let parse = || roxmltree::Document::parse_with_options(text, options);
+    let parsed = if deepest <= SHALLOW_ENOUGH {
+        parse()
+    } else {
+        // roxmltree parses by recursion, hundreds of bytes of stack a level: a document
+        // deeper than any thread's stack is parsed on a thread with a stack for its depth, so
+        // that whatever depth the limits allow is parsed, and nothing overflows.
+        let stack = deepest
+            .saturating_mul(STACK_PER_LEVEL)
+            .saturating_add(1 << 24);
+        let spawned = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("deep-parse".into())
+                .stack_size(stack)
+                .spawn_scoped(scope, parse)
+                .map(|worker| worker.join())
+        });
+        match spawned {
+            Ok(Ok(parsed)) => parsed,
+            _ => {
+                return Err(Diagnostic::error(
+                    Location::file_start(path),
+                    format!(
+                        "elements nested {deepest} levels deep, more than this machine can \
+                         parse (a stack of {stack} bytes could not be had)"
+                    ),
+                ))
+            }
+        }
+    };
+    parsed.map_err(|e| {
         let pos = e.pos();
         Diagnostic::error(
             Location::new(path, pos.row as usize, pos.col as usize),
@@ -156,6 +223,14 @@ pub fn parse<'t>(
         )
     })
 }
+
+/// The deepest document parsed on the calling thread's stack: roxmltree needs about 700 bytes
+/// of stack a level (measured: a 64 MiB stack overflows at about 95,000 levels), and a thread
+/// may have as little as 2 MiB.
+const SHALLOW_ENOUGH: usize = 1000;
+/// The stack given a level of a deeper document: three times what roxmltree was measured to
+/// need (only the pages used are ever committed).
+const STACK_PER_LEVEL: usize = 2048;
 
 /// roxmltree's message, with the character found named as the text has it: roxmltree names
 /// only its first byte, as if Latin-1 (`not 'Â'` for a no-break space).
@@ -357,9 +432,12 @@ fn flatten(
 
 /// The first place where `text` passes one of `limits` (depth, attributes, entity expansion),
 /// with what was passed, by one flat scan of the markup.
-fn prescan(text: &str, limits: &ReadLimits) -> Option<(usize, String)> {
+/// Checks the limits on `text` before it is parsed: the deepest nesting found, or where a limit
+/// is broken and how.
+fn prescan(text: &str, limits: &ReadLimits) -> Result<usize, (usize, String)> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut entities = EntityTable::default();
     let mut i = 0;
     let skip_to = |from: usize, end: &[u8]| -> usize {
@@ -401,7 +479,7 @@ fn prescan(text: &str, limits: &ReadLimits) -> Option<(usize, String)> {
     while let Some(p) = memchr::memchr(b'<', &bytes[i..]) {
         let at = i + p;
         if let Some(found) = count_references(content_from, at, &entities) {
-            return Some(found);
+            return Err(found);
         }
         let rest = &bytes[at..];
         if rest.starts_with(b"<!--") {
@@ -424,8 +502,9 @@ fn prescan(text: &str, limits: &ReadLimits) -> Option<(usize, String)> {
             let j = markup_close(bytes, at + 1, false);
             if bytes.get(j.wrapping_sub(1)) != Some(&b'/') {
                 depth += 1;
+                deepest = deepest.max(depth);
                 if depth > limits.max_depth {
-                    return Some((
+                    return Err((
                         at,
                         format!("elements nested deeper than {} levels", limits.max_depth),
                     ));
@@ -434,7 +513,7 @@ fn prescan(text: &str, limits: &ReadLimits) -> Option<(usize, String)> {
             let end = j.min(bytes.len());
             let attributes = count_attributes(&bytes[at..end], limits.max_attributes);
             if attributes > limits.max_attributes {
-                return Some((
+                return Err((
                     at,
                     format!(
                         "an element with more than {} attributes",
@@ -444,7 +523,7 @@ fn prescan(text: &str, limits: &ReadLimits) -> Option<(usize, String)> {
             }
             // Attribute values may hold references too.
             if let Some(found) = count_references(at, end, &entities) {
-                return Some(found);
+                return Err(found);
             }
             i = j + 1;
         }
@@ -453,7 +532,10 @@ fn prescan(text: &str, limits: &ReadLimits) -> Option<(usize, String)> {
             break;
         }
     }
-    count_references(content_from, bytes.len(), &entities)
+    match count_references(content_from, bytes.len(), &entities) {
+        Some(found) => Err(found),
+        None => Ok(deepest),
+    }
 }
 
 /// The attributes of a start tag (its `=` signs outside quoted values), counted up to
@@ -596,7 +678,7 @@ mod tests {
     }
 
     fn offset(text: &str, limits: ReadLimits) -> Option<usize> {
-        prescan(text, &limits).map(|(at, _)| at)
+        prescan(text, &limits).err().map(|(at, _)| at)
     }
 
     #[test]
@@ -675,7 +757,7 @@ mod tests {
         let doc = "<!DOCTYPE a [<!ENTITY b 'xyz'><!ENTITY c '&b;&b;-'>]><a t='&c;'>&c;&amp;</a>";
         // &c; is 7 bytes; twice is 14.
         assert_eq!(offset(doc, limits(9, 9, 14)), None);
-        let (at, message) = prescan(doc, &limits(9, 9, 13)).unwrap();
+        let (at, message) = prescan(doc, &limits(9, 9, 13)).unwrap_err();
         assert_eq!(&doc[at..at + 3], "&c;");
         assert!(message.contains("more than 13 bytes"), "{message}");
         // An entity that refers to itself is unbounded, and refused before roxmltree sees it.

@@ -147,6 +147,141 @@ fn a_hundred_thousand_levels_of_nesting_are_refused_by_validate_and_diff() {
     );
 }
 
+/// The peak resident memory, in KiB, that a run of teikit reported of itself
+/// (`TEIKIT_PEAK_MEMORY`), or `None` where the system does not tell (not Linux).
+fn peak_memory_kib(err: &str) -> Option<u64> {
+    let line = err.lines().find_map(|l| l.strip_prefix("peak memory: "))?;
+    line.strip_suffix(" KiB")?.parse().ok()
+}
+
+/// `teikit ARGS` in `dir` with its peak memory reported: exit code, standard error, peak KiB.
+fn run_measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, Option<u64>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_teikit"))
+        .args(args)
+        .current_dir(dir)
+        .env("TEIKIT_PEAK_MEMORY", "1")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    let peak = peak_memory_kib(&err);
+    if peak.is_none() {
+        crate::common::optional_tool(
+            "/proc/self/status (peak memory)",
+            cfg!(not(target_os = "linux")),
+            "Linux",
+        );
+    }
+    (out.status.code(), err, peak)
+}
+
+#[test]
+fn two_hundred_thousand_levels_validate_as_jing_says_when_the_limit_allows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    // A schema that nests `d` in `d` without end, and `e` nowhere.
+    write(
+        dir.path(),
+        "nest.rnc",
+        b"start = element r { d }\nd = element d { d | empty }\n",
+    );
+    let depth = 200_000;
+    let nested = |inner: &str| {
+        format!(
+            "<r>{}{inner}{}</r>",
+            "<d>".repeat(depth),
+            "</d>".repeat(depth)
+        )
+    };
+    write(dir.path(), "valid.xml", nested("").as_bytes());
+    write(dir.path(), "invalid.xml", nested("<e/>").as_bytes());
+    let jing = crate::common::program("jing", "apt-get install jing");
+    for (file, valid) in [("valid.xml", true), ("invalid.xml", false)] {
+        let (code, err) = run(
+            dir.path(),
+            &[
+                "validate",
+                "--schema",
+                "nest.rnc",
+                "--max-depth",
+                "300000",
+                file,
+            ],
+        );
+        assert_eq!(code, Some(if valid { 0 } else { 1 }), "{file}: {err}");
+        if !valid {
+            assert!(err.contains("element `e` not allowed anywhere"), "{err}");
+            // The path of a problem 200,000 levels down shows its nearest steps only.
+            assert!(err.contains("in /…/d/d/d/"), "{err}");
+        }
+        if jing {
+            let judged = Command::new("jing")
+                .args(["-c", "nest.rnc", file])
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            assert_eq!(judged.status.success(), valid, "jing on {file}");
+        }
+    }
+    // Under the default limit the same document is refused, located, not crashed on.
+    let (code, err) = run(
+        dir.path(),
+        &["validate", "--schema", "nest.rnc", "valid.xml"],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("nested deeper than 4096 levels"), "{err}");
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_without_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // 4 GiB of nothing, sparse: refused from its size, in a few megabytes.
+    let file = std::fs::File::create(dir.path().join("huge.xml")).unwrap();
+    file.set_len(4 << 30).unwrap();
+    drop(file);
+    let (code, err, peak) = run_measured(
+        dir.path(),
+        &["validate", "--max-size", "1000000", "huge.xml"],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("huge.xml:1:1") && err.contains("larger than the 1000000 byte limit"),
+        "{err}"
+    );
+    if let Some(peak) = peak {
+        assert!(peak < 50 * 1024, "refusing a 4 GiB file took {peak} KiB");
+    }
+}
+
+#[test]
+fn problems_on_one_long_line_deep_down_cost_memory_in_proportion_to_the_document() {
+    // 50,000 nested elements on one line, each a problem for the bundled schema: every report
+    // shows a window of the line and the nearest steps of the path, not the whole of either
+    // (which took 10 GB here before).
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 50_000;
+    let doc = format!(
+        "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><text><body>{}<p>x</p>{}</body></text></TEI>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    write(dir.path(), "deep.xml", doc.as_bytes());
+    let (code, err, peak) = run_measured(
+        dir.path(),
+        &["validate", "--max-depth", "60000", "deep.xml"],
+    );
+    assert_eq!(code, Some(1), "{}", &err[..err.len().min(2000)]);
+    let reports = err.matches("\n  --> deep.xml:1:").count();
+    assert!(reports >= depth, "{reports} problems reported");
+    let longest = err.lines().map(str::len).max().unwrap_or(0);
+    assert!(longest < 1000, "a report line of {longest} bytes");
+    if let Some(peak) = peak {
+        assert!(
+            peak < 400 * 1024,
+            "{peak} KiB for a {} byte document",
+            doc.len()
+        );
+    }
+}
+
 #[test]
 fn a_hundred_megabyte_text_node_is_read_validated_and_compared() {
     let dir = tempfile::tempdir().unwrap();
