@@ -32,7 +32,7 @@
 use crate::base::diagnostic::{Diagnostic, LineIndex, Location};
 use crate::base::glob::Glob;
 use crate::base::output::OutputProfile;
-use crate::rules::{Level, Override, Profile, RuleId, RuleSet};
+use crate::rules::{Level, Override, Profile, ProfileChoice, RuleId, RuleSet};
 use crate::xml::ReadLimits;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -58,8 +58,8 @@ pub struct Config {
     pub catalogs: Vec<PathBuf>,
     /// Schemas for some files (`[[overrides]] schema = …`), later ones winning.
     pub schema_overrides: Vec<SchemaOverride>,
-    /// The profile: `Some(None)` for each document's own, `None` if not set.
-    pub profile: Option<Option<Profile>>,
+    /// The profile, if set.
+    pub profile: Option<ProfileChoice>,
     /// What to validate when no path is given, as written (paths or patterns).
     pub files: Vec<String>,
     /// Levels of rules.
@@ -241,9 +241,9 @@ pub fn load(file: &Path) -> Result<Config, Diagnostic> {
     };
     let profile = |name: Option<Spanned<String>>| match name {
         None => Ok(None),
-        Some(name) if name.get_ref() == "auto" => Ok(Some(None)),
+        Some(name) if name.get_ref() == "auto" => Ok(Some(ProfileChoice::Auto)),
         Some(name) => Profile::from_name(name.get_ref())
-            .map(|p| Some(Some(p)))
+            .map(|p| Some(ProfileChoice::Fixed(p)))
             .ok_or_else(|| {
                 at(
                     name.span().start,
@@ -309,8 +309,8 @@ pub fn load(file: &Path) -> Result<Config, Diagnostic> {
 impl Config {
     /// The rules it sets over `base` (levels added, overrides appended; the profile if set).
     pub fn apply_rules(&self, base: &mut RuleSet) {
-        if let Some(profile) = self.profile {
-            base.set_profile(profile);
+        if let Some(choice) = self.profile {
+            base.set_profile(choice.profile());
         }
         for (rule, level) in &self.levels {
             base.set_level(*rule, *level);
@@ -386,11 +386,14 @@ rules = { footnote-sequence = "error" }
         );
         let config = load(&file).unwrap();
         assert_eq!(config.schema, Some(dir.path().join("schema/tei_all.rng")));
-        assert_eq!(config.profile, Some(None));
+        assert_eq!(config.profile, Some(ProfileChoice::Auto));
         assert_eq!(config.levels[&RuleId::UnusedDeclaration], Level::Off);
         assert_eq!(config.levels[&RuleId::IsoDate], Level::Warning);
         assert_eq!(config.limits.apply(ReadLimits::default()).max_depth, 100);
-        assert_eq!(config.overrides[0].profile, Some(Some(Profile::Generic)));
+        assert_eq!(
+            config.overrides[0].profile,
+            Some(ProfileChoice::Fixed(Profile::Generic))
+        );
 
         write(dir.path(), "tei/v10/d1.xml", "<a/>");
         write(dir.path(), "tei/early/x.xml", "<a/>");

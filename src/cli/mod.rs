@@ -126,12 +126,13 @@ enum ProfileArg {
     Documentary,
 }
 
-impl From<ProfileArg> for Option<Profile> {
+impl From<ProfileArg> for teikit::rules::ProfileChoice {
     fn from(profile: ProfileArg) -> Self {
+        use teikit::rules::ProfileChoice;
         match profile {
-            ProfileArg::Auto => None,
-            ProfileArg::Generic => Some(Profile::Generic),
-            ProfileArg::Documentary => Some(Profile::Documentary),
+            ProfileArg::Auto => ProfileChoice::Auto,
+            ProfileArg::Generic => ProfileChoice::Fixed(Profile::Generic),
+            ProfileArg::Documentary => ProfileChoice::Fixed(Profile::Documentary),
         }
     }
 }

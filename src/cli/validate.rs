@@ -26,8 +26,7 @@ enum ConfigChoice {
 /// What `teikit validate` was asked for on the command line.
 struct Settings {
     pub schema: Option<PathBuf>,
-    /// `Some(None)`: auto.
-    pub profile: Option<Option<Profile>>,
+    pub profile: Option<teikit::rules::ProfileChoice>,
     pub no_rules: bool,
     pub no_xinclude: bool,
     pub cache: Option<PathBuf>,
@@ -125,8 +124,8 @@ fn run_validate(settings: Settings) -> ExitCode {
     };
     let mut rules = RuleSet::for_profile(default_profile);
     config.apply_rules(&mut rules);
-    if let Some(profile) = settings.profile {
-        rules.set_profile(profile);
+    if let Some(choice) = settings.profile {
+        rules.set_profile(choice.profile());
     }
     if settings.no_rules {
         for rule in RuleId::all() {

@@ -112,7 +112,8 @@ impl Server {
                     })
                     .collect();
                 let pointer = text[token_from..offset].starts_with('#')
-                    || POINTER_ATTRIBUTES.contains(&attribute.1.as_str());
+                    // A pointer attribute offers ids even before its `#` is typed.
+                    || crate::rules::POINTER_ATTRIBUTES.contains(&attribute.1.as_str());
                 if pointer {
                     let typed = text[token_from..offset]
                         .trim_start_matches('#')

@@ -87,22 +87,6 @@ pub enum Ending {
     WithoutShutdown,
 }
 
-/// Attributes whose values are pointers in TEI even before their `#` is typed.
-const POINTER_ATTRIBUTES: [&str; 12] = [
-    "ref",
-    "corresp",
-    "target",
-    "who",
-    "ana",
-    "hand",
-    "resp",
-    "copyOf",
-    "sameAs",
-    "scribeRef",
-    "source",
-    "next",
-];
-
 /// The most pointers one completion answer carries; the list is marked incomplete beyond it,
 /// and the ids are filtered by what is typed when the editor asks again.
 const MAX_POINTERS: usize = 200;

@@ -61,6 +61,26 @@ pub struct RuleSet {
     overrides: Vec<Override>,
 }
 
+/// A profile as a configuration or the command line sets it: one for every document, or each
+/// document's own (`auto`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileChoice {
+    /// Each document's own, as [`Profile::of_document`] finds it.
+    Auto,
+    /// This one, for every document.
+    Fixed(Profile),
+}
+
+impl ProfileChoice {
+    /// The profile for every document, or `None` for each document's own.
+    pub fn profile(self) -> Option<Profile> {
+        match self {
+            ProfileChoice::Auto => None,
+            ProfileChoice::Fixed(profile) => Some(profile),
+        }
+    }
+}
+
 /// Rules set otherwise for some files of a project (a configuration's `[[overrides]]`).
 #[derive(Debug, Clone, Default)]
 pub struct Override {
@@ -68,8 +88,8 @@ pub struct Override {
     pub root: PathBuf,
     /// The files it is for.
     pub paths: Vec<Glob>,
-    /// Their profile: `Some(None)` for each document's own, `None` to leave it as it is.
-    pub profile: Option<Option<Profile>>,
+    /// Their profile, or `None` to leave it as it is.
+    pub profile: Option<ProfileChoice>,
     /// Levels of rules, winning over the run's.
     pub levels: BTreeMap<RuleId, Level>,
 }
@@ -128,12 +148,12 @@ impl RuleSet {
     ///
     /// ```
     /// use teikit::base::glob::Glob;
-    /// use teikit::rules::{Level, Override, Profile, RuleId, RuleSet};
+    /// use teikit::rules::{Level, Override, Profile, ProfileChoice, RuleId, RuleSet};
     /// let mut rules = RuleSet::all();
     /// rules.add_override(Override {
     ///     root: ".".into(),
     ///     paths: vec![Glob::new("early/**")],
-    ///     profile: Some(Some(Profile::Generic)),
+    ///     profile: Some(ProfileChoice::Fixed(Profile::Generic)),
     ///     levels: [(RuleId::IsoDate, Level::Warning)].into(),
     /// });
     /// let early = rules.for_file("early/1699.xml".as_ref());
@@ -149,8 +169,8 @@ impl RuleSet {
             overrides: Vec::new(),
         };
         for set in self.overrides.iter().filter(|o| o.matches(file)) {
-            if let Some(profile) = set.profile {
-                rules.profile = profile;
+            if let Some(choice) = set.profile {
+                rules.profile = choice.profile();
             }
             rules
                 .levels
