@@ -612,15 +612,10 @@ pub fn write_edition(
     let scratch = match tempfile::tempdir() {
         Ok(dir) => dir,
         Err(e) => {
-            let why = e.to_string();
-            return volumes
+            let pages = volumes
                 .iter()
-                .flat_map(|v| v.documents.iter().map(|d| v.folder.join(page_name(d))))
-                .map(|page| {
-                    let e = std::io::Error::other(why.clone());
-                    (page, Page::Failed(PublishError::Scratch(e)))
-                })
-                .collect();
+                .flat_map(|v| v.documents.iter().map(|d| v.folder.join(page_name(d))));
+            return all_failed(pages, &e);
         }
     };
     let mut pages: Vec<(PathBuf, Page)> = Vec::new();
@@ -747,17 +742,10 @@ pub fn write_frus_edition(
     let scratch = match tempfile::tempdir() {
         Ok(dir) => dir,
         Err(e) => {
-            let why = e.to_string();
-            return volume_files
+            let pages = volume_files
                 .iter()
-                .map(|v| {
-                    let e = std::io::Error::other(why.clone());
-                    (
-                        v.with_extension("").join("index.html"),
-                        Page::Failed(PublishError::Scratch(e)),
-                    )
-                })
-                .collect();
+                .map(|v| v.with_extension("").join("index.html"));
+            return all_failed(pages, &e);
         }
     };
     let mut volumes = Vec::new();
@@ -801,6 +789,16 @@ fn cut_volume(
         documents.push(path);
     }
     Ok((documents, chapters))
+}
+
+/// Every page of `pages` not written, for want of the scratch folder the run needs.
+fn all_failed(pages: impl Iterator<Item = PathBuf>, e: &std::io::Error) -> Vec<(PathBuf, Page)> {
+    pages
+        .map(|page| {
+            let e = std::io::Error::new(e.kind(), e.to_string());
+            (page, Page::Failed(PublishError::Scratch(e)))
+        })
+        .collect()
 }
 
 /// A document's reading page, by name: `d59.xml` → `d59.html`.

@@ -518,16 +518,43 @@ fn build_html_with_a_missing_stylesheet_fails_before_converting() {
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
 
+/// A processor, if Chromium and ChromeDriver are there to read its pages with.
+fn browser_and_processor() -> Option<Saxon> {
+    let (_, saxon) = processors().into_iter().next()?;
+    let browser = program("chromium", "apt-get install chromium")
+        && program("chromedriver", "apt-get install chromium-driver");
+    browser.then_some(saxon)
+}
+
+/// The converted documents copied into `volume` as its documents 1, 2, 3… (`d1.xml`…),
+/// `count` of them, renumbered (`div/@n` and every `n` of the same value).
+fn renumbered_volume(volume: &Path, count: usize) -> Vec<PathBuf> {
+    std::fs::create_dir_all(volume).unwrap();
+    let sources = converted_documents();
+    (1..=count)
+        .map(|k| {
+            let text = std::fs::read_to_string(&sources[(k - 1) % sources.len()]).unwrap();
+            let doc = roxmltree::Document::parse(&text).unwrap();
+            let n = common::document_div(&doc)
+                .attribute("n")
+                .unwrap()
+                .to_string();
+            let tei = volume.join(format!("d{k}.xml"));
+            std::fs::write(
+                &tei,
+                text.replace(&format!("n=\"{n}\""), &format!("n=\"{k}\"")),
+            )
+            .unwrap();
+            tei
+        })
+        .collect()
+}
+
 #[test]
 fn a_reader_follows_a_note_and_its_back_link_in_chromium() {
-    let Some((_, saxon)) = processors().into_iter().next() else {
+    let Some(saxon) = browser_and_processor() else {
         return;
     };
-    if !program("chromium", "apt-get install chromium")
-        || !program("chromedriver", "apt-get install chromium-driver")
-    {
-        return;
-    }
     let tei = root().join("tei/frus1969-76v10/d59.xml");
     let html = transform(&saxon, "tei-to-html.xsl", &tei, &[]);
     let scratch = tempfile::tempdir().unwrap();
@@ -568,22 +595,8 @@ fn one_run_renders_every_page_and_a_one_document_edit_renders_it_its_neighbours_
     for (name, saxon) in processors() {
         let dir = tempfile::tempdir().unwrap();
         let volume = dir.path().join("v1");
-        std::fs::create_dir(&volume).unwrap();
         // Four documents of one volume, numbered 1–4 in this order.
-        let mut teis = Vec::new();
-        for k in 1..=4 {
-            let source = &converted_documents()[(k - 1) % 3];
-            let text = std::fs::read_to_string(source).unwrap();
-            let doc = roxmltree::Document::parse(&text).unwrap();
-            let n = common::document_div(&doc)
-                .attribute("n")
-                .unwrap()
-                .to_string();
-            let text = text.replace(&format!("n=\"{n}\""), &format!("n=\"{k}\""));
-            let tei = volume.join(format!("d{k}.xml"));
-            std::fs::write(&tei, text).unwrap();
-            teis.push(tei);
-        }
+        let teis = renumbered_volume(&volume, 4);
         let volumes = [teikit::publish::VolumeFiles {
             folder: volume.clone(),
             documents: teis.clone(),
@@ -969,35 +982,14 @@ fn copy_tree(from: &Path, to: &Path) {
 
 #[test]
 fn a_reader_goes_from_the_contents_to_a_document_to_the_index_and_back_in_chromium() {
-    let Some((_, saxon)) = processors().into_iter().next() else {
+    let Some(saxon) = browser_and_processor() else {
         return;
     };
-    if !program("chromium", "apt-get install chromium")
-        || !program("chromedriver", "apt-get install chromium-driver")
-    {
-        return;
-    }
     let sheet = teikit::publish::HtmlStylesheet::locate(Some(&root().join("xslt/tei-to-html.xsl")))
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let volume = dir.path().join("v1");
-    std::fs::create_dir(&volume).unwrap();
-    let mut documents = Vec::new();
-    for (k, source) in converted_documents().iter().enumerate() {
-        let tei = volume.join(format!("d{}.xml", k + 1));
-        let text = std::fs::read_to_string(source).unwrap();
-        let doc = roxmltree::Document::parse(&text).unwrap();
-        let n = common::document_div(&doc)
-            .attribute("n")
-            .unwrap()
-            .to_string();
-        std::fs::write(
-            &tei,
-            text.replace(&format!("n=\"{n}\""), &format!("n=\"{}\"", k + 1)),
-        )
-        .unwrap();
-        documents.push(tei);
-    }
+    let documents = renumbered_volume(&volume, converted_documents().len());
     let pages = teikit::publish::write_edition(
         &saxon,
         &sheet,
