@@ -50,3 +50,24 @@ pub fn percent_decoded(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// `file:///…` for a path (made absolute), percent-encoding what a URI cannot hold: for the
+/// language server's documents and for the files a stylesheet reads with `doc()`.
+///
+/// ```
+/// use teikit::base::uri::file_uri;
+/// assert_eq!(file_uri(std::path::Path::new("/tmp/a b/é.xml")), "file:///tmp/a%20b/%C3%A9.xml");
+/// ```
+pub fn file_uri(path: &std::path::Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::from("file://");
+    for byte in absolute.to_string_lossy().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

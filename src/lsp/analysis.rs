@@ -221,22 +221,7 @@ impl Project {
 /// (`docs/rules/CODE.md`: what it requires, why, an example).
 pub fn rule_documentation(rule: RuleId) -> Option<Uri> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rule.rule().documentation);
-    Uri::from_str(&file_uri(&path)).ok()
-}
-
-/// `file:///…` for an absolute path, percent-encoding what a URI cannot hold.
-pub fn file_uri(path: &Path) -> String {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = String::from("file://");
-    for byte in absolute.to_string_lossy().bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    Uri::from_str(&crate::base::uri::file_uri(&path)).ok()
 }
 
 /// The path a `file:` URI names.
@@ -437,7 +422,7 @@ mod tests {
 
     #[test]
     fn uris_and_paths_round_trip() {
-        let uri = Uri::from_str(&file_uri(Path::new("/tmp/a b/é.xml"))).unwrap();
+        let uri = Uri::from_str(&crate::base::uri::file_uri(Path::new("/tmp/a b/é.xml"))).unwrap();
         assert_eq!(uri.as_str(), "file:///tmp/a%20b/%C3%A9.xml");
         assert_eq!(uri_path(&uri), Some(PathBuf::from("/tmp/a b/é.xml")));
     }

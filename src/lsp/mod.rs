@@ -41,8 +41,9 @@ pub mod scan;
 pub mod text;
 pub mod transport;
 
+use crate::base::uri::file_uri;
 use crate::xml::chars::is_ncname;
-use analysis::{file_uri, to_lsp, uri_path, Project};
+use analysis::{to_lsp, uri_path, Project};
 use diagnostics::{publish, validate_jobs};
 use hover::{display_name, first_line};
 use lsp_types::notification::{

@@ -714,7 +714,7 @@ pub fn write_edition(
         pages.extend(failed);
         return pages;
     }
-    let edition_uri = file_uri(&edition_file);
+    let edition_uri = crate::base::uri::file_uri(&edition_file);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let results = saxon.transform_all(stylesheet.path(), &inputs, &[("edition", &edition_uri)]);
     for ((page, guards), result) in targets.into_iter().zip(results) {
@@ -815,20 +815,6 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
 
 fn write_element(path: &Path, element: &Element) -> std::io::Result<()> {
     std::fs::write(path, crate::xml::to_xml_string(element)?)
-}
-
-/// `path` (absolute) as a `file:` URI, for the stylesheet's `doc()`.
-fn file_uri(path: &Path) -> String {
-    let mut uri = String::from("file://");
-    for byte in path.to_string_lossy().bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
-                uri.push(byte as char)
-            }
-            _ => uri.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    uri
 }
 
 /// Writes the reading edition of `tei` to `html` (atomically; never over the TEI).
