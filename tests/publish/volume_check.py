@@ -9,6 +9,7 @@ Usage: python3 volume_check.py INDEX.html ARTIFACTS_DIR
 Prints one line per check; exits 1 with the reason when a check fails.
 """
 import sys
+import time
 
 from webdriver import Browser, fail
 
@@ -19,12 +20,23 @@ def page(browser):
     return browser.script("return location.pathname.split('/').pop()")
 
 
+def arrive(browser, expected):
+    """The page reached once `expected` has loaded, or whatever is there after ten seconds: a
+    busy machine may still be loading the page a click or Back asked for."""
+    deadline = time.monotonic() + 10
+    while True:
+        loaded = browser.script("return document.readyState") == "complete"
+        if (page(browser) == expected and loaded) or time.monotonic() > deadline:
+            return page(browser)
+        time.sleep(0.05)
+
+
 with Browser(artifacts) as browser:
     browser.open(index)
     browser.shot("volume-index.png")
     first = browser.script("return document.querySelector('ol.toc li a').getAttribute('href')")
     browser.click("ol.toc li a")
-    if page(browser) != first:
+    if arrive(browser, first) != first:
         fail(f"the first entry of the contents led to {page(browser)}, not {first}")
     print(f"ok: contents -> {first}")
 
@@ -32,30 +44,29 @@ with Browser(artifacts) as browser:
                                "return a && a.getAttribute('href')")
     if following:
         browser.click(".volume-nav a[rel=next]")
-        if page(browser) != following:
+        if arrive(browser, following) != following:
             fail(f"'next' led to {page(browser)}, not {following}")
         browser.click(".volume-nav a[rel=prev]")
-        if page(browser) != first:
+        if arrive(browser, first) != first:
             fail(f"'previous' from {following} led to {page(browser)}, not {first}")
         print(f"ok: {first} -> next {following} -> previous {first}")
 
     browser.click(".volume-nav .volume-contents a")
-    if page(browser) != "index.html":
+    if arrive(browser, "index.html") != "index.html":
         fail(f"'volume contents' led to {page(browser)}")
     print("ok: document -> volume contents")
 
     target = browser.script("return document.querySelector('#index .mentions a').getAttribute('href')")
     browser.click("#index .mentions a")
     want_page, _, want_id = target.partition("#")
-    if page(browser) != want_page or browser.script("return location.hash") != "#" + want_id:
+    if arrive(browser, want_page) != want_page or browser.script("return location.hash") != "#" + want_id:
         fail(f"the index link led to {page(browser)}{browser.script('return location.hash')}, not {target}")
     if not browser.in_view(want_id):
         fail(f"the mention {want_id} is not in view on {want_page}")
     browser.shot("mention.png")
     print(f"ok: index -> mention {target}, in view")
 
-    browser.script("history.back()")
-    browser.script("return 1")
-    if page(browser) != "index.html":
+    browser.back()
+    if arrive(browser, "index.html") != "index.html":
         fail(f"going back from the mention led to {page(browser)}, not the index")
     print("ok: back to the volume index")

@@ -88,6 +88,10 @@ class Browser:
     def open(self, page):
         self.call("POST", self.s + "/url", {"url": "file://" + os.path.abspath(page)})
 
+    def back(self):
+        # WebDriver's own Back waits for the page to load, as a script's history.back() does not.
+        self.call("POST", self.s + "/back", {})
+
     def script(self, source, *args):
         return self.call("POST", self.s + "/execute/sync", {"script": source, "args": list(args)})
 
