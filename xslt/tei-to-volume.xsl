@@ -3,14 +3,13 @@
   tei-to-volume.xsl: a volume's index page, its front door: the title page, the table of
   contents and the index of persons, places, organisations and terms across all its documents.
 
-  Included by tei-to-html.xsl (whose parameters, the page-head, site-header and site-footer
-  templates and the CSS it shares). Input: the volume summary teikit writes for each volume
+  Included by tei-to-html.xsl (whose parameters, page-head template and CSS it shares). Input: the volume summary teikit writes for each volume
   it publishes (namespace urn:teikit:edition; src/publish/volume.rs says what is in it), not
   TEI. teikit build with its html option renders one per volume, as OUT/VOLUME/index.html.
 
   What a publisher can change: the label-* parameters below; the templates named
-  volume-title-page, volume-contents and volume-index, and the template in mode
-  volume-entry-name, redefined in an importing stylesheet.
+  volume-site-header, volume-title-page, volume-contents, volume-index and volume-site-footer,
+  and the template in mode volume-entry-name, redefined in an importing stylesheet.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -55,23 +54,35 @@
           <xsl:call-template name="volume-contents"/>
           <xsl:call-template name="volume-index"/>
         </main>
-        <xsl:call-template name="site-footer"/>
+        <xsl:call-template name="volume-site-footer"/>
       </body>
     </html>
   </xsl:template>
 
-  <!-- The series above the title, as on a document's page. -->
+  <!-- Overridable: the series above the title, as on a document's page (a volume outside any
+       series names its publisher there instead, or at least itself). -->
   <xsl:template name="volume-site-header">
-    <xsl:variable name="series" select="normalize-space(/ed:volume/ed:title[@type = 'series'][1])"/>
+    <xsl:variable name="series" select="(/ed:volume/ed:title[@type = 'series'],
+        /ed:volume/ed:imprint[@type = 'publisher'], /ed:volume/@id)[normalize-space()][1]"/>
     <header class="site-header">
-      <xsl:if test="$series"><p class="series">{$series}</p></xsl:if>
+      <p class="series">{normalize-space($series)}</p>
     </header>
+  </xsl:template>
+
+  <!-- Overridable: the imprint again, with the terms of availability, as on a document's page. -->
+  <xsl:template name="volume-site-footer">
+    <xsl:variable name="imprint" select="/ed:volume/ed:imprint"/>
+    <footer class="site-footer">
+      <p>{string-join(($imprint[@type = 'publisher'], $imprint[@type = 'pubPlace'],
+          $imprint[@type = 'date']) ! normalize-space(.), ', ')}<xsl:if
+          test="$imprint[@type = 'availability']">. {normalize-space($imprint[@type = 'availability'])}</xsl:if></p>
+    </footer>
   </xsl:template>
 
   <!-- Overridable: the title page: title, editors, imprint. -->
   <xsl:template name="volume-title-page">
     <xsl:param name="title" as="xs:string"/>
-    <header class="title-page">
+    <div class="title-page">
       <h1>{$title}</h1>
       <xsl:if test="/ed:volume/ed:editor">
         <p class="editors">{$label-edited-by} {string-join(/ed:volume/ed:editor, ', ')}</p>
@@ -81,7 +92,7 @@
         <p class="imprint">{string-join(($imprint[@type = 'pubPlace'], $imprint[@type = 'publisher'],
             $imprint[@type = 'date']), ', ')}</p>
       </xsl:if>
-    </header>
+    </div>
   </xsl:template>
 
   <!-- Overridable: the documents, in order, under their chapters where the TEI names them. -->

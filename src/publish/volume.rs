@@ -128,7 +128,7 @@ pub struct VolumeSummary {
     pub titles: Vec<(String, String)>,
     /// Its editors.
     pub editors: Vec<String>,
-    /// Publisher, place and year, where given.
+    /// Publisher, place, year and terms of availability, where given.
     pub imprint: Vec<(String, String)>,
     /// The documents, in number order.
     pub contents: Vec<Contents>,
@@ -257,7 +257,7 @@ fn title_page(doc: &roxmltree::Document, volume: &mut VolumeSummary) {
             .collect();
     }
     if let Some(publication) = child(file_desc, "publicationStmt") {
-        for name in ["publisher", "pubPlace", "date"] {
+        for name in ["publisher", "pubPlace", "date", "availability"] {
             if let Some(n) = child(publication, name) {
                 let text = normalised(&text_without_notes(n));
                 if !text.is_empty() {

@@ -774,6 +774,15 @@ fn check_volume_pages(
     let page_of = |path: &Path| roxmltree::Document::parse(&parsed[path]).unwrap();
     docs.sort_by_key(|d| d.number.parse::<u32>().unwrap());
     let index = page_of(&folder.join("index.html"));
+    // The landmarks of every page, each with something in it.
+    for landmark in ["header", "nav", "main", "footer", "h1"] {
+        let found: Vec<_> = index
+            .descendants()
+            .filter(|n| n.has_tag_name(landmark))
+            .collect();
+        assert_eq!(found.len(), 1, "{label}: one {landmark}");
+        assert!(!words(found[0]).is_empty(), "{label}: an empty {landmark}");
+    }
     // The contents: every document, in number order, with its number and title.
     let toc: Vec<roxmltree::Node> = index
         .descendants()
