@@ -230,12 +230,14 @@
           <xsl:with-param name="title" select="if ($title) then $title
               else normalize-space(string-join(//tei:text//tei:head[1]/text()))"/>
         </xsl:call-template>
-        <xsl:if test="$edition-place/preceding-document">
-          <link rel="prev" href="{$edition-place/preceding-document/@href}"/>
-        </xsl:if>
-        <xsl:if test="$edition-place/following-document">
-          <link rel="next" href="{$edition-place/following-document/@href}"/>
-        </xsl:if>
+        <!-- With the neighbour's number, which teikit reads back to know whether the links of a
+             page it did not render again still hold. -->
+        <xsl:for-each select="$edition-place/preceding-document">
+          <link rel="prev" href="{@href}" data-document="{@n}"/>
+        </xsl:for-each>
+        <xsl:for-each select="$edition-place/following-document">
+          <link rel="next" href="{@href}" data-document="{@n}"/>
+        </xsl:for-each>
       </head>
       <body>
         <xsl:call-template name="site-header"/>

@@ -38,6 +38,10 @@
         <xsl:call-template name="page-head">
           <xsl:with-param name="title" select="if ($title) then $title else string($volume/@id)"/>
         </xsl:call-template>
+        <!-- Which summary the page shows: teikit renders it again when the summary changes. -->
+        <xsl:if test="$volume/@fingerprint">
+          <meta name="teikit-volume" content="{$volume/@fingerprint}"/>
+        </xsl:if>
       </head>
       <body class="volume">
         <xsl:call-template name="volume-site-header"/>

@@ -591,10 +591,12 @@ pub struct VolumeFiles {
 /// Writes the reading edition of `volumes`: every document's page, with previous/next links
 /// and a link to its volume's contents, and each volume's `index.html` (title page, contents,
 /// index; [`volume`]). One processor run and one compilation of the stylesheet for all of them
-/// ([`Saxon::transform_all`]), and only for pages older than what they show: a document's page
-/// than its TEI, its neighbours' TEI (whose numbers its links show) or the stylesheet (or
-/// teikit itself, for the bundled stylesheet); an index page than any TEI of its volume. So a
-/// build after a one-document edit renders that page, its neighbours' and the index.
+/// ([`Saxon::transform_all`]), and only for pages that would change: a document's page older
+/// than its TEI or the stylesheet (or teikit itself, for the bundled stylesheet), or whose
+/// links name other neighbours than the volume now has ([`rendered_neighbours`]); an index
+/// page older than any TEI of its volume. So a build after a one-document edit renders that
+/// page and the volume's index, and one after a document is added renders it, its two
+/// neighbours and the index.
 ///
 /// Returns every page with what became of it.
 pub fn write_edition(
@@ -655,18 +657,25 @@ pub fn write_edition(
             Ok(s) => s.contents.iter().map(|c| c.href.clone()).collect(),
             Err(_) => hrefs.iter().map(|(_, h)| h.clone()).collect(),
         };
+        // Each document's neighbours as its links name them: (page, number).
+        let named: Vec<(String, String)> = match &summary {
+            Ok(s) => s
+                .contents
+                .iter()
+                .map(|c| (c.href.clone(), c.number.clone()))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
         let mut sources = BTreeMap::new();
         for (k, href) in order.iter().enumerate() {
             let tei = tei_of[href.as_str()];
             let page = files.folder.join(href);
-            let neighbours = [k.checked_sub(1), Some(k + 1)]
-                .into_iter()
-                .flatten()
-                .filter_map(|j| order.get(j))
-                .map(|h| shown_by(tei_of[h.as_str()]));
-            let shown: Vec<PathBuf> = std::iter::once(shown_by(tei)).chain(neighbours).collect();
-            let shown: Vec<&Path> = shown.iter().map(PathBuf::as_path).collect();
-            if is_stale(&page, &shown) {
+            let wanted = [
+                k.checked_sub(1).and_then(|j| named.get(j).cloned()),
+                named.get(k + 1).cloned(),
+            ];
+            let links_hold = rendered_neighbours(&page) == wanted;
+            if !links_hold || is_stale(&page, &[shown_by(tei).as_path()]) {
                 sources.insert(href.clone(), Saxon::input_name(inputs.len()));
                 inputs.push(tei.to_path_buf());
                 targets.push((page, guard(tei)));
@@ -677,10 +686,14 @@ pub fn write_edition(
         let index_page = files.folder.join("index.html");
         match summary {
             Ok(summary) => {
-                let all: Vec<PathBuf> = files.documents.iter().map(|d| shown_by(d)).collect();
-                let all: Vec<&Path> = all.iter().map(PathBuf::as_path).collect();
-                let element = summary.to_element(&sources);
-                if is_stale(&index_page, &all) {
+                // The index shows the summary and nothing else: it is rendered again when the
+                // summary differs from the one it was rendered from (a document added, removed,
+                // retitled, a mention moved), whatever the files' times say.
+                let fingerprint = summary.fingerprint();
+                let mut element = summary.to_element(&sources);
+                element.set_attribute("fingerprint", &fingerprint);
+                let rendered = rendered_meta(&index_page, "teikit-volume");
+                if rendered.as_deref() != Some(fingerprint.as_str()) || is_stale(&index_page, &[]) {
                     let manifest = scratch.path().join(format!("volume{}.xml", targets.len()));
                     match write_element(&manifest, &element) {
                         Ok(()) => {
@@ -789,6 +802,46 @@ fn cut_volume(
         documents.push(path);
     }
     Ok((documents, chapters))
+}
+
+/// The previous and next documents a page links to, as its head names them (`<link rel="prev"
+/// href="d3.html" data-document="3">`): what it would show again tells whether it must be
+/// rendered again when a neighbour is added, removed or renumbered. Read from the page's
+/// first 64 KiB (its head); a page without them (or none) names none.
+fn rendered_neighbours(page: &Path) -> [Option<(String, String)>; 2] {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(page).and_then(|f| f.take(1 << 16).read_to_end(&mut head));
+    let mut found = [None, None];
+    if read.is_err() {
+        return found;
+    }
+    let head = String::from_utf8_lossy(&head);
+    let head = &head[..head.find("</head>").unwrap_or(head.len())];
+    for (slot, rel) in found.iter_mut().zip(["prev", "next"]) {
+        let start = format!("<link rel=\"{rel}\" href=\"");
+        *slot = head.find(&start).and_then(|at| {
+            let rest = &head[at + start.len()..];
+            let (href, rest) = rest.split_once('"')?;
+            let n = rest.strip_prefix(" data-document=\"")?.split_once('"')?.0;
+            let unescape = |s: &str| s.replace("&amp;", "&").replace("&quot;", "\"");
+            Some((unescape(href), unescape(n)))
+        });
+    }
+    found
+}
+
+/// The `content` of `<meta name="NAME">` in the head of `page`, if it has one.
+fn rendered_meta(page: &Path, name: &str) -> Option<String> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(page)
+        .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
+        .ok()?;
+    let head = String::from_utf8_lossy(&head);
+    let start = format!("<meta name=\"{name}\" content=\"");
+    let at = head.find(&start)? + start.len();
+    Some(head[at..].split_once('"')?.0.to_string())
 }
 
 /// Every page of `pages` not written, for want of the scratch folder the run needs.

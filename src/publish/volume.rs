@@ -547,6 +547,18 @@ fn page_anchor(doc: &roxmltree::Document, page: Option<&str>) -> String {
 }
 
 impl VolumeSummary {
+    /// A fingerprint of everything the summary holds (FNV-1a of its XML, in hexadecimal): two
+    /// summaries that differ in anything an index page shows differ in it.
+    pub fn fingerprint(&self) -> String {
+        let xml = crate::xml::to_xml_string(&self.to_element(&BTreeMap::new())).unwrap_or_default();
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in xml.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+
     /// The summary as XML, in [`EDITION_NS`]; `sources` names, per document of the contents,
     /// the file its reading page is rendered from where that is not the page's own name (the
     /// stylesheet finds a page's place in the volume by the name of its source).

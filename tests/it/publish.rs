@@ -586,7 +586,7 @@ fn written(pages: &[(PathBuf, teikit::publish::Page)]) -> Vec<String> {
 }
 
 #[test]
-fn one_run_renders_every_page_and_a_one_document_edit_renders_it_its_neighbours_and_the_index() {
+fn one_run_renders_every_page_and_after_an_edit_only_what_changed() {
     let sheet = teikit::publish::HtmlStylesheet::locate(Some(&root().join("xslt/tei-to-html.xsl")))
         .unwrap();
     let nav =
@@ -618,18 +618,52 @@ fn one_run_renders_every_page_and_a_one_document_edit_renders_it_its_neighbours_
             without_nav == alone,
             "{name}: d2.html differs from its page alone"
         );
-        // Nothing changed: nothing rendered. One TEI rewritten: its page, its neighbours' (whose
-        // links name it) and the volume's index.
+        // Nothing changed: nothing rendered. One TEI rewritten: its page (the volume's index
+        // shows nothing that changed, its summary is the same).
         let again = teikit::publish::write_edition(&saxon, &sheet, &volumes);
         assert!(written(&again).is_empty(), "{name}: {again:?}");
         std::thread::sleep(std::time::Duration::from_millis(20));
         let text = std::fs::read(&teis[2]).unwrap();
         std::fs::write(&teis[2], text).unwrap();
         let edited = teikit::publish::write_edition(&saxon, &sheet, &volumes);
+        assert_eq!(written(&edited), ["d3.html"], "{name}: {edited:?}");
+        // Its head changed: its page, and the index whose contents show the head.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let text = std::fs::read_to_string(&teis[2]).unwrap();
+        std::fs::write(&teis[2], text.replacen("<head>", "<head>Revised: ", 1)).unwrap();
+        let retitled = teikit::publish::write_edition(&saxon, &sheet, &volumes);
+        assert_eq!(written(&retitled), ["d3.html", "index.html"], "{name}");
+        let index = std::fs::read_to_string(volume.join("index.html")).unwrap();
+        assert!(index.contains("Revised: "), "{name}");
+        // A document added after d4: it, d4 (whose next link is new) and the index. Then d2
+        // removed: d1 and d3, whose links named it, and the index.
+        let added = volume.join("d5.xml");
+        let text = std::fs::read_to_string(&teis[0]).unwrap();
+        std::fs::write(&added, text.replace(r#"n="1""#, r#"n="5""#)).unwrap();
+        let mut grown = volumes.clone();
+        grown[0].documents.push(added);
+        let pages = teikit::publish::write_edition(&saxon, &sheet, &grown);
         assert_eq!(
-            written(&edited),
-            ["d2.html", "d3.html", "d4.html", "index.html"],
-            "{name}: {edited:?}"
+            written(&pages),
+            ["d4.html", "d5.html", "index.html"],
+            "{name}"
+        );
+        let d4 = std::fs::read_to_string(volume.join("d4.html")).unwrap();
+        assert!(
+            d4.contains(r#"<link rel="next" href="d5.html" data-document="5">"#),
+            "{name}"
+        );
+        grown[0].documents.retain(|d| !d.ends_with("d2.xml"));
+        let pages = teikit::publish::write_edition(&saxon, &sheet, &grown);
+        assert_eq!(
+            written(&pages),
+            ["d1.html", "d3.html", "index.html"],
+            "{name}"
+        );
+        let d1 = std::fs::read_to_string(volume.join("d1.html")).unwrap();
+        assert!(
+            d1.contains(r#"<link rel="next" href="d3.html" data-document="3">"#),
+            "{name}"
         );
     }
 }
