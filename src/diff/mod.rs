@@ -259,6 +259,11 @@ fn context(tree: &Tree, node: usize) -> String {
             parts.push(format!("{name} {position}"));
         }
         current = tree.parent(i);
+        // As element paths do: the nearest steps of a deep element, not all of them.
+        if parts.len() == crate::base::path::MAX_STEPS && current.is_some() {
+            parts.push("…".to_string());
+            break;
+        }
     }
     parts.reverse();
     parts.join(" › ")
@@ -275,6 +280,10 @@ fn element_path(tree: &Tree, node: usize) -> String {
             position: (namesakes > 1).then_some(position),
         });
         current = tree.parent(i);
+        if steps.len() == crate::base::path::MAX_STEPS && current.is_some() {
+            steps.reverse();
+            return format!("/…{}", crate::base::path::element_path(steps));
+        }
     }
     steps.reverse();
     crate::base::path::element_path(steps)

@@ -228,6 +228,21 @@ fn two_hundred_thousand_levels_validate_as_jing_says_when_the_limit_allows_them(
     );
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("nested deeper than 4096 levels"), "{err}");
+    // The differ compares them too (its alignment recurses a level at a time), and names the
+    // place of the change by its nearest steps.
+    let out = teikit_in(
+        dir.path(),
+        &["diff", "--max-depth", "300000", "valid.xml", "invalid.xml"],
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    let shown = &report[..report.len().min(2000)];
+    assert_eq!(out.status.code(), Some(1), "{shown}{}", stderr(&out));
+    assert!(report.contains("inserted <e>"), "{shown}");
+    assert!(report.contains("@@ … › d 1 › "), "{shown}");
+    assert!(
+        report.lines().all(|l| l.len() < 1000),
+        "a report line of 1000 bytes or more"
+    );
 }
 
 #[test]
