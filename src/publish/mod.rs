@@ -107,19 +107,26 @@ const SYSTEM_JARS: &[&str] = &[
     "/usr/share/java/saxon/saxon-he.jar",
 ];
 
-/// SaxonC-HE, driven from Python: arguments are the stylesheet, the input, the output and
-/// `name=value` parameters. Errors go to standard error and a non-zero exit.
+/// SaxonC-HE, driven from Python: arguments are the stylesheet, the source, the output and
+/// `name=value` parameters. The stylesheet is compiled once; a source that is a folder has
+/// every file in it transformed into the output folder under its own name, as Saxon's `-s:DIR
+/// -o:DIR` does. Errors go to standard error and a non-zero exit.
 const SAXONC_DRIVER: &str = r#"
-import sys
+import os, sys
 from saxonche import PySaxonProcessor
 xsl, source, out, params = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+if os.path.isdir(source):
+    pairs = [(os.path.join(source, n), os.path.join(out, n)) for n in sorted(os.listdir(source))]
+else:
+    pairs = [(source, out)]
 with PySaxonProcessor(license=False) as proc:
     try:
         exe = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=xsl)
         for p in params:
             name, _, value = p.partition("=")
             exe.set_parameter(name, proc.make_string_value(value))
-        exe.transform_to_file(source_file=source, output_file=out)
+        for source_file, output_file in pairs:
+            exe.transform_to_file(source_file=source_file, output_file=output_file)
     except Exception as e:
         sys.stderr.write(str(e).strip() + "\n")
         sys.exit(1)
@@ -211,30 +218,11 @@ impl Saxon {
         let scratch = tempfile::tempdir().map_err(PublishError::Scratch)?;
         let out = scratch.path().join("out");
         let params: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let command = self.command(SAXONC_DRIVER, stylesheet, input, &out, &params);
+        let command = self.command(stylesheet, input, &out, &params);
         self.run(command, input)?;
         std::fs::read(&out).map_err(PublishError::Scratch)
     }
 }
-
-/// SaxonC-HE over a folder: the stylesheet compiled once, every `*.xml` of the input folder
-/// transformed into the output folder under its own name.
-const SAXONC_FOLDER_DRIVER: &str = r#"
-import os, sys
-from saxonche import PySaxonProcessor
-xsl, source_dir, out_dir, params = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-with PySaxonProcessor(license=False) as proc:
-    try:
-        exe = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=xsl)
-        for p in params:
-            name, _, value = p.partition("=")
-            exe.set_parameter(name, proc.make_string_value(value))
-        for name in sorted(os.listdir(source_dir)):
-            exe.transform_to_file(source_file=os.path.join(source_dir, name), output_file=os.path.join(out_dir, name))
-    except Exception as e:
-        sys.stderr.write(str(e).strip() + "\n")
-        sys.exit(1)
-"#;
 
 impl Saxon {
     /// Runs `stylesheet` on every file of `inputs` with one start of the processor and one
@@ -311,13 +299,7 @@ impl Saxon {
             .folders
             .iter()
             .map(|(source_dir, out_dir)| {
-                let mut command = self.command(
-                    SAXONC_FOLDER_DRIVER,
-                    stylesheet,
-                    source_dir,
-                    out_dir,
-                    &params,
-                );
+                let mut command = self.command(stylesheet, source_dir, out_dir, &params);
                 command
                     .stdin(std::process::Stdio::null())
                     .stdout(std::process::Stdio::piped())
@@ -406,15 +388,8 @@ impl PublishError {
 
 impl Saxon {
     /// The processor's command for `stylesheet` from `source` into `out` (files, or folders
-    /// for Saxon's folder mode; `saxonc_driver` is the Python that does the same with SaxonC).
-    fn command(
-        &self,
-        saxonc_driver: &str,
-        stylesheet: &Path,
-        source: &Path,
-        out: &Path,
-        params: &[String],
-    ) -> Command {
+    /// for Saxon's folder mode, which [`SAXONC_DRIVER`] does the same way).
+    fn command(&self, stylesheet: &Path, source: &Path, out: &Path, params: &[String]) -> Command {
         match &self.launcher {
             Launcher::Command(c) => {
                 let mut command = Command::new(c);
@@ -432,7 +407,7 @@ impl Saxon {
             Launcher::SaxonC { python } => {
                 let mut command = Command::new(python);
                 command
-                    .args(["-c", saxonc_driver])
+                    .args(["-c", SAXONC_DRIVER])
                     .arg(stylesheet)
                     .arg(source)
                     .arg(out)
@@ -561,12 +536,12 @@ impl HtmlStylesheet {
     }
 }
 
-/// What became of one page of [`write_all_html`].
+/// What became of one page of [`write_edition`].
 #[derive(Debug)]
 pub enum Page {
     /// Written now.
     Written,
-    /// Newer than its TEI and the stylesheet: left as it is.
+    /// It would not change: left as it is.
     UpToDate,
     /// Not written.
     Failed(PublishError),
@@ -594,9 +569,10 @@ pub struct VolumeFiles {
 /// ([`Saxon::transform_all`]), and only for pages that would change: a document's page older
 /// than its TEI or the stylesheet (or teikit itself, for the bundled stylesheet), or whose
 /// links name other neighbours than the volume now has ([`rendered_neighbours`]); an index
-/// page older than any TEI of its volume. So a build after a one-document edit renders that
-/// page and the volume's index, and one after a document is added renders it, its two
-/// neighbours and the index.
+/// page whose summary's fingerprint differs from the one it was rendered from, or older than
+/// the stylesheet. So a build after a one-document edit renders that page (and the index, if
+/// what it shows of the document changed), and one after a document is added renders it, its
+/// two neighbours and the index.
 ///
 /// Returns every page with what became of it.
 pub fn write_edition(
@@ -652,28 +628,25 @@ pub fn write_edition(
                 .chain(files.from.clone())
                 .collect()
         };
-        // The documents in volume order (as found, where the volume could not be read).
-        let order: Vec<String> = match &summary {
-            Ok(s) => s.contents.iter().map(|c| c.href.clone()).collect(),
-            Err(_) => hrefs.iter().map(|(_, h)| h.clone()).collect(),
-        };
-        // Each document's neighbours as its links name them: (page, number).
-        let named: Vec<(String, String)> = match &summary {
+        // The documents in volume order, each with its number as its neighbours' links name
+        // it (as found, without numbers, where the volume could not be read: no links then).
+        let order: Vec<(String, Option<String>)> = match &summary {
             Ok(s) => s
                 .contents
                 .iter()
-                .map(|c| (c.href.clone(), c.number.clone()))
+                .map(|c| (c.href.clone(), Some(c.number.clone())))
                 .collect(),
-            Err(_) => Vec::new(),
+            Err(_) => hrefs.iter().map(|(_, h)| (h.clone(), None)).collect(),
+        };
+        let linked = |j: usize| {
+            let (href, number) = order.get(j)?;
+            Some((href.clone(), number.clone()?))
         };
         let mut sources = BTreeMap::new();
-        for (k, href) in order.iter().enumerate() {
+        for (k, (href, _)) in order.iter().enumerate() {
             let tei = tei_of[href.as_str()];
             let page = files.folder.join(href);
-            let wanted = [
-                k.checked_sub(1).and_then(|j| named.get(j).cloned()),
-                named.get(k + 1).cloned(),
-            ];
+            let wanted = [k.checked_sub(1).and_then(linked), linked(k + 1)];
             let links_hold = rendered_neighbours(&page) == wanted;
             if !links_hold || is_stale(&page, &[shown_by(tei).as_path()]) {
                 sources.insert(href.clone(), Saxon::input_name(inputs.len()));
@@ -720,11 +693,7 @@ pub fn write_edition(
     }
     let edition_file = scratch.path().join("edition.xml");
     if let Err(e) = write_element(&edition_file, &edition) {
-        let failed = targets.into_iter().map(|(page, _)| {
-            let e = std::io::Error::new(e.kind(), e.to_string());
-            (page, Page::Failed(PublishError::Scratch(e)))
-        });
-        pages.extend(failed);
+        pages.extend(all_failed(targets.into_iter().map(|(page, _)| page), &e));
         return pages;
     }
     let edition_uri = crate::base::uri::file_uri(&edition_file);
@@ -804,47 +773,45 @@ fn cut_volume(
     Ok((documents, chapters))
 }
 
-/// The previous and next documents a page links to, as its head names them (`<link rel="prev"
-/// href="d3.html" data-document="3">`): what it would show again tells whether it must be
-/// rendered again when a neighbour is added, removed or renumbered. Read from the page's
-/// first 64 KiB (its head); a page without them (or none) names none.
-fn rendered_neighbours(page: &Path) -> [Option<(String, String)>; 2] {
-    use std::io::Read;
-    let mut head = Vec::new();
-    let read = std::fs::File::open(page).and_then(|f| f.take(1 << 16).read_to_end(&mut head));
-    let mut found = [None, None];
-    if read.is_err() {
-        return found;
-    }
-    let head = String::from_utf8_lossy(&head);
-    let head = &head[..head.find("</head>").unwrap_or(head.len())];
-    for (slot, rel) in found.iter_mut().zip(["prev", "next"]) {
-        let start = format!("<link rel=\"{rel}\" href=\"");
-        *slot = head.find(&start).and_then(|at| {
-            let rest = &head[at + start.len()..];
-            let (href, rest) = rest.split_once('"')?;
-            let n = rest.strip_prefix(" data-document=\"")?.split_once('"')?.0;
-            let unescape = |s: &str| s.replace("&amp;", "&").replace("&quot;", "\"");
-            Some((unescape(href), unescape(n)))
-        });
-    }
-    found
-}
-
-/// The `content` of `<meta name="NAME">` in the head of `page`, if it has one.
-fn rendered_meta(page: &Path, name: &str) -> Option<String> {
+/// The head of the reading page at `page` (up to `</head>`, within its first 64 KiB), where
+/// teikit reads back what it rendered the page from; `None` where there is no page.
+fn rendered_head(page: &Path) -> Option<String> {
     use std::io::Read;
     let mut head = Vec::new();
     std::fs::File::open(page)
         .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
         .ok()?;
     let head = String::from_utf8_lossy(&head);
+    Some(head[..head.find("</head>").unwrap_or(head.len())].to_string())
+}
+
+/// The previous and next documents a page links to, as its head names them (`<link rel="prev"
+/// href="d3.html" data-document="3">`): what it would show again tells whether it must be
+/// rendered again when a neighbour is added, removed or renumbered. A page without them (or
+/// none) names none.
+fn rendered_neighbours(page: &Path) -> [Option<(String, String)>; 2] {
+    let Some(head) = rendered_head(page) else {
+        return [None, None];
+    };
+    ["prev", "next"].map(|rel| {
+        let start = format!("<link rel=\"{rel}\" href=\"");
+        let at = head.find(&start)? + start.len();
+        let (href, rest) = head[at..].split_once('"')?;
+        let n = rest.strip_prefix(" data-document=\"")?.split_once('"')?.0;
+        let unescape = |s: &str| s.replace("&amp;", "&").replace("&quot;", "\"");
+        Some((unescape(href), unescape(n)))
+    })
+}
+
+/// The `content` of `<meta name="NAME">` in the head of `page`, if it has one.
+fn rendered_meta(page: &Path, name: &str) -> Option<String> {
+    let head = rendered_head(page)?;
     let start = format!("<meta name=\"{name}\" content=\"");
     let at = head.find(&start)? + start.len();
     Some(head[at..].split_once('"')?.0.to_string())
 }
 
-/// Every page of `pages` not written, for want of the scratch folder the run needs.
+/// Every page of `pages` not written, for want of the scratch files the run needs.
 fn all_failed(pages: impl Iterator<Item = PathBuf>, e: &std::io::Error) -> Vec<(PathBuf, Page)> {
     pages
         .map(|page| {
@@ -868,18 +835,6 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
 
 fn write_element(path: &Path, element: &Element) -> std::io::Result<()> {
     std::fs::write(path, crate::xml::to_xml_string(element)?)
-}
-
-/// Writes the reading edition of `tei` to `html` (atomically; never over the TEI).
-pub fn write_html(
-    saxon: &Saxon,
-    stylesheet: &HtmlStylesheet,
-    tei: &Path,
-    html: &Path,
-) -> Result<(), PublishError> {
-    let page = saxon.transform(stylesheet.path(), tei, &[])?;
-    write_atomically(html, &page, &[tei])?;
-    Ok(())
 }
 
 #[cfg(test)]
