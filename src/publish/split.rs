@@ -66,54 +66,40 @@ pub fn split_volume(path: &Path, text: &str) -> Result<Vec<SplitDocument>, Split
         return Ok(Vec::new());
     };
     let (before, after) = (&text[..first.range().start], &text[last.range().end..]);
+    let is_document = |n: &roxmltree::Node| {
+        n.has_tag_name((TEI_NS, "div")) && n.attribute("type") == Some("document")
+    };
     let mut documents = Vec::new();
-    for div in body
-        .descendants()
-        .filter(|n| n.has_tag_name((TEI_NS, "div")) && n.attribute("type") == Some("document"))
-    {
+    // One walk: the last page break outside any document, then each document as it comes.
+    let mut page_break = "";
+    for node in doc.descendants() {
+        if node.has_tag_name((TEI_NS, "pb")) {
+            if !node.ancestors().any(|a| is_document(&a)) {
+                page_break = &text[node.range()];
+            }
+            continue;
+        }
         // A document inside another (an attachment printed as its own) goes with its host.
-        if div
-            .ancestors()
-            .skip(1)
-            .any(|a| a.has_tag_name((TEI_NS, "div")) && a.attribute("type") == Some("document"))
+        if !is_document(&node)
+            || node.ancestors().skip(1).any(|a| is_document(&a))
+            || !node.ancestors().any(|a| a == body)
         {
             continue;
         }
-        let page_break = doc
-            .descendants()
-            .take_while(|n| n.range().start < div.range().start)
-            .filter(|n| n.has_tag_name((TEI_NS, "pb")))
-            .filter(|pb| {
-                !pb.ancestors().any(|a| {
-                    a.has_tag_name((TEI_NS, "div")) && a.attribute("type") == Some("document")
-                })
-            })
-            .last()
-            .map(|pb| &text[pb.range()])
-            .unwrap_or("");
-        let name = div
+        let name = node
             .attribute(("http://www.w3.org/XML/1998/namespace", "id"))
             .map(str::to_string)
-            .or_else(|| div.attribute("n").map(|n| format!("d{n}")))
+            .or_else(|| node.attribute("n").map(|n| format!("d{n}")))
             .unwrap_or_else(|| format!("d{}", documents.len() + 1));
-        let chapter = div
+        let chapter = node
             .ancestors()
             .find(|a| a.has_tag_name((TEI_NS, "div")) && a.attribute("type") == Some("chapter"))
             .and_then(|c| c.children().find(|h| h.has_tag_name((TEI_NS, "head"))))
-            .map(|head| {
-                let words: String = head
-                    .descendants()
-                    .filter(|d| {
-                        d.is_text() && !d.ancestors().any(|a| a.has_tag_name((TEI_NS, "note")))
-                    })
-                    .filter_map(|d| d.text())
-                    .collect();
-                words.split_whitespace().collect::<Vec<_>>().join(" ")
-            })
+            .map(super::volume::text_without_notes)
             .filter(|c| !c.is_empty());
         documents.push(SplitDocument {
             name,
-            text: format!("{before}{page_break}{}{after}", &text[div.range()]),
+            text: format!("{before}{page_break}{}{after}", &text[node.range()]),
             chapter,
         });
     }

@@ -170,7 +170,7 @@ pub fn summarise(id: &str, documents: &[(String, String)]) -> Result<VolumeSumma
             title_page(&doc, &mut volume);
         }
         let contents = contents_of(&doc, href);
-        let entries = entries_of(&doc, href);
+        let entries = entries_of(&doc, href, &contents.number);
         read.push((contents, entries));
     }
     read.sort_by_key(|(contents, _)| natural_key(&contents.number));
@@ -215,7 +215,7 @@ fn normalised(text: &str) -> String {
 }
 
 /// The text of `node`, notes left out.
-fn text_without_notes(node: roxmltree::Node) -> String {
+pub(super) fn text_without_notes(node: roxmltree::Node) -> String {
     let mut text = String::new();
     for d in node.descendants() {
         if d.is_text() && !d.ancestors().any(|a| tei(a, "note")) {
@@ -347,7 +347,7 @@ fn date_of(doc: &roxmltree::Document) -> Option<DocumentDate> {
 
 /// The page breaks of a document: the last before it, and those within it.
 fn pages_of(document: roxmltree::Node) -> Option<(String, String)> {
-    let before = preceding_page(document);
+    let before = preceding_page_break(document).and_then(|pb| pb.attribute("n"));
     let within: Vec<&str> = document
         .descendants()
         .filter(|n| tei(*n, "pb"))
@@ -358,14 +358,13 @@ fn pages_of(document: roxmltree::Node) -> Option<(String, String)> {
     Some((first.to_string(), last.to_string()))
 }
 
-/// The `@n` of the last `pb` before `node` in document order.
-fn preceding_page<'a>(node: roxmltree::Node<'a, '_>) -> Option<&'a str> {
+/// The last numbered `pb` before `node` in document order.
+fn preceding_page_break<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> Option<roxmltree::Node<'a, 'i>> {
     let start = node.range().start;
     node.document()
         .descendants()
         .take_while(|n| n.range().start < start)
-        .filter(|n| tei(*n, "pb") && !node.ancestors().any(|a| a == *n))
-        .filter_map(|pb| pb.attribute("n"))
+        .filter(|n| tei(*n, "pb") && n.has_attribute("n") && !node.ancestors().any(|a| a == *n))
         .last()
 }
 
@@ -376,7 +375,8 @@ fn pointer<'a>(node: roxmltree::Node<'a, '_>, attributes: &[&str]) -> Option<&'a
     Some(first.strip_prefix('#').unwrap_or(first))
 }
 
-fn entries_of(doc: &roxmltree::Document, href: &str) -> Vec<IndexEntry> {
+/// The index entries of the document `doc`, numbered `number`, with its mentions of each.
+fn entries_of(doc: &roxmltree::Document, href: &str, number: &str) -> Vec<IndexEntry> {
     let Some(text) = doc.descendants().find(|n| tei(*n, "text")) else {
         return Vec::new();
     };
@@ -464,14 +464,16 @@ fn entries_of(doc: &roxmltree::Document, href: &str) -> Vec<IndexEntry> {
             mentions: Vec::new(),
         });
     }
-    let number = contents_of(doc, href).number;
     // Per entry: the pages in order, each with the link to its first mention.
     let mut places: Vec<Vec<(String, String)>> = vec![Vec::new(); entries.len()];
     let mut ordinals: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut page: Option<&str> = preceding_page(text);
+    // The page break the walk is on.
+    let mut page = preceding_page_break(text);
     for node in text.descendants() {
         if tei(node, "pb") {
-            page = node.attribute("n").or(page);
+            if node.has_attribute("n") {
+                page = Some(node);
+            }
             continue;
         }
         let is_name = ["persName", "placeName", "orgName"]
@@ -493,12 +495,12 @@ fn entries_of(doc: &roxmltree::Document, href: &str) -> Vec<IndexEntry> {
         if is_name == (entry.kind == EntryKind::Term) {
             continue;
         }
-        let label = match page {
+        let label = match page.and_then(|pb| pb.attribute("n")) {
             Some(n) => format!("p. {n}"),
             None => "Text".to_string(),
         };
         let anchor = if entry.kind == EntryKind::Term {
-            page_anchor(doc, page)
+            page_anchor(page)
         } else {
             // The reading page numbers the mentions of each entry in document order
             // (`m_ID_K`) and anchors those not inside another linked name.
@@ -526,7 +528,7 @@ fn entries_of(doc: &roxmltree::Document, href: &str) -> Vec<IndexEntry> {
     for (entry, places) in entries.iter_mut().zip(places) {
         if !places.is_empty() {
             entry.mentions.push(DocumentMentions {
-                number: number.clone(),
+                number: number.to_string(),
                 places,
             });
         }
@@ -535,15 +537,14 @@ fn entries_of(doc: &roxmltree::Document, href: &str) -> Vec<IndexEntry> {
 }
 
 /// The anchor of a page break on the reading page (`pb/@xml:id`, else `pg_N`), or the text.
-fn page_anchor(doc: &roxmltree::Document, page: Option<&str>) -> String {
-    let Some(n) = page else {
+fn page_anchor(page: Option<roxmltree::Node>) -> String {
+    let Some(pb) = page else {
         return "text".to_string();
     };
-    doc.descendants()
-        .find(|p| tei(*p, "pb") && p.attribute("n") == Some(n))
-        .and_then(|p| p.attribute((XML_NS, "id")))
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("pg_{n}"))
+    match pb.attribute((XML_NS, "id")) {
+        Some(id) => id.to_string(),
+        None => format!("pg_{}", pb.attribute("n").unwrap_or("")),
+    }
 }
 
 impl VolumeSummary {
