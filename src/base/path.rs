@@ -44,7 +44,30 @@ pub fn element_path<'a>(steps: impl IntoIterator<Item = Step<'a>>) -> String {
 /// 200,000 steps a problem nor the time to find them.
 pub const MAX_STEPS: usize = 24;
 
-/// The path of `node` in a document read with roxmltree (its last [`MAX_STEPS`] steps).
+/// The path through `upward`, the steps from an element up to the root, showing the nearest
+/// [`MAX_STEPS`] of them after `/…` where there are more; only those (and one more, to know)
+/// are taken from the iterator.
+///
+/// ```
+/// use teikit::base::path::{nearest_path, Step};
+/// let p = Step { name: "p", position: None };
+/// let d = Step { name: "d", position: None };
+/// let deep = std::iter::once(p).chain(std::iter::repeat(d).take(99));
+/// let path = nearest_path(deep);
+/// assert!(path.starts_with("/…/d/") && path.ends_with("/d/p"), "{path}");
+/// assert_eq!(path.matches('/').count(), 1 + teikit::base::path::MAX_STEPS);
+/// ```
+pub fn nearest_path<'a>(upward: impl Iterator<Item = Step<'a>>) -> String {
+    let mut upward = upward.peekable();
+    let mut steps: Vec<Step> = upward.by_ref().take(MAX_STEPS).collect();
+    steps.reverse();
+    match upward.peek() {
+        Some(_) => format!("/…{}", element_path(steps)),
+        None => element_path(steps),
+    }
+}
+
+/// The path of `node` in a document read with roxmltree ([`nearest_path`]).
 ///
 /// ```
 /// let text = format!("<r>{}<p/>{}</r>", "<d>".repeat(30), "</d>".repeat(30));
@@ -55,24 +78,13 @@ pub const MAX_STEPS: usize = 24;
 /// assert_eq!(path.matches('/').count(), 1 + teikit::base::path::MAX_STEPS);
 /// ```
 pub fn of_node(node: roxmltree::Node) -> String {
-    let mut ancestors = node.ancestors().filter(|n| n.is_element());
-    let nearest: Vec<roxmltree::Node> = ancestors.by_ref().take(MAX_STEPS).collect();
-    let cut = ancestors.next().is_some();
-    let mut steps: Vec<Step> = nearest
-        .into_iter()
-        .map(|n| {
-            let same = |s: &roxmltree::Node| s.is_element() && s.tag_name() == n.tag_name();
-            let before = n.prev_siblings().skip(1).filter(same).count();
-            let after = n.next_siblings().skip(1).filter(same).count();
-            Step {
-                name: n.tag_name().name(),
-                position: (before + after > 0).then_some(before + 1),
-            }
-        })
-        .collect();
-    steps.reverse();
-    match cut {
-        true => format!("/…{}", element_path(steps)),
-        false => element_path(steps),
-    }
+    nearest_path(node.ancestors().filter(|n| n.is_element()).map(|n| {
+        let same = |s: &roxmltree::Node| s.is_element() && s.tag_name() == n.tag_name();
+        let before = n.prev_siblings().skip(1).filter(same).count();
+        let after = n.next_siblings().skip(1).filter(same).count();
+        Step {
+            name: n.tag_name().name(),
+            position: (before + after > 0).then_some(before + 1),
+        }
+    }))
 }

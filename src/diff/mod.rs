@@ -269,22 +269,14 @@ fn context(tree: &Tree, node: usize) -> String {
     parts.join(" › ")
 }
 
-/// The element path of `node` (`/TEI/text/body/div/p[4]`).
+/// The element path of `node` (`/TEI/text/body/div/p[4]`; its nearest steps where deep).
 fn element_path(tree: &Tree, node: usize) -> String {
-    let mut steps = Vec::new();
-    let mut current = Some(node);
-    while let Some(i) = current {
+    let upward = std::iter::successors(Some(node), |&i| tree.parent(i)).map(|i| {
         let (position, namesakes) = tree.place_among_namesakes(i);
-        steps.push(crate::base::path::Step {
+        crate::base::path::Step {
             name: tree.name(i),
             position: (namesakes > 1).then_some(position),
-        });
-        current = tree.parent(i);
-        if steps.len() == crate::base::path::MAX_STEPS && current.is_some() {
-            steps.reverse();
-            return format!("/…{}", crate::base::path::element_path(steps));
         }
-    }
-    steps.reverse();
-    crate::base::path::element_path(steps)
+    });
+    crate::base::path::nearest_path(upward)
 }

@@ -40,8 +40,6 @@ pub struct Window {
     pub text: String,
     /// The first character shown, counted from the line's start (0-based).
     pub first: usize,
-    /// Whether the line goes on after what is shown.
-    pub more: bool,
 }
 
 impl SourceLines {
@@ -109,23 +107,20 @@ impl SourceLines {
         };
         let mut text = String::new();
         let mut shown = 0;
-        let mut more = false;
         let mut skipped = skipped;
         let mut window_from = from;
-        while let Some(c) = chars.next() {
-            if c == '\n' {
+        loop {
+            let at = from + chars.consumed;
+            let Some(c) = chars.next() else { break };
+            if c == '\n' || shown == SHOWN {
                 break;
             }
             if skipped < first {
                 skipped += 1;
                 continue;
             }
-            if shown == 0 && text.is_empty() {
-                window_from = from + chars.consumed - c.len_utf8() as u64;
-            }
-            if shown == SHOWN {
-                more = true;
-                break;
+            if shown == 0 {
+                window_from = at;
             }
             // A control character (a NUL of a damaged file) would be invisible, or worse, on
             // a terminal.
@@ -141,7 +136,7 @@ impl SourceLines {
             self.last = Some((line, first, window_from));
         }
         let text = text.trim_end_matches('\r').to_string();
-        Some(Window { text, first, more })
+        Some(Window { text, first })
     }
 }
 

@@ -130,23 +130,25 @@ pub fn read_file(path: &Path) -> Result<(String, Encoding), Diagnostic> {
 /// ```
 pub fn read_within(path: &Path, max_bytes: usize) -> std::io::Result<Result<Vec<u8>, Diagnostic>> {
     use std::io::Read;
-    let too_large = || {
-        Diagnostic::error(
-            Location::file_start(path),
-            format!("the document is larger than the {max_bytes} byte limit"),
-        )
-    };
     let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
     if size > max_bytes as u64 {
-        return Ok(Err(too_large()));
+        return Ok(Err(too_large(path, max_bytes)));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     file.take(max_bytes as u64 + 1).read_to_end(&mut bytes)?;
     if bytes.len() > max_bytes {
-        return Ok(Err(too_large()));
+        return Ok(Err(too_large(path, max_bytes)));
     }
     Ok(Ok(bytes))
+}
+
+/// The refusal of a document over the size limit, whether its size or its text told.
+fn too_large(path: &Path, max_bytes: usize) -> Diagnostic {
+    Diagnostic::error(
+        Location::file_start(path),
+        format!("the document is larger than the {max_bytes} byte limit"),
+    )
 }
 
 /// Parses `text` (read from `path`) within `limits`; problems come as one located error.
@@ -163,13 +165,7 @@ pub fn parse<'t>(
     limits: ReadLimits,
 ) -> Result<roxmltree::Document<'t>, Diagnostic> {
     if text.len() > limits.max_bytes {
-        return Err(Diagnostic::error(
-            Location::file_start(path),
-            format!(
-                "the document is larger than the {} byte limit",
-                limits.max_bytes
-            ),
-        ));
+        return Err(too_large(path, limits.max_bytes));
     }
     let deepest = match prescan(text, &limits) {
         Ok(deepest) => deepest,
