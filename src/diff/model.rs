@@ -815,7 +815,7 @@ impl scan::Handler for Builder<'_> {
         });
     }
 
-    fn end_element(&mut self) {
+    fn end_element(&mut self, _: usize) {
         self.end_text();
         let Some(element) = self.open.pop() else {
             return;

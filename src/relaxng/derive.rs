@@ -32,7 +32,11 @@ pub type Resolver<'r> = &'r dyn Fn(&str) -> Option<String>;
 pub struct Deriver {
     /// The patterns (grown by derivatives).
     pub store: Store,
-    names: HashMap<String, HashMap<String, NameId>>,
+    /// Local name → id, for each namespace met: (namespace, table).
+    names: Vec<(String, HashMap<String, NameId>)>,
+    /// The namespaces of the last two names looked up: most names of a document are in one
+    /// of two (its elements' and its attributes' none).
+    recent_namespaces: [usize; 2],
     name_list: Vec<(String, String)>,
     contains_memo: HashMap<(NcId, NameId), bool>,
     open_memo: HashMap<(PatId, NameId), PatId>,
@@ -42,6 +46,10 @@ pub struct Deriver {
     candidates_memo: HashMap<(PatId, NameId), std::rc::Rc<[PatId]>>,
     /// Sets of value patterns that matched an attribute's value, interned.
     matched_sets: HashMap<Vec<PatId>, u32>,
+    single_sets: HashMap<PatId, u32>,
+    empty_set: Option<u32>,
+    /// Reused for the patterns a value matched.
+    matched_scratch: Vec<PatId>,
     matched_list: Vec<Vec<PatId>>,
     /// Text derivatives by pattern and the set of leaf patterns the text matched.
     text_memo: HashMap<(PatId, u32), PatId>,
@@ -59,9 +67,13 @@ impl Deriver {
             text_memo: HashMap::default(),
             text_candidates_memo: HashMap::default(),
             matched_sets: HashMap::default(),
+            single_sets: HashMap::default(),
+            empty_set: None,
+            matched_scratch: Vec::new(),
             matched_list: Vec::new(),
             store,
-            names: HashMap::default(),
+            names: Vec::new(),
+            recent_namespaces: [0, 0],
             name_list: Vec::new(),
             contains_memo: HashMap::default(),
             open_memo: HashMap::default(),
@@ -73,16 +85,43 @@ impl Deriver {
 
     /// The id of the name (`ns`, `local`).
     pub fn name(&mut self, ns: &str, local: &str) -> NameId {
-        if let Some(id) = self.names.get(ns).and_then(|m| m.get(local)) {
+        let is = |k: usize| self.names.get(k).is_some_and(|(known, _)| known == ns);
+        let [last, before] = self.recent_namespaces;
+        let namespace = if is(last) {
+            last
+        } else if is(before) {
+            self.recent_namespaces = [before, last];
+            before
+        } else {
+            let k = match self.names.iter().position(|(known, _)| known == ns) {
+                Some(k) => k,
+                None => {
+                    self.names.push((ns.to_string(), HashMap::default()));
+                    self.names.len() - 1
+                }
+            };
+            self.recent_namespaces = [k, last];
+            k
+        };
+        let table = &mut self.names[namespace].1;
+        if let Some(id) = table.get(local) {
             return *id;
         }
         let id = self.name_list.len() as NameId;
+        table.insert(local.to_string(), id);
         self.name_list.push((ns.to_string(), local.to_string()));
-        self.names
-            .entry(ns.to_string())
-            .or_default()
-            .insert(local.to_string(), id);
         id
+    }
+
+    /// The namespace and local name of an interned name.
+    pub fn name_parts(&self, id: NameId) -> (&str, &str) {
+        let (ns, local) = &self.name_list[id as usize];
+        (ns, local)
+    }
+
+    /// The local name of an interned name.
+    pub fn local_name(&self, id: NameId) -> &str {
+        self.name_parts(id).1
     }
 
     /// Whether name class `nc` contains name `name`.
@@ -215,21 +254,23 @@ impl Deriver {
     /// in `p`; the derivative then depends only on which of them matched, and is memoised so.
     pub fn attribute(&mut self, p: PatId, name: NameId, value: &str, resolve: Resolver) -> PatId {
         let candidates = self.candidates(p, name);
-        let mut matched: Vec<PatId> = Vec::new();
+        let mut matched = std::mem::take(&mut self.matched_scratch);
+        matched.clear();
         for &v in candidates.iter() {
             if self.value_matches(v, value, resolve) {
                 matched.push(v);
             }
         }
-        let set = self.intern_set(matched);
+        let set = self.intern_set(&matched);
+        self.matched_scratch = matched;
         self.attribute_with(p, name, set)
     }
 
     /// The derivative for an attribute `name` as if its value were valid (to recover after
     /// reporting an invalid value, so the attribute does not also count as missing).
     pub fn attribute_any_value(&mut self, p: PatId, name: NameId) -> PatId {
-        let all = self.candidates(p, name).to_vec();
-        let set = self.intern_set(all);
+        let all = self.candidates(p, name);
+        let set = self.intern_set(&all);
         self.attribute_with(p, name, set)
     }
 
@@ -360,27 +401,42 @@ impl Deriver {
     pub fn text(&mut self, p: PatId, text: &str, resolve: Resolver) -> PatId {
         let candidates = self.text_candidates(p);
         if candidates.is_empty() {
-            let set = self.intern_set(Vec::new());
+            let set = self.intern_set(&[]);
             return self.text_with(p, set);
         }
-        let mut matched: Vec<PatId> = Vec::new();
+        let mut matched = std::mem::take(&mut self.matched_scratch);
+        matched.clear();
         for &leaf in candidates.iter() {
             if self.leaf_matches(leaf, text, resolve) {
                 matched.push(leaf);
             }
         }
-        let set = self.intern_set(matched);
+        let set = self.intern_set(&matched);
+        self.matched_scratch = matched;
         self.text_with(p, set)
     }
 
-    fn intern_set(&mut self, matched: Vec<PatId>) -> u32 {
-        if let Some(set) = self.matched_sets.get(&matched) {
-            return *set;
+    /// The id of a set of matched patterns (sorted); most are empty or hold one pattern, and
+    /// are found without hashing a list.
+    fn intern_set(&mut self, matched: &[PatId]) -> u32 {
+        let known = match matched {
+            [] => self.empty_set,
+            [one] => self.single_sets.get(one).copied(),
+            _ => self.matched_sets.get(matched).copied(),
+        };
+        if let Some(set) = known {
+            return set;
         }
-        let next = self.matched_list.len() as u32;
-        let set = *self.matched_sets.entry(matched.clone()).or_insert(next);
-        if set == next {
-            self.matched_list.push(matched);
+        let set = self.matched_list.len() as u32;
+        self.matched_list.push(matched.to_vec());
+        match matched {
+            [] => self.empty_set = Some(set),
+            [one] => {
+                self.single_sets.insert(*one, set);
+            }
+            _ => {
+                self.matched_sets.insert(matched.to_vec(), set);
+            }
         }
         set
     }

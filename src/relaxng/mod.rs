@@ -34,6 +34,7 @@ pub mod compile;
 pub mod datatype;
 pub mod derive;
 pub mod expect;
+mod ids;
 pub mod pattern;
 pub mod restrict;
 pub mod syntax;

@@ -8,11 +8,15 @@
 
 use super::datatype::XsdType;
 use super::derive::{is_whitespace, Deriver, NameId};
+use super::ids::IdTable;
 use super::pattern::{NcId, Pat, PatId, NOT_ALLOWED};
 use super::syntax::NameClass;
 use super::Schema;
-use crate::base::diagnostic::{Diagnostic, LineIndex, Location};
+use crate::base::diagnostic::{Diagnostic, Location};
+use crate::base::path::{nearest_path, Step, MAX_STEPS};
+use crate::xml::scan::{decode, scan, Chars, Handler, ScanError, StartTag};
 use crate::xml::ReadLimits;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
@@ -31,78 +35,411 @@ pub struct Validator<'s> {
     cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
-enum Child<'a, 'i> {
-    Element(roxmltree::Node<'a, 'i>),
-    /// Text (adjacent text nodes merged: they are one in RELAX NG's data model) and its offset.
-    Text(std::borrow::Cow<'a, str>, usize),
+/// Text met since the last tag of an element's content, merged into one piece (RELAX NG's
+/// data model knows no adjacent text nodes, nor the comments between them).
+enum PendingText {
+    None,
+    /// One span of the document, references not yet read.
+    Span {
+        start: usize,
+        end: usize,
+    },
+    /// Several pieces, or text from an entity, decoded; with the offset of the first piece.
+    Owned(String, usize),
 }
 
-struct Frame<'a, 'i> {
-    node: roxmltree::Node<'a, 'i>,
+impl PendingText {
+    fn push(&mut self, document: &str, chars: Chars<'_>, offset: usize) {
+        *self = match (std::mem::replace(self, PendingText::None), chars) {
+            (PendingText::None, Chars::Source { start, end }) => PendingText::Span { start, end },
+            (PendingText::None, Chars::Expanded(piece)) => PendingText::Owned(piece.into(), offset),
+            (earlier, chars) => {
+                let (mut text, first) = match earlier {
+                    PendingText::Span { start, end } => {
+                        (decode(&document[start..end]).into_owned(), start)
+                    }
+                    PendingText::Owned(text, first) => (text, first),
+                    PendingText::None => unreachable!("matched above"),
+                };
+                match chars {
+                    Chars::Source { start, end } => text.push_str(&decode(&document[start..end])),
+                    Chars::Expanded(piece) => text.push_str(piece),
+                }
+                PendingText::Owned(text, first)
+            }
+        }
+    }
+
+    /// The text and where it starts; `None` when there was none.
+    fn take<'d>(&mut self, document: &'d str) -> Option<(Cow<'d, str>, usize)> {
+        match std::mem::replace(self, PendingText::None) {
+            PendingText::None => None,
+            PendingText::Span { start, end } => Some((decode(&document[start..end]), start)),
+            PendingText::Owned(text, first) => Some((Cow::Owned(text), first)),
+        }
+    }
+}
+
+/// An open element.
+struct Frame {
+    name: NameId,
+    /// Where its start tag is.
+    offset: usize,
+    /// Its position among the siblings of its name so far (1-based).
+    position: u32,
     outer: PatId,
     inside: PatId,
     recovering: bool,
-    children: Vec<Child<'a, 'i>>,
-    next: usize,
     /// The content was reported invalid already; the end tag is forgiven.
     content_failed: bool,
+    /// Whether an element has been met in its content.
+    has_elements: bool,
+    text: PendingText,
+    /// How many children of each name it has had, for the positions in paths.
+    children: SiblingCounts,
+    /// Steps of reported paths that are its children, waiting to learn whether their name is
+    /// shared: (problem, step).
+    waiting: Vec<(usize, usize)>,
+    /// The length of the namespace stack outside it.
+    namespaces: usize,
 }
 
+/// Children counted by name: a short list, and a table once there are many names (so that an
+/// element with a million differently named children costs no more than one with a million `p`).
+#[derive(Default)]
+struct SiblingCounts {
+    few: Vec<(NameId, u32)>,
+    many: rustc_hash::FxHashMap<NameId, u32>,
+}
+
+impl SiblingCounts {
+    const FEW: usize = 16;
+
+    fn clear(&mut self) {
+        self.few.clear();
+        self.many.clear();
+    }
+
+    /// Counts one more child named `name`: its position among those.
+    fn add(&mut self, name: NameId) -> u32 {
+        if let Some(entry) = self.few.iter_mut().find(|(n, _)| *n == name) {
+            entry.1 += 1;
+            return entry.1;
+        }
+        if self.few.len() < Self::FEW {
+            self.few.push((name, 1));
+            return 1;
+        }
+        let count = self.many.entry(name).or_insert(0);
+        *count += 1;
+        *count
+    }
+
+    fn get(&self, name: NameId) -> u32 {
+        self.few
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| *c)
+            .or_else(|| self.many.get(&name).copied())
+            .unwrap_or(0)
+    }
+}
+
+/// One step of a reported path; whether its name is shared with a sibling is known when its
+/// parent ends.
+#[derive(Clone, Copy)]
+struct PathStep {
+    name: NameId,
+    position: u32,
+    shared: bool,
+}
+
+/// The state of one document's validation.
 struct Walk<'t> {
     path: &'t Path,
     text: &'t str,
-    index: LineIndex,
+    lines: LineCursor,
     diagnostics: Vec<Diagnostic>,
-    ids: HashMap<String, usize>,
+    /// The path of each problem that has one (by index in `diagnostics`), nearest steps last.
+    paths: Vec<Option<Vec<PathStep>>>,
+    ids: IdTable,
     idrefs: Vec<(String, usize)>,
+    /// Open elements, innermost last: `frames[..depth]`; frames past it are kept for reuse.
+    frames: Vec<Frame>,
+    depth: usize,
+    /// Prefix → namespace bindings in force, innermost last.
+    namespaces: Vec<(String, String)>,
+    /// Set when the validation was cancelled: the rest of the document is ignored.
+    stopped: bool,
 }
 
 impl Walk<'_> {
-    fn location(&self, offset: usize) -> Location {
-        let (line, column) = self.index.line_column(self.text, offset);
+    fn location(&mut self, offset: usize) -> Location {
+        let (line, column) = self.lines.line_column(self.text, offset);
         Location::new(self.path, line, column)
     }
 
-    fn report(&mut self, offset: usize, node: roxmltree::Node, message: String) {
+    /// Reports a problem of the innermost open element.
+    fn report(&mut self, offset: usize, message: String) {
         let location = self.location(offset);
-        self.diagnostics
-            .push(Diagnostic::error(location, message).with_path(crate::base::path::of_node(node)));
-    }
-}
-
-/// Resolves the prefixes of QName values (`xsd:QName`, `QName` values) against the namespaces
-/// in scope at `node`; the empty prefix means the default namespace.
-fn prefix_resolver<'a>(node: roxmltree::Node<'a, '_>) -> impl Fn(&str) -> Option<String> + 'a {
-    move |prefix: &str| {
-        node.lookup_namespace_uri((!prefix.is_empty()).then_some(prefix))
-            .map(str::to_string)
-    }
-}
-
-fn children<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> Vec<Child<'a, 'i>> {
-    let mut out = Vec::new();
-    let mut text: Option<(std::borrow::Cow<'a, str>, usize)> = None;
-    for child in node.children() {
-        if child.is_text() {
-            let piece = child.text().unwrap_or("");
-            text = Some(match text.take() {
-                None => (std::borrow::Cow::Borrowed(piece), child.range().start),
-                Some((mut merged, start)) => {
-                    merged.to_mut().push_str(piece);
-                    (merged, start)
-                }
+        let index = self.diagnostics.len();
+        self.diagnostics.push(Diagnostic::error(location, message));
+        // The nearest steps, and one more to know there are more.
+        let from = self.depth.saturating_sub(MAX_STEPS + 1);
+        let mut steps = Vec::with_capacity(self.depth - from);
+        for depth in from..self.depth {
+            let frame = &self.frames[depth];
+            steps.push(PathStep {
+                name: frame.name,
+                position: frame.position,
+                shared: false,
             });
-        } else if child.is_element() {
-            if let Some((t, start)) = text.take() {
-                out.push(Child::Text(t, start));
+            if depth > 0 {
+                self.frames[depth - 1].waiting.push((index, depth - from));
             }
-            out.push(Child::Element(child));
+        }
+        self.paths.push(Some(steps));
+    }
+
+    /// Reports a problem that belongs to no element.
+    fn report_unplaced(&mut self, offset: usize, message: String) {
+        let location = self.location(offset);
+        self.diagnostics.push(Diagnostic::error(location, message));
+        self.paths.push(None);
+    }
+
+    fn current(&self) -> &Frame {
+        &self.frames[self.depth - 1]
+    }
+
+    fn current_mut(&mut self) -> &mut Frame {
+        &mut self.frames[self.depth - 1]
+    }
+
+    /// The namespace bound to `prefix` where the walk stands (the empty prefix: the default).
+    fn resolve(&self, prefix: &str) -> Option<String> {
+        if prefix == "xml" {
+            return Some(crate::base::ns::XML.to_string());
+        }
+        self.namespaces
+            .iter()
+            .rev()
+            .find(|(p, _)| p == prefix)
+            .filter(|(_, uri)| !uri.is_empty())
+            .map(|(_, uri)| uri.clone())
+    }
+
+    /// Closes the innermost frame: the steps waiting on it learn whether their names are
+    /// shared.
+    fn close(&mut self) {
+        self.depth -= 1;
+        let frame = &mut self.frames[self.depth];
+        for (problem, step) in frame.waiting.drain(..) {
+            if let Some(Some(steps)) = self.paths.get_mut(problem) {
+                let name = steps[step].name;
+                steps[step].shared = frame.children.get(name) > 1;
+            }
+        }
+        self.namespaces.truncate(frame.namespaces);
+    }
+}
+
+/// Line and column of byte offsets met mostly in increasing order: each counts the line ends
+/// from the last one asked for, so a document costs one pass however many problems it has, and
+/// no index of its lines is held.
+struct LineCursor {
+    offset: usize,
+    line_ends_before: usize,
+}
+
+impl LineCursor {
+    fn line_column(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let bytes = text.as_bytes();
+        if offset >= self.offset {
+            self.line_ends_before +=
+                memchr::memchr_iter(b'\n', &bytes[self.offset..offset]).count();
+        } else {
+            self.line_ends_before -=
+                memchr::memchr_iter(b'\n', &bytes[offset..self.offset]).count();
+        }
+        self.offset = offset;
+        let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |p| p + 1);
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (self.line_ends_before + 1, column + 1)
+    }
+}
+
+/// How often, in bytes of the document, a validation tells its caller how far it has come.
+const PROGRESS_STEP: usize = 8 << 20;
+
+/// The largest document whose well-formedness error is described by [`crate::xml::parse`], as
+/// everywhere else in teikit; a larger one is described by the scanner alone, which holds no
+/// tree of it.
+const DESCRIBED_BY_PARSE: usize = 64 << 20;
+
+/// A handler passing every event on, and the offset reached every [`PROGRESS_STEP`] bytes.
+struct Progress<'h, 'p, H> {
+    inner: &'h mut H,
+    progress: &'p mut dyn FnMut(usize),
+    next: usize,
+}
+
+impl<H: Handler> Handler for Progress<'_, '_, H> {
+    fn start_element(&mut self, tag: &StartTag<'_>) {
+        if tag.offset >= self.next {
+            (self.progress)(tag.offset);
+            self.next = tag.offset + PROGRESS_STEP;
+        }
+        self.inner.start_element(tag);
+    }
+    fn end_element(&mut self, end: usize) {
+        self.inner.end_element(end);
+    }
+    fn text(&mut self, chars: Chars<'_>, offset: usize) {
+        self.inner.text(chars, offset);
+    }
+    fn comment(&mut self, body: Chars<'_>, offset: usize) {
+        self.inner.comment(body, offset);
+    }
+    fn processing_instruction(&mut self, target: &str, data: Chars<'_>, offset: usize) {
+        self.inner.processing_instruction(target, data, offset);
+    }
+    fn reached(&mut self, offset: usize) {
+        (self.progress)(offset);
+    }
+}
+
+/// The error of a document that is not well-formed: as [`crate::xml::parse`] words it, which
+/// every other command reports, unless the document is too large to parse into a tree.
+fn not_well_formed(path: &Path, text: &str, limits: ReadLimits, problem: ScanError) -> Diagnostic {
+    if text.len() <= DESCRIBED_BY_PARSE {
+        if let Err(described) = crate::xml::parse(path, text, limits) {
+            return described;
         }
     }
-    if let Some((t, start)) = text {
-        out.push(Child::Text(t, start));
+    let mut lines = LineCursor {
+        offset: 0,
+        line_ends_before: 0,
+    };
+    let (line, column) = lines.line_column(text, problem.offset);
+    Diagnostic::error(
+        Location::new(path, line, column),
+        format!("not well-formed XML: {}", problem.message),
+    )
+}
+
+/// The validator and one document's walk, as the scanner's handler.
+struct Validation<'v, 's, 't> {
+    validator: &'v mut Validator<'s>,
+    walk: Walk<'t>,
+}
+
+impl Handler for Validation<'_, '_, '_> {
+    fn start_element(&mut self, tag: &StartTag<'_>) {
+        let walk = &mut self.walk;
+        if walk.stopped {
+            return;
+        }
+        if self.validator.cancelled() {
+            walk.stopped = true;
+            return;
+        }
+        let v = &mut *self.validator;
+        let name = v.deriver.name(tag.namespace, tag.local);
+        let outer = if walk.depth == 0 {
+            v.schema.compiled.start
+        } else {
+            v.mixed_text(walk);
+            let parent = walk.current_mut();
+            parent.has_elements = true;
+            parent.inside
+        };
+        let position = match walk.depth {
+            0 => 1,
+            depth => walk.frames[depth - 1].children.add(name),
+        };
+        let namespaces = walk.namespaces.len();
+        walk.namespaces.extend(
+            tag.declared
+                .iter()
+                .map(|n| (n.prefix.to_string(), n.uri.to_string())),
+        );
+        if walk.depth == walk.frames.len() {
+            walk.frames.push(Frame {
+                name,
+                offset: tag.offset,
+                position,
+                outer,
+                inside: outer,
+                recovering: false,
+                content_failed: false,
+                has_elements: false,
+                text: PendingText::None,
+                children: SiblingCounts::default(),
+                waiting: Vec::new(),
+                namespaces,
+            });
+        } else {
+            let frame = &mut walk.frames[walk.depth];
+            frame.name = name;
+            frame.offset = tag.offset;
+            frame.position = position;
+            frame.outer = outer;
+            frame.inside = outer;
+            frame.recovering = false;
+            frame.content_failed = false;
+            frame.has_elements = false;
+            frame.text = PendingText::None;
+            frame.children.clear();
+            frame.waiting.clear();
+            frame.namespaces = namespaces;
+        }
+        walk.depth += 1;
+        if walk.depth == 1 && outer == NOT_ALLOWED {
+            walk.report(
+                tag.offset,
+                "the schema allows no document at all (its start is notAllowed)".into(),
+            );
+        }
+        let (inside, recovering) = v.open(tag, name, outer, walk);
+        let frame = walk.current_mut();
+        frame.inside = inside;
+        frame.recovering = recovering;
     }
-    out
+
+    fn end_element(&mut self, end: usize) {
+        let walk = &mut self.walk;
+        if walk.stopped || walk.depth == 0 {
+            return;
+        }
+        let v = &mut *self.validator;
+        if walk.current().has_elements {
+            v.mixed_text(walk);
+        } else {
+            v.text_only(walk, end);
+        }
+        let result = v.finish(walk);
+        walk.close();
+        if walk.depth > 0 {
+            walk.current_mut().inside = result;
+        }
+    }
+
+    fn text(&mut self, chars: Chars<'_>, offset: usize) {
+        let walk = &mut self.walk;
+        if walk.stopped || walk.depth == 0 {
+            return;
+        }
+        let document = walk.text;
+        walk.current_mut().text.push(document, chars, offset);
+    }
+
+    fn comment(&mut self, _: Chars<'_>, _: usize) {}
+
+    fn processing_instruction(&mut self, _: &str, _: Chars<'_>, _: usize) {}
 }
 
 impl<'s> Validator<'s> {
@@ -146,169 +483,150 @@ impl<'s> Validator<'s> {
     }
 
     /// Validates the document `text` read from `path`; returns every problem, in document order.
-    /// A document that is not well-formed gives one error, located where parsing stopped.
+    /// A document that is not well-formed gives one error, located where reading stopped.
+    ///
+    /// The document is read in one pass of [`crate::xml::scan`], without a tree: what the walk
+    /// holds is the open elements and the IDs met, whatever the document's size.
     pub fn validate(&mut self, path: &Path, text: &str) -> Vec<Diagnostic> {
-        match crate::xml::parse(path, text, self.limits) {
-            Ok(doc) => self.validate_document(path, text, &doc),
-            Err(diagnostic) => vec![diagnostic],
-        }
+        self.validate_with_progress(path, text, &mut |_| {})
+            .unwrap_or_else(|not_well_formed| vec![not_well_formed])
     }
 
-    /// Validates a document already parsed from `text` (so that other checks can share the
-    /// parse).
-    pub fn validate_document(
+    /// [`Validator::validate`], telling `progress` from time to time how far into `text` the
+    /// reading has come (so that a document mapped from a file can give back what lies
+    /// behind); a document that is not well-formed is the error.
+    pub fn validate_with_progress(
         &mut self,
         path: &Path,
         text: &str,
-        doc: &roxmltree::Document,
-    ) -> Vec<Diagnostic> {
-        let mut walk = Walk {
-            path,
-            text,
-            index: LineIndex::new(text),
-            diagnostics: Vec::new(),
-            ids: HashMap::new(),
-            idrefs: Vec::new(),
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Diagnostic>, Diagnostic> {
+        let limits = self.limits;
+        let mut validation = Validation {
+            validator: self,
+            walk: Walk {
+                path,
+                text,
+                lines: LineCursor {
+                    offset: 0,
+                    line_ends_before: 0,
+                },
+                diagnostics: Vec::new(),
+                paths: Vec::new(),
+                ids: IdTable::default(),
+                idrefs: Vec::new(),
+                frames: Vec::new(),
+                depth: 0,
+                namespaces: Vec::new(),
+                stopped: false,
+            },
         };
-        self.walk(doc, &mut walk);
+        let scanned = {
+            let mut reporting = Progress {
+                inner: &mut validation,
+                progress,
+                next: PROGRESS_STEP,
+            };
+            scan(text, limits, &mut reporting)
+        };
+        if let Err(problem) = scanned {
+            return Err(not_well_formed(path, text, limits, problem));
+        }
+        let mut walk = validation.walk;
         for (id, offset) in std::mem::take(&mut walk.idrefs) {
-            if !walk.ids.contains_key(&id) {
-                let location = walk.location(offset);
-                walk.diagnostics.push(Diagnostic::error(
-                    location,
+            if !walk.ids.contains(&id) {
+                walk.report_unplaced(
+                    offset,
                     format!("IDREF `{id}` does not match any ID of the document"),
-                ));
+                );
             }
         }
-        walk.diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
-        walk.diagnostics
+        let deriver = &self.deriver;
+        let mut found: Vec<Diagnostic> = walk
+            .diagnostics
+            .into_iter()
+            .zip(walk.paths)
+            .map(|(diagnostic, steps)| match steps {
+                Some(steps) => {
+                    let path = nearest_path(steps.iter().rev().map(|step| Step {
+                        name: deriver.local_name(step.name),
+                        position: step.shared.then_some(step.position as usize),
+                    }));
+                    diagnostic.with_path(path)
+                }
+                None => diagnostic,
+            })
+            .collect();
+        found.sort_by(|a, b| a.location.cmp(&b.location));
+        Ok(found)
     }
 
-    fn walk<'a, 'i>(&mut self, doc: &'a roxmltree::Document<'i>, walk: &mut Walk) {
-        let root = doc.root_element();
-        let start = self.schema.compiled.start;
-        if start == NOT_ALLOWED {
+    /// Text among the elements of the innermost one: derived where it is not whitespace.
+    fn mixed_text(&mut self, walk: &mut Walk) {
+        let document = walk.text;
+        let Some((text, offset)) = walk.current_mut().text.take(document) else {
+            return;
+        };
+        if is_whitespace(&text) {
+            return;
+        }
+        let inside = walk.current().inside;
+        let derived = self.deriver.text(inside, &text, &|p| walk.resolve(p));
+        if derived == NOT_ALLOWED {
+            if inside != NOT_ALLOWED {
+                let expected = self.describe_expected(inside, walk.current().name);
+                walk.report(
+                    offset,
+                    format!("text not allowed here; expected {expected}"),
+                );
+            }
+        } else {
+            walk.current_mut().inside = derived;
+        }
+    }
+
+    /// The content of an element that holds no element: one text, as the specification's
+    /// childrenDeriv says (empty content is the empty text, located at the element's end).
+    fn text_only(&mut self, walk: &mut Walk, end: usize) {
+        let document = walk.text;
+        let (text, offset) = walk
+            .current_mut()
+            .text
+            .take(document)
+            .unwrap_or((Cow::Borrowed(""), end));
+        let inside = walk.current().inside;
+        let derived = self.deriver.text(inside, &text, &|p| walk.resolve(p));
+        let derived = if is_whitespace(&text) {
+            self.deriver.store.choice(inside, derived)
+        } else {
+            derived
+        };
+        if derived == NOT_ALLOWED && inside != NOT_ALLOWED {
+            let expected = self.describe_text(inside);
+            let local = self.deriver.local_name(walk.current().name).to_string();
             walk.report(
-                root.range().start,
-                root,
-                "the schema allows no document at all (its start is notAllowed)".into(),
+                offset,
+                format!(
+                    "{} of element `{local}` is invalid; expected {expected}",
+                    describe_found_text(&text),
+                ),
             );
+            walk.current_mut().content_failed = true;
+            return;
         }
-        let mut stack: Vec<Frame<'a, 'i>> = Vec::new();
-        let (inside, recovering) = self.open(root, start, walk);
-        let mut pending = Some((root, start, inside, recovering));
-        loop {
-            if let Some((node, outer, inside, recovering)) = pending.take() {
-                if stack.len() >= self.limits.max_depth {
-                    walk.report(
-                        node.range().start,
-                        node,
-                        format!("elements nested deeper than {} levels; the rest of this element is not checked", self.limits.max_depth),
-                    );
-                    if let Some(parent) = stack.last_mut() {
-                        parent.inside = if recovering {
-                            outer
-                        } else {
-                            self.deriver.continuation(inside)
-                        };
-                    }
-                } else {
-                    stack.push(Frame {
-                        node,
-                        outer,
-                        inside,
-                        recovering,
-                        children: children(node),
-                        next: 0,
-                        content_failed: false,
-                    });
-                }
-            }
-            if self.cancelled() {
-                break;
-            }
-            let Some(frame) = stack.last_mut() else { break };
-            if frame.children.iter().all(|c| matches!(c, Child::Text(..))) && frame.next == 0 {
-                // Text-only (or empty) content: one text node, as the spec's childrenDeriv says.
-                let (text, offset) = match frame.children.first() {
-                    Some(Child::Text(t, o)) => (t.clone(), *o),
-                    _ => (std::borrow::Cow::Borrowed(""), frame.node.range().end),
-                };
-                frame.next = frame.children.len().max(1);
-                let inside = frame.inside;
-                let node = frame.node;
-                let resolve = prefix_resolver(node);
-                let derived = self.deriver.text(inside, &text, &resolve);
-                let derived = if is_whitespace(&text) {
-                    self.deriver.store.choice(inside, derived)
-                } else {
-                    derived
-                };
-                if derived == NOT_ALLOWED && inside != NOT_ALLOWED {
-                    let expected = self.describe_text(inside);
-                    walk.report(
-                        offset,
-                        node,
-                        format!(
-                            "{} of element `{}` is invalid; expected {expected}",
-                            describe_found_text(&text),
-                            node.tag_name().name()
-                        ),
-                    );
-                    stack.last_mut().expect("frame").content_failed = true;
-                    continue;
-                }
-                stack.last_mut().expect("frame").inside = derived;
-                continue;
-            }
-            if frame.next < frame.children.len() {
-                let index = frame.next;
-                frame.next += 1;
-                match &frame.children[index] {
-                    Child::Text(text, offset) => {
-                        if is_whitespace(text) {
-                            continue;
-                        }
-                        let (node, inside, offset) = (frame.node, frame.inside, *offset);
-                        let resolve = prefix_resolver(node);
-                        let text = text.clone();
-                        let derived = self.deriver.text(inside, &text, &resolve);
-                        if derived == NOT_ALLOWED {
-                            if inside != NOT_ALLOWED {
-                                let expected = self.describe_expected(inside, node);
-                                walk.report(
-                                    offset,
-                                    node,
-                                    format!("text not allowed here; expected {expected}"),
-                                );
-                            }
-                        } else {
-                            stack.last_mut().expect("frame").inside = derived;
-                        }
-                    }
-                    Child::Element(child) => {
-                        let (child, outer) = (*child, frame.inside);
-                        let (inside, recovering) = self.open(child, outer, walk);
-                        pending = Some((child, outer, inside, recovering));
-                    }
-                }
-                continue;
-            }
-            // All children done: the end tag.
-            let done = stack.pop().expect("frame");
-            let result = self.finish(&done, walk);
-            if let Some(parent) = stack.last_mut() {
-                parent.inside = result;
-            }
-        }
+        walk.current_mut().inside = derived;
     }
 
     /// Processes a start tag and its attributes; returns the pattern for the content and whether
     /// the element is being checked only for recovery (it was not allowed where it stands).
-    fn open(&mut self, node: roxmltree::Node, outer: PatId, walk: &mut Walk) -> (PatId, bool) {
-        let ns = node.tag_name().namespace().unwrap_or("");
-        let local = node.tag_name().name();
-        let name = self.deriver.name(ns, local);
+    fn open(
+        &mut self,
+        tag: &StartTag,
+        name: NameId,
+        outer: PatId,
+        walk: &mut Walk,
+    ) -> (PatId, bool) {
+        let local = tag.local;
         let mut p = self.deriver.start_tag_open(outer, name);
         let mut recovering = false;
         if p == NOT_ALLOWED && outer != NOT_ALLOWED {
@@ -316,10 +634,9 @@ impl<'s> Validator<'s> {
             // missing and go on from there, as jing does.
             let skipped = self.deriver.start_tag_open_skipping(outer, name);
             if skipped != NOT_ALLOWED {
-                let expected = self.describe_expected(outer, node);
+                let expected = self.describe_expected(outer, walk.current().name);
                 walk.report(
-                    node.range().start,
-                    node,
+                    tag.offset,
                     format!("element `{local}` not allowed yet; expected {expected} first"),
                 );
                 p = skipped;
@@ -329,41 +646,32 @@ impl<'s> Validator<'s> {
             recovering = true;
             if outer != NOT_ALLOWED {
                 let known = self.elements_named(name) != NOT_ALLOWED;
-                let expected = self.describe_expected(outer, node);
+                let expected = self.describe_expected(outer, walk.current().name);
                 let place = if known { "here" } else { "anywhere" };
                 walk.report(
-                    node.range().start,
-                    node,
+                    tag.offset,
                     format!("element `{local}` not allowed {place}; expected {expected}"),
                 );
             }
             p = self.elements_named(name);
         }
-        for attribute in node.attributes() {
-            let ans = attribute.namespace().unwrap_or("");
-            let aname = self.deriver.name(ans, attribute.name());
-            self.check_id(
-                aname,
-                attribute.value(),
-                attribute.range().start,
-                node,
-                walk,
-            );
+        for attribute in tag.attributes {
+            let ans = attribute.namespace;
+            let aname = self.deriver.name(ans, attribute.local);
+            self.check_id(aname, attribute.value, attribute.offset, walk);
             if p == NOT_ALLOWED {
                 continue;
             }
-            let resolve = prefix_resolver(node);
             let q = self
                 .deriver
-                .attribute(p, aname, attribute.value(), &resolve);
+                .attribute(p, aname, attribute.value, &|prefix| walk.resolve(prefix));
             if q == NOT_ALLOWED {
-                let shown = display_name(ans, attribute.name());
+                let shown = display_name(ans, attribute.local);
                 let accepting = self.deriver.candidates(p, aname);
                 if accepting.is_empty() {
                     let expected = self.describe_attributes(p);
                     walk.report(
-                        attribute.range().start,
-                        node,
+                        attribute.offset,
                         format!(
                             "attribute `{shown}` not allowed on `{local}`; expected {expected}"
                         ),
@@ -377,11 +685,10 @@ impl<'s> Validator<'s> {
                         .collect::<Vec<_>>()
                         .join(" or ");
                     walk.report(
-                        attribute.range().start,
-                        node,
+                        attribute.offset,
                         format!(
                             "value `{}` of attribute `{shown}` is invalid; expected {expected}",
-                            attribute.value()
+                            attribute.value
                         ),
                     );
                     // Forgive the value, so the attribute does not also count as missing.
@@ -395,8 +702,7 @@ impl<'s> Validator<'s> {
         if closed == NOT_ALLOWED && p != NOT_ALLOWED {
             let missing = self.required_attributes(p);
             walk.report(
-                node.range().start,
-                node,
+                tag.offset,
                 format!(
                     "element `{local}` is missing required attribute {}",
                     or_list(&missing)
@@ -436,27 +742,28 @@ impl<'s> Validator<'s> {
             .unwrap_or(NOT_ALLOWED)
     }
 
-    fn finish(&mut self, frame: &Frame, walk: &mut Walk) -> PatId {
-        let inside = frame.inside;
-        let mut after = if frame.content_failed {
+    /// The end tag of the innermost element: the pattern its parent goes on with.
+    fn finish(&mut self, walk: &mut Walk) -> PatId {
+        let frame = walk.current();
+        let (inside, content_failed, name, offset) =
+            (frame.inside, frame.content_failed, frame.name, frame.offset);
+        let mut after = if content_failed {
             self.deriver.continuation(inside)
         } else {
             self.deriver.end_tag(inside)
         };
-        if after == NOT_ALLOWED && !frame.content_failed {
+        if after == NOT_ALLOWED && !content_failed {
             if inside != NOT_ALLOWED {
-                let expected = self.describe_expected(inside, frame.node);
+                let expected = self.describe_expected(inside, name);
+                let local = self.deriver.local_name(name).to_string();
                 walk.report(
-                    frame.node.range().start,
-                    frame.node,
-                    format!(
-                        "element `{}` incomplete; expected {expected}",
-                        frame.node.tag_name().name()
-                    ),
+                    offset,
+                    format!("element `{local}` incomplete; expected {expected}"),
                 );
             }
             after = self.deriver.continuation(inside);
         }
+        let frame = walk.current();
         if frame.recovering || after == NOT_ALLOWED {
             frame.outer
         } else {
@@ -464,32 +771,22 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn check_id(
-        &mut self,
-        name: NameId,
-        value: &str,
-        offset: usize,
-        node: roxmltree::Node,
-        walk: &mut Walk,
-    ) {
+    fn check_id(&mut self, name: NameId, value: &str, offset: usize, walk: &mut Walk) {
         let Some(kind) = self.id_names.get(&name).copied() else {
             return;
         };
         match kind {
             XsdType::Id => {
-                let id = value.trim().to_string();
-                if let Some(first) = walk.ids.get(&id).copied() {
+                let id = value.trim();
+                if let Some(first) = walk.ids.insert(id, offset) {
                     let at = walk.location(first);
                     walk.report(
                         offset,
-                        node,
                         format!(
                             "ID `{id}` has already been defined at {}:{}",
                             at.line, at.column
                         ),
                     );
-                } else {
-                    walk.ids.insert(id, offset);
                 }
             }
             XsdType::IdRef => walk.idrefs.push((value.trim().to_string(), offset)),
@@ -552,7 +849,7 @@ impl<'s> Validator<'s> {
     }
 
     /// "element `p`, `list` or `table`", "the end of the element or element `p`", "text".
-    fn describe_expected(&mut self, p: PatId, context: roxmltree::Node) -> String {
+    fn describe_expected(&mut self, p: PatId, context: NameId) -> String {
         let mut names: BTreeSet<(String, String)> = BTreeSet::new();
         let mut end = false;
         let mut text = false;
@@ -589,7 +886,7 @@ impl<'s> Validator<'s> {
                 _ => {}
             }
         }
-        let context_ns = context.tag_name().namespace().unwrap_or("");
+        let context_ns = self.deriver.name_parts(context).0.to_string();
         let mut parts = Vec::new();
         if end {
             parts.push("the end of the element".to_string());

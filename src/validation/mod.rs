@@ -15,6 +15,7 @@
 use crate::base::diagnostic::Diagnostic;
 use crate::relaxng::{Schema, Validator};
 use crate::rules::{check_parsed, settle, Links, RuleId, RuleSet};
+use crate::xml::mapped::MappedText;
 use crate::xml::{decode, parse, xinclude, ReadLimits};
 use std::path::{Path, PathBuf};
 
@@ -73,15 +74,81 @@ pub fn check_bytes(
         Ok(t) => t,
         Err(diagnostic) => return (vec![diagnostic.with_rule(RuleId::WellFormed)], None),
     };
-    let (mut problems, links) = match parse(path, &text, options.limits) {
-        Err(diagnostic) => (vec![diagnostic.with_rule(RuleId::WellFormed)], None),
-        Ok(doc) if options.xinclude && xinclude::may_include(&text) => {
-            check_with_inclusions(validator, path, &text, &doc, &rules, options.limits)
+    let streamed = match validator {
+        Some(v) if streams(&rules) && !(options.xinclude && xinclude::may_include(&text)) => {
+            Ok(stream(v, path, &text, &mut |_| {}))
         }
-        Ok(doc) => check_parsed_document(validator, path, &text, &doc, &rules),
+        other => Err(other),
+    };
+    let (mut problems, links) = match streamed {
+        Ok(problems) => (problems, None),
+        Err(validator) => check_tree(validator, path, &text, &rules, options),
     };
     settle_in_order(&mut problems);
     (problems, links)
+}
+
+/// Whether a document checked with `rules` needs no tree: the schema alone is checked, in
+/// one pass of the text (inclusions aside).
+fn streams(rules: &RuleSet) -> bool {
+    rules.enabled(RuleId::Schema) && !rules.any_semantic()
+}
+
+/// Checks a large file mapped into memory ([`MappedText`]) whose rules need no tree: in one
+/// pass, what lies behind the reader given back as it goes, so that memory does not grow with
+/// the file. One with inclusions is checked over its tree, as any other.
+fn check_mapped(
+    validator: &mut Validator,
+    path: &Path,
+    mapped: &MappedText,
+    options: &Options,
+) -> (Vec<Diagnostic>, Option<Links>) {
+    let rules = options.rules.for_file(path);
+    if options.xinclude && mapped.contains(xinclude::NS) {
+        let (mut problems, links) =
+            check_tree(Some(validator), path, mapped.text(), &rules, options);
+        settle_in_order(&mut problems);
+        return (problems, links);
+    }
+    let problems = stream(validator, path, mapped.text(), &mut |offset| {
+        mapped.release_before(offset)
+    });
+    (problems, None)
+}
+
+/// Checks a document with the schema alone, read in one pass without a tree
+/// ([`Validator::validate_with_progress`]); `progress` hears how far the reading has come.
+fn stream(
+    validator: &mut Validator,
+    path: &Path,
+    text: &str,
+    progress: &mut dyn FnMut(usize),
+) -> Vec<Diagnostic> {
+    match validator.validate_with_progress(path, text, progress) {
+        Ok(found) => found
+            .into_iter()
+            .map(|d| d.with_rule(RuleId::Schema))
+            .collect(),
+        Err(not_well_formed) => vec![not_well_formed.with_rule(RuleId::WellFormed)],
+    }
+}
+
+/// Checks a document over its tree: the rules, the schema, inclusions.
+fn check_tree(
+    validator: Option<&mut Validator>,
+    path: &Path,
+    text: &str,
+    rules: &RuleSet,
+    options: &Options,
+) -> (Vec<Diagnostic>, Option<Links>) {
+    let limits = options.limits;
+    match parse(path, text, limits) {
+        Err(diagnostic) => (vec![diagnostic.with_rule(RuleId::WellFormed)], None),
+        Ok(doc) if options.xinclude && xinclude::may_include(text) => {
+            check_with_inclusions(validator, path, text, &doc, rules, limits)
+        }
+        Ok(doc) => check_parsed_document(validator, path, text, &doc, rules),
+    }
 }
 
 /// A file's problems as they are reported: in document order, and a date the schema already
@@ -129,7 +196,7 @@ fn check_parsed_document(
 ) -> (Vec<Diagnostic>, Option<Links>) {
     let mut found: Vec<Diagnostic> = match validator {
         Some(v) if rules.enabled(RuleId::Schema) => v
-            .validate_document(path, text, doc)
+            .validate(path, text)
             .into_iter()
             .map(|d| d.with_rule(RuleId::Schema))
             .collect(),
@@ -230,10 +297,22 @@ pub fn check_files_each(
         Some(&largest_first),
         || -> Vec<Option<Validator>> { schemas.iter().map(|_| None).collect() },
         |validators, (path, schema, bytes)| {
-            let validator = schema.map(|k| {
+            let mut validator = schema.map(|k| {
                 validators[k]
                     .get_or_insert_with(|| schemas[k].validator().with_limits(options.limits))
             });
+            if let (Some(v), None) = (validator.as_deref_mut(), bytes) {
+                if streams(&options.rules.for_file(path)) {
+                    match MappedText::open(path, options.limits.max_bytes) {
+                        Ok(Some(Ok(mapped))) => return Ok(check_mapped(v, path, &mapped, options)),
+                        Ok(Some(Err(refused))) => {
+                            return Ok((vec![refused.with_rule(RuleId::WellFormed)], None))
+                        }
+                        Ok(None) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
             let bytes = match bytes {
                 Some(bytes) => Ok(Ok((*bytes).clone())),
                 None => crate::xml::read_within(path, options.limits.max_bytes),

@@ -13,6 +13,7 @@
 
 pub mod chars;
 pub mod files;
+pub mod mapped;
 mod read;
 pub mod scan;
 mod tree;

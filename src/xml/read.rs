@@ -144,7 +144,7 @@ pub fn read_within(path: &Path, max_bytes: usize) -> std::io::Result<Result<Vec<
 }
 
 /// The refusal of a document over the size limit, whether its size or its text told.
-fn too_large(path: &Path, max_bytes: usize) -> Diagnostic {
+pub(super) fn too_large(path: &Path, max_bytes: usize) -> Diagnostic {
     Diagnostic::error(
         Location::file_start(path),
         format!("the document is larger than the {max_bytes} byte limit"),
@@ -277,6 +277,15 @@ const MAX_FLATTENED_ENTITIES: usize = 16 * 1024 * 1024;
 /// the cost. Lines and columns after the DOCTYPE are kept: the rewritten DOCTYPE has as many
 /// lines as the original, and its last line is padded to the same length where it can be.
 /// Real loops, parameter entities and anything unusual leave the text as it is.
+/// Whether the document's DOCTYPE declares entities (whose values [`decode`] may rewrite).
+pub(super) fn declares_entities(text: &str) -> bool {
+    let Some(start) = doctype_in_prolog(text) else {
+        return false;
+    };
+    let close = markup_close(text.as_bytes(), start + 2, true).min(text.len());
+    text[start..close].contains("<!ENTITY")
+}
+
 fn flatten_nested_entities(text: String) -> String {
     let Some(start) = doctype_in_prolog(&text) else {
         return text;

@@ -62,6 +62,19 @@ pub struct Attribute<'a> {
     pub local: &'a str,
     /// The value, references expanded and whitespace characters turned to spaces.
     pub value: &'a str,
+    /// Where the attribute's name starts (for one in an entity's replacement text, the
+    /// reference's offset).
+    pub offset: usize,
+}
+
+/// A namespace declaration: `xmlns:prefix="uri"`, or `xmlns="uri"` with an empty prefix
+/// (`uri` empty: the default namespace undeclared, or the prefix bound to no namespace).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Namespace<'a> {
+    /// The prefix declared; empty for the default namespace.
+    pub prefix: &'a str,
+    /// The namespace URI it stands for.
+    pub uri: Cow<'a, str>,
 }
 
 /// A start tag (or an empty-element tag), its names resolved. Namespace declarations are not
@@ -76,6 +89,9 @@ pub struct StartTag<'a> {
     pub attributes: &'a [Attribute<'a>],
     /// Where the tag starts (its `<`).
     pub offset: usize,
+    /// The namespaces this tag declares (in force for it and its content), in the order
+    /// written; those of the `xml` prefix are left out, as that prefix is always bound.
+    pub declared: &'a [Namespace<'a>],
 }
 
 /// What a scan reports, in document order, from the root element's start tag to its end tag.
@@ -83,8 +99,9 @@ pub struct StartTag<'a> {
 pub trait Handler {
     /// An element starts.
     fn start_element(&mut self, tag: &StartTag<'_>);
-    /// The innermost open element ends.
-    fn end_element(&mut self);
+    /// The innermost open element ends; `end` is the offset just past its end tag (or past
+    /// the `/>` of an empty-element tag).
+    fn end_element(&mut self, end: usize);
     /// Character data starting at `offset`.
     fn text(&mut self, chars: Chars<'_>, offset: usize);
     /// A comment's body. It holds no references: a [`Chars::Source`] span is read with
@@ -94,6 +111,11 @@ pub trait Handler {
     /// A processing instruction: its target and its data (from the first character that is not
     /// whitespace), literal like a comment's body.
     fn processing_instruction(&mut self, target: &str, data: Chars<'_>, offset: usize);
+    /// The scan has read the document up to `offset` in a pass of its own (the check of its
+    /// characters, before its content is read from the start); nothing to do by default.
+    fn reached(&mut self, offset: usize) {
+        let _ = offset;
+    }
 }
 
 /// Scans `text`, reporting the root element's content to `handler`; the first well-formedness
@@ -108,7 +130,7 @@ pub trait Handler {
 ///     fn start_element(&mut self, tag: &StartTag<'_>) {
 ///         self.0.push(format!("{{{}}}{}", tag.namespace, tag.local));
 ///     }
-///     fn end_element(&mut self) {}
+///     fn end_element(&mut self, _: usize) {}
 ///     fn text(&mut self, _: Chars<'_>, _: usize) {}
 ///     fn comment(&mut self, _: Chars<'_>, _: usize) {}
 ///     fn processing_instruction(&mut self, _: &str, _: Chars<'_>, _: usize) {}
@@ -138,12 +160,13 @@ pub fn scan(text: &str, limits: ReadLimits, handler: &mut impl Handler) -> Resul
         attributes: Vec::new(),
     };
     let (start, entities, doctype) = scanner.prolog()?;
+    let mut reached = |offset: usize| scanner.handler.reached(offset);
     match doctype {
         Some((from, to)) => {
-            check_characters(&text[..from], 0)?;
-            check_characters(&text[to..], to)?;
+            check_characters_in_parts(&text[..from], 0, &mut reached)?;
+            check_characters_in_parts(&text[to..], to, &mut reached)?;
         }
-        None => check_characters(text, 0)?,
+        None => check_characters_in_parts(text, 0, &mut reached)?,
     }
     scanner.entities = &entities;
     let end = scanner.content(text, start, 0)?;
@@ -209,15 +232,42 @@ fn error(offset: usize, message: impl Into<String>) -> ScanError {
     }
 }
 
+/// [`check_characters`] a part at a time, telling `reached` where each part ends (so that a
+/// reader of a mapped file can give back what has been checked).
+fn check_characters_in_parts(
+    text: &str,
+    base: usize,
+    reached: &mut dyn FnMut(usize),
+) -> Result<(), ScanError> {
+    const PART: usize = 8 << 20;
+    let mut at = 0;
+    while at < text.len() {
+        let mut end = (at + PART).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        check_characters(&text[at..end], base + at)?;
+        at = end;
+        reached(base + at);
+    }
+    Ok(())
+}
+
 /// Refuses characters XML does not allow ([`is_xml_char`]), looking at bytes rather than
 /// decoding characters: this runs over every byte of the document.
 fn check_characters(text: &str, base: usize) -> Result<(), ScanError> {
     let bytes = text.as_bytes();
-    if let Some(p) = bytes
-        .iter()
-        .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-    {
-        return Err(error(base + p, "a character XML does not allow"));
+    let forbidden = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+    // A block at a time, without a branch a byte, which the compiler turns into vector code.
+    const BLOCK: usize = 64;
+    for (k, block) in bytes.chunks(BLOCK).enumerate() {
+        if block.iter().fold(false, |any, &b| any | forbidden(b)) {
+            let p = block.iter().position(|&b| forbidden(b)).unwrap_or(0);
+            return Err(error(
+                base + k * BLOCK + p,
+                "a character XML does not allow",
+            ));
+        }
     }
     let mut i = 0;
     while let Some(p) = memchr::memchr(0xEF, &bytes[i..]) {
@@ -335,11 +385,6 @@ struct Entities {
     declared: rustc_hash::FxHashMap<String, String>,
 }
 
-struct Binding<'s> {
-    prefix: &'s str,
-    uri: Cow<'s, str>,
-}
-
 struct OpenElement<'s> {
     qname: &'s str,
     bindings: usize,
@@ -358,7 +403,7 @@ struct Scanner<'s, 'h, H> {
     handler: &'h mut H,
     entities: &'s Entities,
     open: Vec<OpenElement<'s>>,
-    bindings: Vec<Binding<'s>>,
+    bindings: Vec<Namespace<'s>>,
     /// Entities being expanded, innermost last (a reference to one of them is a loop).
     expanding: Vec<&'s str>,
     /// Bytes of replacement text read so far.
@@ -840,7 +885,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
                 ),
             );
         }
-        let result = self.open_element(qname, &attributes, at, empty);
+        let result = self.open_element(qname, &attributes, at, empty.then_some(i));
         self.attributes = attributes;
         result?;
         Ok(i)
@@ -855,7 +900,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
         qname: &'s str,
         attributes: &[RawAttribute<'s>],
         at: usize,
-        empty: bool,
+        empty: Option<usize>,
     ) -> Result<(), ScanError> {
         let bindings_before = self.bindings.len();
         let mut regular: Vec<(&'s str, &'s str, usize)> = Vec::with_capacity(attributes.len());
@@ -863,7 +908,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
             let (prefix, local) = split_qname(attribute.qname)
                 .ok_or_else(|| error(self.at(attribute.offset), "a malformed attribute name"))?;
             let uri = attribute.value.as_ref();
-            let declared_here = |bindings: &[Binding<'_>], prefix: &str| {
+            let declared_here = |bindings: &[Namespace<'_>], prefix: &str| {
                 bindings[bindings_before..]
                     .iter()
                     .any(|b| b.prefix == prefix)
@@ -879,7 +924,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
                     return self.fail(attribute.offset, "a prefix declared twice");
                 }
                 if uri != XML_NAMESPACE {
-                    self.bindings.push(Binding {
+                    self.bindings.push(Namespace {
                         prefix: local,
                         uri: attribute.value.clone(),
                     });
@@ -893,7 +938,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
                     );
                 }
                 if !declared_here(&self.bindings, "") {
-                    self.bindings.push(Binding {
+                    self.bindings.push(Namespace {
                         prefix: "",
                         uri: attribute.value.clone(),
                     });
@@ -902,7 +947,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
                 regular.push((prefix, local, k));
             }
         }
-        let bound = |bindings: &[Binding<'s>], prefix: &str| {
+        let bound = |bindings: &[Namespace<'s>], prefix: &str| {
             bindings.iter().rposition(|b| b.prefix == prefix)
         };
         let (prefix, local) =
@@ -951,6 +996,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
                 namespace: namespace(binding, xml),
                 local,
                 value: attributes[k].value.as_ref(),
+                offset: self.reference_offset.unwrap_or(attributes[k].offset),
             })
             .collect();
         // Unique by expanded name.
@@ -975,22 +1021,24 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
             local,
             attributes: &tag_attributes,
             offset,
+            declared: &self.bindings[bindings_before..],
         });
         self.open.push(OpenElement {
             // roxmltree reads `<:a>` as `<a>`, and closes it with `</a>`.
             qname: qname.strip_prefix(':').unwrap_or(qname),
             bindings: bindings_before,
         });
-        if empty {
-            self.close_element();
+        if let Some(end) = empty {
+            self.close_element(end);
         }
         Ok(())
     }
 
-    fn close_element(&mut self) {
+    fn close_element(&mut self, end: usize) {
         if let Some(open) = self.open.pop() {
             self.bindings.truncate(open.bindings);
-            self.handler.end_element();
+            let end = self.reference_offset.unwrap_or(end);
+            self.handler.end_element(end);
         }
     }
 
@@ -1015,7 +1063,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
             }
             _ => return self.fail(at, format!("an end tag `</{qname}>` with no element open")),
         }
-        self.close_element();
+        self.close_element(i + 1);
         Ok(i + 1)
     }
 
@@ -1207,7 +1255,7 @@ mod tests {
                 attributes.concat()
             ));
         }
-        fn end_element(&mut self) {
+        fn end_element(&mut self, _: usize) {
             self.0.push("</>".into());
         }
         fn text(&mut self, chars: Chars<'_>, _: usize) {

@@ -14,6 +14,9 @@ struct Events {
     events: Vec<String>,
     text: Option<String>,
     source: String,
+    /// Whether events carry the offsets of tags and attributes (not where entities are
+    /// declared: roxmltree and the scanner place what comes from a replacement text differently).
+    offsets: bool,
 }
 
 impl Events {
@@ -37,22 +40,40 @@ impl Events {
 impl Handler for Events {
     fn start_element(&mut self, tag: &StartTag<'_>) {
         self.end_text();
+        let offsets = self.offsets;
         let mut attributes: Vec<String> = tag
             .attributes
             .iter()
-            .map(|a| format!("{{{}}}{}={:?}", a.namespace, a.local, a.value))
+            .map(|a| {
+                let at = if offsets {
+                    format!("@{}", a.offset)
+                } else {
+                    String::new()
+                };
+                format!("{{{}}}{}={:?}{at}", a.namespace, a.local, a.value)
+            })
             .collect();
         attributes.sort();
+        let at = if offsets {
+            format!("@{}", tag.offset)
+        } else {
+            String::new()
+        };
         self.events.push(format!(
-            "<{{{}}}{} {}>",
+            "<{{{}}}{} {}>{at}",
             tag.namespace,
             tag.local,
             attributes.join(" ")
         ));
     }
-    fn end_element(&mut self) {
+    fn end_element(&mut self, end: usize) {
         self.end_text();
-        self.events.push("end".into());
+        let at = if self.offsets {
+            format!("@{end}")
+        } else {
+            String::new()
+        };
+        self.events.push(format!("end{at}"));
     }
     fn text(&mut self, chars: Chars<'_>, _: usize) {
         let piece = self.chars(chars, false);
@@ -74,6 +95,7 @@ impl Handler for Events {
 fn scanned(text: &str) -> Result<Vec<String>, String> {
     let mut events = Events {
         source: text.to_string(),
+        offsets: with_offsets(text),
         ..Events::default()
     };
     scan(text, ReadLimits::default(), &mut events)
@@ -81,8 +103,14 @@ fn scanned(text: &str) -> Result<Vec<String>, String> {
         .map_err(|e| format!("{} at byte {}", e.message, e.offset))
 }
 
+/// Whether offsets are compared: where the document declares no entity.
+fn with_offsets(text: &str) -> bool {
+    !text.contains("<!ENTITY")
+}
+
 /// The same list, from roxmltree's tree.
 fn roxmltree_events(text: &str) -> Result<Vec<String>, String> {
+    let offsets = with_offsets(text);
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..roxmltree::ParsingOptions::default()
@@ -92,15 +120,25 @@ fn roxmltree_events(text: &str) -> Result<Vec<String>, String> {
     let mut stack = vec![(doc.root_element(), false)];
     while let Some((node, done)) = stack.pop() {
         if done {
-            events.push("end".to_string());
+            let at = if offsets {
+                format!("@{}", node.range().end)
+            } else {
+                String::new()
+            };
+            events.push(format!("end{at}"));
             continue;
         }
         if node.is_element() {
             let mut attributes: Vec<String> = node
                 .attributes()
                 .map(|a| {
+                    let at = if offsets {
+                        format!("@{}", a.range().start)
+                    } else {
+                        String::new()
+                    };
                     format!(
-                        "{{{}}}{}={:?}",
+                        "{{{}}}{}={:?}{at}",
                         a.namespace().unwrap_or(""),
                         a.name(),
                         a.value()
@@ -108,8 +146,13 @@ fn roxmltree_events(text: &str) -> Result<Vec<String>, String> {
                 })
                 .collect();
             attributes.sort();
+            let at = if offsets {
+                format!("@{}", node.range().start)
+            } else {
+                String::new()
+            };
             events.push(format!(
-                "<{{{}}}{} {}>",
+                "<{{{}}}{} {}>{at}",
                 node.tag_name().namespace().unwrap_or(""),
                 node.tag_name().name(),
                 attributes.join(" ")

@@ -236,9 +236,10 @@ impl Datatype {
     pub fn allows(&self, text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> bool {
         // Strings and names (most of TEI's attributes) need no value built: check the lexical
         // form and the facets on it directly.
+        let normalised = self.normalise(text);
         let textual = match self.kind {
             Kind::BuiltinString | Kind::BuiltinToken => Some(true),
-            Kind::Xsd(x) => x.text_is_valid_fast(&self.normalise(text)),
+            Kind::Xsd(x) => x.text_is_valid_fast(&normalised),
         };
         match textual {
             Some(valid)
@@ -248,7 +249,6 @@ impl Datatype {
                     && self.facets.min_exclusive.is_none()
                     && self.facets.max_exclusive.is_none() =>
             {
-                let normalised = self.normalise(text);
                 valid && self.lexical_facets_allow(&normalised)
             }
             _ => self.value(text, resolve).is_some(),
@@ -352,12 +352,20 @@ pub fn is_w3c_temporal(value: &str) -> bool {
 
 /// Like [`collapse`], without copying text that is already collapsed.
 pub fn collapse_cow(s: &str) -> std::borrow::Cow<'_, str> {
-    let bytes = s.as_bytes();
-    let clean = !bytes.iter().any(|b| matches!(b, b'\t' | b'\n' | b'\r'))
-        && !s.starts_with(' ')
-        && !s.ends_with(' ')
-        && !s.contains("  ");
-    if clean {
+    // One pass: no tab or line end, no space first, last, or after another.
+    let mut after_space = true;
+    let mut clean = true;
+    for &b in s.as_bytes() {
+        match b {
+            b'\t' | b'\n' | b'\r' => clean = false,
+            b' ' => {
+                clean &= !after_space;
+                after_space = true;
+            }
+            _ => after_space = false,
+        }
+    }
+    if s.is_empty() || (clean && !after_space) {
         std::borrow::Cow::Borrowed(s)
     } else {
         std::borrow::Cow::Owned(collapse(s))
@@ -375,6 +383,29 @@ pub fn collapse(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapsing_borrows_what_is_already_collapsed() {
+        use std::borrow::Cow;
+        for clean in ["", "a", "a b", "teidata word"] {
+            assert!(
+                matches!(collapse_cow(clean), Cow::Borrowed(s) if s == clean),
+                "{clean:?}"
+            );
+        }
+        for (messy, collapsed) in [
+            (" a", "a"),
+            ("a ", "a"),
+            ("a  b", "a b"),
+            ("a\tb", "a b"),
+            ("\n a \r\n b ", "a b"),
+            (" ", ""),
+        ] {
+            let got = collapse_cow(messy);
+            assert!(matches!(got, Cow::Owned(_)), "{messy:?}");
+            assert_eq!(got, collapsed, "{messy:?}");
+        }
+    }
 
     fn compile(name: &str, params: &[(&str, &str)]) -> Result<Datatype, String> {
         let params: Vec<(String, String)> = params
