@@ -246,29 +246,49 @@ impl Walk<'_> {
 
 /// Line and column of byte offsets met mostly in increasing order: each counts the line ends
 /// from the last one asked for, so a document costs one pass however many problems it has, and
-/// no index of its lines is held.
+/// no index of its lines is held. An offset behind the cursor (an element's start, an ID's
+/// first definition) is counted from the nearest checkpoint before it, left every
+/// [`CHECKPOINT_STEP`] bytes as the reading goes, so that looking back never reads the document
+/// again from its start (of a mapped file, the pages given back).
+#[derive(Default)]
 struct LineCursor {
     offset: usize,
     line_ends_before: usize,
+    /// (offset, line ends before it), in increasing order.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// How far apart the checkpoints of a [`LineCursor`] are.
+const CHECKPOINT_STEP: usize = 4 << 20;
 
 impl LineCursor {
     fn line_column(&mut self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let bytes = text.as_bytes();
-        if offset >= self.offset {
+        let line_ends_before = if offset >= self.offset {
             self.line_ends_before +=
                 memchr::memchr_iter(b'\n', &bytes[self.offset..offset]).count();
+            self.offset = offset;
+            self.line_ends_before
         } else {
-            self.line_ends_before -=
-                memchr::memchr_iter(b'\n', &bytes[offset..self.offset]).count();
-        }
-        self.offset = offset;
+            let k = self.checkpoints.partition_point(|(at, _)| *at <= offset);
+            let (from, before) = k.checked_sub(1).map_or((0, 0), |k| self.checkpoints[k]);
+            before + memchr::memchr_iter(b'\n', &bytes[from..offset]).count()
+        };
         let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |p| p + 1);
         let column = text
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
-        (self.line_ends_before + 1, column + 1)
+        (line_ends_before + 1, column + 1)
+    }
+
+    /// Leaves a checkpoint at `offset` if the last one is far enough behind.
+    fn pass(&mut self, text: &str, offset: usize) {
+        let last = self.checkpoints.last().map_or(0, |(at, _)| *at);
+        if offset >= last + CHECKPOINT_STEP && offset >= self.offset {
+            self.line_column(text, offset);
+            self.checkpoints.push((self.offset, self.line_ends_before));
+        }
     }
 }
 
@@ -320,10 +340,7 @@ fn not_well_formed(path: &Path, text: &str, limits: ReadLimits, problem: ScanErr
             return described;
         }
     }
-    let mut lines = LineCursor {
-        offset: 0,
-        line_ends_before: 0,
-    };
+    let mut lines = LineCursor::default();
     let (line, column) = lines.line_column(text, problem.offset);
     Diagnostic::error(
         Location::new(path, line, column),
@@ -347,6 +364,7 @@ impl Handler for Validation<'_, '_, '_> {
             walk.stopped = true;
             return;
         }
+        walk.lines.pass(walk.text, tag.offset);
         let v = &mut *self.validator;
         let name = v.deriver.name(tag.namespace, tag.local);
         let outer = if walk.depth == 0 {
@@ -507,10 +525,7 @@ impl<'s> Validator<'s> {
             walk: Walk {
                 path,
                 text,
-                lines: LineCursor {
-                    offset: 0,
-                    line_ends_before: 0,
-                },
+                lines: LineCursor::default(),
                 diagnostics: Vec::new(),
                 paths: Vec::new(),
                 ids: IdTable::default(),
@@ -1036,5 +1051,86 @@ fn or_list(items: &[String]) -> String {
         0 => "(none)".to_string(),
         1 => quoted[0].clone(),
         n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LineCursor, CHECKPOINT_STEP};
+    use crate::base::diagnostic::LineIndex;
+    use crate::relaxng::Schema;
+    use std::path::Path;
+
+    fn problems(rnc: &str, xml: &str) -> Vec<(String, String)> {
+        let schema = Schema::from_str(rnc, Path::new("t.rnc")).unwrap_or_else(|e| panic!("{e}"));
+        schema
+            .validator()
+            .validate(Path::new("t.xml"), xml)
+            .into_iter()
+            .map(|d| (d.path.unwrap_or_default(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn paths_number_an_element_among_siblings_of_its_name_that_come_after_it_too() {
+        let rnc = "start = element r { (element p { empty } | element q { empty })* }";
+        // The first `p` has a sibling of its name only later: its path still says `p[1]`.
+        let found = problems(rnc, "<r><p><bad/></p><q/><p/></r>");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "/r/p[1]/bad");
+        let found = problems(rnc, "<r><p/><q><bad/></q><p/></r>");
+        assert_eq!(found[0].0, "/r/q/bad");
+        let found = problems(rnc, "<r><q/><p/><q/><p>text</p></r>");
+        assert_eq!(found[0].0, "/r/p[2]");
+        assert!(
+            found[0].1.contains("the text `text` of element `p`"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn text_split_by_comments_and_references_is_one_text() {
+        let rnc = "datatypes d = \"http://www.w3.org/2001/XMLSchema-datatypes\"\n\
+                   start = element r { element n { d:integer }* }";
+        assert!(problems(
+            rnc,
+            "<r><n>1<!-- c -->2</n><n>&#x33;4</n><n><![CDATA[5]]>6</n></r>"
+        )
+        .is_empty());
+        let found = problems(rnc, "<r><n>1<!-- c --> 2</n></r>");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].1.contains("the text `1 2`"), "{found:?}");
+    }
+
+    #[test]
+    fn the_line_cursor_agrees_with_the_line_index_looking_forward_and_back() {
+        let mut text = String::new();
+        let mut k = 0;
+        while text.len() < 3 * CHECKPOINT_STEP {
+            text.push_str(&"é".repeat(k % 7));
+            text.push_str(&"x".repeat(k % 131));
+            text.push('\n');
+            k += 1;
+        }
+        let index = LineIndex::new(&text);
+        let mut cursor = LineCursor::default();
+        let mut random = 0x9e37_79b9_7f4a_7c15u64;
+        for step in 0..2000 {
+            random ^= random << 13;
+            random ^= random >> 7;
+            random ^= random << 17;
+            let mut offset = (random % text.len() as u64) as usize;
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            // Reading goes forward, leaving checkpoints; problems look back now and then.
+            let reading = step * text.len() / 2000;
+            cursor.pass(&text, reading);
+            assert_eq!(
+                cursor.line_column(&text, offset),
+                index.line_column(&text, offset),
+                "offset {offset}"
+            );
+        }
     }
 }

@@ -22,7 +22,6 @@
 #![allow(unsafe_code)]
 
 use crate::base::diagnostic::{Diagnostic, Location};
-use std::cell::Cell;
 use std::path::Path;
 
 /// The smallest file mapped rather than read: below this, reading costs little memory and no
@@ -40,8 +39,6 @@ const KEEP_BEHIND: usize = 1 << 20;
 /// A UTF-8 file mapped read-only into memory.
 pub struct MappedText {
     map: Map,
-    /// Pages before this offset have been given back (since the reader last started over).
-    released: Cell<usize>,
 }
 
 impl MappedText {
@@ -64,10 +61,7 @@ impl MappedText {
         let Some(map) = Map::new(&file, size as usize)? else {
             return Ok(None);
         };
-        let mapped = MappedText {
-            map,
-            released: Cell::new(0),
-        };
+        let mapped = MappedText { map };
         let bytes = mapped.map.bytes();
         if matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF])) {
             return Ok(None);
@@ -119,21 +113,15 @@ impl MappedText {
     }
 
     /// Gives back the pages wholly before `offset` less a margin, where a reader has come to
-    /// `offset`. A reader that starts over from the beginning starts the count over.
+    /// `offset`. All of them, each time, not only those since the last call: a reader that
+    /// looked back (a problem's line counted, text read again) brought some back, and giving
+    /// back pages that are not there costs the kernel next to nothing.
     pub fn release_before(&self, offset: usize) {
         let offset = offset.min(self.map.len);
         let page = self.map.page;
-        let from = if offset < self.released.get() {
-            0
-        } else {
-            self.released.get()
-        };
         let to = offset.saturating_sub(KEEP_BEHIND) / page * page;
-        if to > from {
-            self.map.release(from, to);
-            self.released.set(to);
-        } else if from == 0 {
-            self.released.set(0);
+        if to > 0 {
+            self.map.release(0, to);
         }
     }
 }
