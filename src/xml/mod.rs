@@ -20,7 +20,7 @@ mod tree;
 mod write;
 pub mod xinclude;
 
-pub use read::{decode, parse, read_file, read_within, Encoding, ReadLimits};
+pub use read::{decode, parse, read_file, read_within, read_within_into, Encoding, ReadLimits};
 pub use tree::{Element, Node};
 pub use write::to_xml_string;
 

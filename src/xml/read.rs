@@ -129,18 +129,31 @@ pub fn read_file(path: &Path) -> Result<(String, Encoding), Diagnostic> {
 /// assert!(refused.message.contains("larger than the 1000 byte limit"));
 /// ```
 pub fn read_within(path: &Path, max_bytes: usize) -> std::io::Result<Result<Vec<u8>, Diagnostic>> {
+    let mut bytes = Vec::new();
+    Ok(read_within_into(path, max_bytes, &mut bytes)?.map(|()| bytes))
+}
+
+/// [`read_within`] into `buffer` (cleared first), so that a caller reading many files reuses
+/// one allocation.
+pub fn read_within_into(
+    path: &Path,
+    max_bytes: usize,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<Result<(), Diagnostic>> {
     use std::io::Read;
+    buffer.clear();
     let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
     if size > max_bytes as u64 {
         return Ok(Err(too_large(path, max_bytes)));
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(max_bytes as u64 + 1).read_to_end(&mut bytes)?;
-    if bytes.len() > max_bytes {
+    buffer.reserve(size as usize);
+    file.take(max_bytes as u64 + 1).read_to_end(buffer)?;
+    if buffer.len() > max_bytes {
+        buffer.clear();
         return Ok(Err(too_large(path, max_bytes)));
     }
-    Ok(Ok(bytes))
+    Ok(Ok(()))
 }
 
 /// The refusal of a document over the size limit, whether its size or its text told.

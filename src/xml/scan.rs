@@ -903,8 +903,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
         empty: Option<usize>,
     ) -> Result<(), ScanError> {
         let bindings_before = self.bindings.len();
-        let mut regular: Vec<(&'s str, &'s str, usize)> = Vec::with_capacity(attributes.len());
-        for (k, attribute) in attributes.iter().enumerate() {
+        for attribute in attributes {
             let (prefix, local) = split_qname(attribute.qname)
                 .ok_or_else(|| error(self.at(attribute.offset), "a malformed attribute name"))?;
             let uri = attribute.value.as_ref();
@@ -943,8 +942,6 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
                         uri: attribute.value.clone(),
                     });
                 }
-            } else {
-                regular.push((prefix, local, k));
             }
         }
         let bound = |bindings: &[Namespace<'s>], prefix: &str| {
@@ -967,38 +964,36 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
                 )
             })?),
         };
-        // Each attribute's namespace: a binding, or the `xml` namespace, or none.
-        let mut resolved: Vec<(Option<usize>, bool, &'s str, usize)> =
-            Vec::with_capacity(regular.len());
-        for &(prefix, local, k) in &regular {
-            let binding = match prefix {
-                "" | "xml" => None,
-                _ => Some(bound(&self.bindings, prefix).ok_or_else(|| {
-                    error(
-                        self.at(attributes[k].offset),
-                        format!("the prefix `{prefix}` is not declared"),
-                    )
-                })?),
+        // Each attribute's namespace: a binding, or the `xml` namespace, or none; the
+        // declarations, read above, are not attributes.
+        let mut tag_attributes: Vec<Attribute<'_>> = Vec::with_capacity(attributes.len());
+        for attribute in attributes {
+            let Some((prefix, local)) = split_qname(attribute.qname) else {
+                continue;
             };
-            resolved.push((binding, prefix == "xml", local, k));
-        }
-        let bindings = &self.bindings;
-        let namespace = |binding: Option<usize>, xml: bool| -> &str {
-            match binding {
-                Some(b) => bindings[b].uri.as_ref(),
-                None if xml => XML_NAMESPACE,
-                None => "",
+            if prefix == "xmlns" || local == "xmlns" {
+                continue;
             }
-        };
-        let tag_attributes: Vec<Attribute<'_>> = resolved
-            .iter()
-            .map(|&(binding, xml, local, k)| Attribute {
-                namespace: namespace(binding, xml),
+            let namespace = match prefix {
+                "" => "",
+                "xml" => XML_NAMESPACE,
+                _ => match bound(&self.bindings, prefix) {
+                    Some(b) => self.bindings[b].uri.as_ref(),
+                    None => {
+                        return Err(error(
+                            self.at(attribute.offset),
+                            format!("the prefix `{prefix}` is not declared"),
+                        ))
+                    }
+                },
+            };
+            tag_attributes.push(Attribute {
+                namespace,
                 local,
-                value: attributes[k].value.as_ref(),
-                offset: self.reference_offset.unwrap_or(attributes[k].offset),
-            })
-            .collect();
+                value: attribute.value.as_ref(),
+                offset: self.at(attribute.offset),
+            });
+        }
         // Unique by expanded name.
         let duplicate = if tag_attributes.len() <= 16 {
             (1..tag_attributes.len()).find(|&k| {
@@ -1012,8 +1007,7 @@ impl<'s, H: Handler> Scanner<'s, '_, H> {
                 .find(|&k| !seen.insert((tag_attributes[k].namespace, tag_attributes[k].local)))
         };
         if let Some(k) = duplicate {
-            let offset = self.at(attributes[resolved[k].3].offset);
-            return Err(error(offset, "an attribute given twice"));
+            return Err(error(tag_attributes[k].offset, "an attribute given twice"));
         }
         let offset = self.at(at);
         self.handler.start_element(&StartTag {
