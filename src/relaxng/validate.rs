@@ -24,7 +24,7 @@ use std::path::Path;
 pub struct Validator<'s> {
     pub(super) schema: &'s Schema,
     pub(super) deriver: Deriver,
-    id_names: HashMap<NameId, XsdType>,
+    id_names: rustc_hash::FxHashMap<NameId, XsdType>,
     /// Every element pattern by name, for checking the contents of misplaced elements; built at
     /// the first such error.
     by_name: Option<HashMap<NameId, PatId>>,
@@ -469,7 +469,7 @@ impl<'s> Validator<'s> {
 
     pub(super) fn new(schema: &'s Schema) -> Self {
         let mut deriver = Deriver::new(schema.compiled.store.clone());
-        let mut id_names = HashMap::new();
+        let mut id_names = rustc_hash::FxHashMap::default();
         for (ns, local, kind) in &schema.id_attributes {
             id_names.insert(deriver.name(ns, local), *kind);
         }
