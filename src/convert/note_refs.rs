@@ -192,10 +192,24 @@ const IDENTIFIER_WORDS: &[&str] = &[
     "number",
     "numbers",
     "tel",
+    "tels",
     "reftel",
+    "reftels",
     "deptel",
+    "deptels",
     "embtel",
+    "embtels",
     "contel",
+    "contels",
+    // Cable-ese for "your telegram", "our telegram", "my telegram", a circular telegram.
+    "urtel",
+    "urtels",
+    "ourtel",
+    "ourtels",
+    "mytel",
+    "mytels",
+    "yourtel",
+    "circtel",
     "circular",
     "instruction",
     "report",
@@ -459,6 +473,11 @@ mod tests {
                 "(A) Kathmandu 2219;",
                 "(A) Kathmandu 2219;2 (B) State 122979."
             ]
+        );
+        // The telegram a cable answers, by its cable-ese name: "urtel 2824" and note 5.
+        assert_eq!(
+            before("whether Lombardo4 (urtel 28245) able convince", &["4", "5"]),
+            ["whether Lombardo", "whether Lombardo4 (urtel 2824"]
         );
         assert_eq!(
             before("Study Memorandum 271", &["1"]),

@@ -136,13 +136,15 @@ fn every_document_converts_with_the_invariants() {
             Vec::<String>::new(),
             "{name}: bundled subset"
         );
-        if source.parent().is_some_and(is_modern_devset_volume) {
-            let rule_problems: Vec<String> = teikit::rules::check_document(out, xml)
-                .into_iter()
-                .map(|d| d.to_string())
-                .collect();
-            assert_eq!(rule_problems, Vec::<String>::new(), "{name}: rules");
-        }
+        // Modern volumes break no rule; the older ones no rule's error either (what a source
+        // of theirs lacks, a `Source:` note say, is a warning), so `build` passes on them.
+        let modern = source.parent().is_some_and(is_modern_devset_volume);
+        let rule_problems: Vec<String> = teikit::rules::check_document(out, xml)
+            .into_iter()
+            .filter(|d| modern || d.severity == teikit::base::diagnostic::Severity::Error)
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(rule_problems, Vec::<String>::new(), "{name}: rules");
     }
 }
 

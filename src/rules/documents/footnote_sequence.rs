@@ -15,11 +15,19 @@ pub(super) fn check(
     pages: &[(roxmltree::Node, PageNumber)],
 ) {
     let div_id = document.div.attribute((roxmltree::NS_XML_URI, "id"));
-    let numbered: Vec<&roxmltree::Node> = document
+    let mut numbered: Vec<&roxmltree::Node> = document
         .notes
         .iter()
         .filter(|n| !n.attribute("n").unwrap_or("").chars().all(|c| c == '*'))
         .collect();
+    // The notes of the document's head and opener are one group, in any order: a rendering
+    // may print the title (with its note 2) above the source line (with note 1) that the
+    // volume prints first.
+    let top = numbered
+        .iter()
+        .take_while(|note| in_top_matter(document.div, note))
+        .count();
+    numbered[..top].sort_by_key(|note| note.attribute("n").and_then(|n| n.parse::<usize>().ok()));
     let page_turns_between = |from: usize, to: usize| {
         let first_after = pages.partition_point(|(pb, _)| pb.range().start < from);
         pages
@@ -75,6 +83,27 @@ pub(super) fn check(
     }
 }
 
+/// Whether `note` stands in the top matter of the document `div`: its title, opener, byline,
+/// dateline and the like (TEI's `divTop`), not its text.
+fn in_top_matter(div: roxmltree::Node, note: &roxmltree::Node) -> bool {
+    const TOP: &[&str] = &[
+        "head",
+        "opener",
+        "byline",
+        "dateline",
+        "docAuthor",
+        "docDate",
+        "argument",
+        "epigraph",
+        "salute",
+        "meeting",
+    ];
+    note.ancestors()
+        .take_while(|a| *a != div)
+        .last()
+        .is_some_and(|child| TOP.contains(&child.tag_name().name()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::GOOD;
@@ -122,6 +151,17 @@ mod tests {
             found[0].contains("note numbered `1` where note 3"),
             "{found:?}"
         );
+        // The head's note before the opener's, where the volume prints the source line (and
+        // its note 1) above the title: one group, in sequence.
+        let swapped = r#"<TEI><text><body><div type="document" subtype="historical-document" xml:id="d1"><head>A<note n="2" xml:id="d1fn2">y</note></head><opener><seg>Files<note n="1" xml:id="d1fn1" type="source">Lot 1.</note></seg></opener><p>x.<note n="3" xml:id="d1fn3">w</note></p></div></body></text></TEI>"#;
+        assert_eq!(check(swapped), Vec::<String>::new());
+        // Not so in the text: 2 then 1 in paragraphs is out of sequence.
+        let found = check(
+            &swapped
+                .replace("<head>A<note", "<head>A</head><p>a<note")
+                .replace("y</note></head>", "y</note></p>"),
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
         // A chapter's numbering continued: 50, 51.
         let continued = GOOD
             .replace(r#"n="1" xml:id="d1fn1""#, r#"n="50" xml:id="d1fn50""#)
