@@ -50,6 +50,9 @@ pub struct Deriver {
     empty_set: Option<u32>,
     /// Reused for the patterns a value matched.
     matched_scratch: Vec<PatId>,
+    /// Short values already checked against a data or value pattern, and the verdict.
+    leaf_memo: HashMap<PatId, HashMap<Box<str>, bool>>,
+    leaf_memo_size: usize,
     matched_list: Vec<Vec<PatId>>,
     /// Text derivatives by pattern and the set of leaf patterns the text matched.
     text_memo: HashMap<(PatId, u32), PatId>,
@@ -70,6 +73,8 @@ impl Deriver {
             single_sets: HashMap::default(),
             empty_set: None,
             matched_scratch: Vec::new(),
+            leaf_memo: HashMap::default(),
+            leaf_memo_size: 0,
             matched_list: Vec::new(),
             store,
             names: Vec::new(),
@@ -469,7 +474,44 @@ impl Deriver {
         found
     }
 
+    /// Whether `text` matches the data, value or list pattern `leaf`. Short values are
+    /// remembered by pattern: a document's attribute values repeat (`rend="italic"`,
+    /// `unit="page"`), and a regular expression need not run again on each.
     fn leaf_matches(&mut self, leaf: PatId, text: &str, resolve: Resolver) -> bool {
+        const SHORT: usize = 64;
+        const REMEMBERED: usize = 1 << 16;
+        if text.len() > SHORT || !self.text_alone_decides(leaf) {
+            return self.leaf_matches_now(leaf, text, resolve);
+        }
+        if let Some(known) = self.leaf_memo.get(&leaf).and_then(|m| m.get(text)) {
+            return *known;
+        }
+        let matches = self.leaf_matches_now(leaf, text, resolve);
+        if self.leaf_memo_size >= REMEMBERED {
+            self.leaf_memo.clear();
+            self.leaf_memo_size = 0;
+        }
+        self.leaf_memo
+            .entry(leaf)
+            .or_default()
+            .insert(text.into(), matches);
+        self.leaf_memo_size += 1;
+        matches
+    }
+
+    /// Whether a value's text alone decides whether it matches `leaf` (not the namespaces in
+    /// scope, as for a QName).
+    fn text_alone_decides(&self, leaf: PatId) -> bool {
+        let datatype = match self.store.get(leaf) {
+            Pat::Value(v) => self.store.values[v as usize].datatype,
+            Pat::Data(dt) => dt,
+            // An exception is a pattern of its own, which may depend on more.
+            _ => return false,
+        };
+        !self.store.datatypes[datatype as usize].depends_on_namespaces()
+    }
+
+    fn leaf_matches_now(&mut self, leaf: PatId, text: &str, resolve: Resolver) -> bool {
         match self.store.get(leaf) {
             Pat::Value(v) => {
                 let pattern = &self.store.values[v as usize];

@@ -1089,6 +1089,25 @@ mod tests {
     }
 
     #[test]
+    fn remembered_values_are_judged_again_where_namespaces_decide() {
+        // The same validator, the same value text: a word's verdict is remembered, a QName's
+        // depends on the prefixes each document binds.
+        let rnc = "datatypes d = \"http://www.w3.org/2001/XMLSchema-datatypes\"\n\
+                   start = element r { attribute q { d:QName }, attribute w { d:NCName } }";
+        let schema = Schema::from_str(rnc, Path::new("t.rnc")).unwrap();
+        let mut validator = schema.validator();
+        let mut check = |xml: &str| validator.validate(Path::new("t.xml"), xml).len();
+        assert_eq!(check("<r xmlns:p='urn:p' q='p:x' w='a'/>"), 0);
+        assert_eq!(check("<r q='p:x' w='a'/>"), 1, "p is not bound here");
+        assert_eq!(
+            check("<r xmlns:p='urn:p' q='p:x' w='a:b'/>"),
+            1,
+            "a:b is no NCName"
+        );
+        assert_eq!(check("<r xmlns:p='urn:p' q='p:x' w='a'/>"), 0);
+    }
+
+    #[test]
     fn text_split_by_comments_and_references_is_one_text() {
         let rnc = "datatypes d = \"http://www.w3.org/2001/XMLSchema-datatypes\"\n\
                    start = element r { element n { d:integer }* }";

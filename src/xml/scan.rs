@@ -366,15 +366,21 @@ fn name_end(text: &str, at: usize) -> Option<usize> {
 
 /// Splits a qualified name; `None` when it is not one (an empty part, or two colons).
 fn split_qname(qname: &str) -> Option<(&str, &str)> {
-    let (prefix, local) = qname.split_once(':').unwrap_or(("", qname));
+    // Bytes, not characters: names are short, and `:` is ASCII.
+    let (prefix, local) = match qname.bytes().position(|b| b == b':') {
+        Some(k) => (&qname[..k], &qname[k + 1..]),
+        None => ("", qname),
+    };
     let starts_a_name = |s: &str| {
         s.chars()
             .next()
             .is_some_and(|c| c != ':' && is_name_start(c))
     };
     // roxmltree reads `:a` as `a`: an empty prefix is no prefix.
-    (starts_a_name(local) && !local.contains(':') && (prefix.is_empty() || starts_a_name(prefix)))
-        .then_some((prefix, local))
+    (starts_a_name(local)
+        && !local.bytes().any(|b| b == b':')
+        && (prefix.is_empty() || starts_a_name(prefix)))
+    .then_some((prefix, local))
 }
 
 /// Entities declared in the internal subset: name → literal value (external ones are never

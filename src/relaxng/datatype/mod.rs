@@ -201,6 +201,12 @@ impl Datatype {
         &self.name
     }
 
+    /// Whether a value's validity depends on the namespaces in scope (`QName`, `NOTATION`),
+    /// not on its text alone.
+    pub fn depends_on_namespaces(&self) -> bool {
+        matches!(self.kind, Kind::Xsd(XsdType::QName | XsdType::Notation))
+    }
+
     /// Whether values of this type are IDs (for DTD-compatibility ID checks).
     pub fn id_type(&self) -> Option<XsdType> {
         match self.kind {
