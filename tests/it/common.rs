@@ -353,3 +353,30 @@ impl Random {
         (!items.is_empty()).then(|| &items[self.below(items.len())])
     }
 }
+
+/// The peak resident memory, in KiB, that a run of teikit reported of itself
+/// (`TEIKIT_PEAK_MEMORY`), or `None` where the system does not tell (not Linux).
+pub fn peak_memory_kib(err: &str) -> Option<u64> {
+    let line = err.lines().find_map(|l| l.strip_prefix("peak memory: "))?;
+    line.strip_suffix(" KiB")?.parse().ok()
+}
+
+/// `teikit ARGS` in `dir` with its peak memory reported: exit code, standard error, peak KiB.
+pub fn run_measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, Option<u64>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_teikit"))
+        .args(args)
+        .current_dir(dir)
+        .env("TEIKIT_PEAK_MEMORY", "1")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    let peak = peak_memory_kib(&err);
+    if peak.is_none() {
+        optional_tool(
+            "/proc/self/status (peak memory)",
+            cfg!(not(target_os = "linux")),
+            "Linux",
+        );
+    }
+    (out.status.code(), err, peak)
+}

@@ -6,7 +6,7 @@
 //! The limits (`ReadLimits`: size, depth, attributes per element, entity expansion) are
 //! documented in the README and configurable on `teikit validate`.
 
-use crate::common::{root, stderr, teikit_in};
+use crate::common::{root, run_measured, stderr, teikit_in};
 use std::io::ErrorKind;
 use std::net::TcpListener;
 use std::path::Path;
@@ -145,33 +145,6 @@ fn a_hundred_thousand_levels_of_nesting_are_refused_by_validate_and_diff() {
         err.contains("nested deeper than 2 levels") && err.contains("three.xml:1:7"),
         "{err}"
     );
-}
-
-/// The peak resident memory, in KiB, that a run of teikit reported of itself
-/// (`TEIKIT_PEAK_MEMORY`), or `None` where the system does not tell (not Linux).
-fn peak_memory_kib(err: &str) -> Option<u64> {
-    let line = err.lines().find_map(|l| l.strip_prefix("peak memory: "))?;
-    line.strip_suffix(" KiB")?.parse().ok()
-}
-
-/// `teikit ARGS` in `dir` with its peak memory reported: exit code, standard error, peak KiB.
-fn run_measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, Option<u64>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_teikit"))
-        .args(args)
-        .current_dir(dir)
-        .env("TEIKIT_PEAK_MEMORY", "1")
-        .output()
-        .unwrap();
-    let err = stderr(&out);
-    let peak = peak_memory_kib(&err);
-    if peak.is_none() {
-        crate::common::optional_tool(
-            "/proc/self/status (peak memory)",
-            cfg!(not(target_os = "linux")),
-            "Linux",
-        );
-    }
-    (out.status.code(), err, peak)
 }
 
 #[test]

@@ -5,9 +5,8 @@
 //!
 //! Memory is the process's own peak (`TEIKIT_PEAK_MEMORY`), never a time.
 
-use crate::common::{reference_dir, stderr};
+use crate::common::{reference_dir, run_measured};
 use std::path::Path;
-use std::process::Command;
 use teikit::base::diagnostic::Diagnostic;
 use teikit::rules::{RuleId, RuleSet};
 use teikit::validation::{check_files, Options, Outcome};
@@ -52,11 +51,12 @@ fn document(size: usize, last_when: &str, last_id: &str) -> String {
     text
 }
 
-/// `teikit validate --no-rules` of `name` in `dir`, its peak memory reported: exit code,
-/// standard error, peak KiB (`None` off Linux).
+/// `teikit validate --no-rules` of `name` in `dir` against `schema.rnc`, its peak memory
+/// reported: exit code, standard error, peak KiB (`None` off Linux).
 fn validate_measured(dir: &Path, name: &str) -> (Option<i32>, String, Option<u64>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_teikit"))
-        .args([
+    run_measured(
+        dir,
+        &[
             "validate",
             "--no-rules",
             "--max-size",
@@ -64,25 +64,8 @@ fn validate_measured(dir: &Path, name: &str) -> (Option<i32>, String, Option<u64
             "--schema",
             "schema.rnc",
             name,
-        ])
-        .current_dir(dir)
-        .env("TEIKIT_PEAK_MEMORY", "1")
-        .output()
-        .unwrap();
-    let err = stderr(&out);
-    let peak = err
-        .lines()
-        .find_map(|l| l.strip_prefix("peak memory: "))
-        .and_then(|l| l.strip_suffix(" KiB"))
-        .and_then(|n| n.parse().ok());
-    if peak.is_none() {
-        crate::common::optional_tool(
-            "/proc/self/status (peak memory)",
-            cfg!(not(target_os = "linux")),
-            "Linux",
-        );
-    }
-    (out.status.code(), err, peak)
+        ],
+    )
 }
 
 #[test]
