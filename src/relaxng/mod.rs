@@ -10,8 +10,9 @@
 //! the per-file parts of section 4); [`compile`] resolves grammars, includes and external
 //! references into interned [`pattern`]s and expands references (section 4); [`restrict`]
 //! rejects incorrect schemas (section 7); [`derive`](mod@derive) computes memoised derivatives; [`validate`]
-//! walks documents, recovers after errors and words the messages. [`datatype`] holds the
-//! built-in and XML Schema datatype libraries.
+//! walks documents in one pass of [`crate::xml::scan`]'s events (no tree), recovers after
+//! errors and words the messages, keeping the document's IDs compactly (`ids`). [`datatype`]
+//! holds the built-in and XML Schema datatype libraries.
 //!
 //! **Does not** fetch anything from the network (an `href` must name a local file), apply DTD
 //! attribute defaults, or check the DTD-compatibility spec beyond ID uniqueness and IDREFs.

@@ -1,6 +1,13 @@
 //! Validating many files at once: the RELAX NG schema and the semantic rules over one parse
 //! of each file, on every core.
 //!
+//! The schema is checked in one pass of the text, without a tree
+//! ([`Validator::validate_with_progress`]); a tree (roxmltree's) is built only where the rules
+//! in force for the file, or its inclusions, need one. A file of
+//! [`crate::xml::mapped::MAP_FROM`] bytes or more that needs none is mapped rather than read,
+//! and what the reading has passed is given back as it goes, so that memory does not grow with
+//! the file.
+//!
 //! **Takes** a compiled [`Schema`] (or none: rules only) and a list of files; **gives** each
 //! file's problems, in the order the files were given, whatever order they were checked in.
 //! Each worker thread has its own [`crate::relaxng::Validator`], whose memo tables it keeps

@@ -1,10 +1,11 @@
 //! XML in and out.
 //!
 //! Reading goes through `roxmltree` (fast, borrowed, read-only) behind the limits of [`parse`]
-//! ([`read_file`] and [`decode`] turn a file's bytes into text first). Readers that keep a tree
-//! of their own (the differ) use [`scan`] instead: one flat pass that checks well-formedness as
-//! roxmltree does and copies nothing. [`chars`] says which characters XML allows, and which
-//! make its names.
+//! ([`read_file`] and [`decode`] turn a file's bytes into text first). Readers that need no
+//! tree (the validator) or keep one of their own (the differ) use [`scan`] instead: one flat
+//! pass that checks well-formedness as roxmltree does and copies nothing; [`mapped`] hands
+//! them a large file's text without reading it into memory. [`chars`] says which characters
+//! XML allows, and which make its names.
 //!
 //! Writing goes through a small owned tree ([`Element`], [`Node`]), which the converter builds
 //! completely before serialising it once with `quick-xml`. The tree knows nothing about TEI.

@@ -7,11 +7,27 @@
 //! the specification forbids (a repeated value as element content, for one), and there teikit
 //! must side with jing. proptest shrinks any remaining disagreement to a minimal schema and
 //! document before reporting it.
+//!
+//! The random cases are the same on every run (a fixed seed: CI goes red for a change, not for
+//! a draw); `PROPTEST_RNG_SEED=N cargo test --test it differential` explores others.
 
 use crate::common;
 use proptest::prelude::*;
 use std::path::Path;
 use teikit::diff::{diff, ChangeKind, Normalisation, Side};
+
+/// `cases` random cases from a fixed seed, or from `PROPTEST_RNG_SEED` where it is set.
+fn config(cases: u32) -> ProptestConfig {
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x7e1_d1ff);
+    ProptestConfig {
+        cases,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
+        ..ProptestConfig::default()
+    }
+}
 
 // ---------------------------------------------------------------- random schemas
 
@@ -266,7 +282,7 @@ fn jing(schema: &str, document: &str) -> Option<bool> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(config(400))]
 
     #[test]
     fn teikit_agrees_with_the_relax_ng_crate_or_where_they_differ_with_jing(
@@ -362,7 +378,7 @@ fn render(paragraphs: &[(usize, String, String)]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(config(300))]
 
     #[test]
     fn the_differ_reports_exactly_the_random_edit_made(
@@ -443,14 +459,27 @@ proptest! {
         let new_side = Side::new(Path::new("new.xml"), &new_xml, options).unwrap();
         let changes = diff(&old_side, &new_side);
         if let Edit::Renumber { p } = edit {
-            // The new paragraph inserted, and each later one's `n` and `xml:id` changed.
+            // The new paragraph inserted, and each later one's `n` and `xml:id` changed. Where
+            // paragraphs repeat one another's text, the differ may pair them otherwise, for
+            // fewer changes: then one insertion and attribute changes, no more than that.
             let shifted = count - p % count;
             let kinds: Vec<&str> = changes.iter().map(|c| c.kind.name()).collect();
             let mut expected = vec!["attribute"; 2 * shifted];
             expected.insert(0, "inserted");
             let mut sorted = kinds.clone();
             sorted.sort_unstable_by_key(|k| *k != "inserted");
-            prop_assert_eq!(sorted, expected, "{:?}\n{}\n{}", changes, old_xml, new_xml);
+            let texts: std::collections::HashSet<&str> =
+                old.iter().map(|(_, _, text)| text.as_str()).collect();
+            if texts.len() == count {
+                prop_assert_eq!(sorted, expected, "{:?}\n{}\n{}", changes, old_xml, new_xml);
+            } else {
+                prop_assert!(
+                    sorted.len() <= expected.len()
+                        && sorted.first() == Some(&"inserted")
+                        && sorted[1..].iter().all(|k| *k == "attribute"),
+                    "{:?}\n{}\n{}", changes, old_xml, new_xml
+                );
+            }
             return Ok(());
         }
         prop_assert_eq!(changes.len(), 1, "{:?}\n{}\n{}", changes, old_xml, new_xml);

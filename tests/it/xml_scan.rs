@@ -1,7 +1,9 @@
-//! The differ's scanner (`teikit::xml::scan`) against roxmltree, which everything else in teikit
-//! reads with: on every XML file of the reference data and on thousands of broken variants of
-//! them, both must say the same of well-formedness, and where both accept a document, report
-//! the same elements, names, attributes, text, comments and processing instructions.
+//! The scanner (`teikit::xml::scan`), which the validator and the differ read with, against
+//! roxmltree, which the rules and the language server read with: on every XML file of the
+//! reference data and on thousands of broken variants of them, both must say the same of
+//! well-formedness, and where both accept a document, report the same elements, names,
+//! attributes, text, comments and processing instructions, and the same offsets of tags and
+//! attributes.
 
 use crate::common::{reference_dir, root, Random};
 use std::path::{Path, PathBuf};
