@@ -50,8 +50,19 @@ impl Location {
     /// ```
     pub fn of_utf8_error(file: &Path, error: &std::string::FromUtf8Error) -> Self {
         let valid = error.utf8_error().valid_up_to();
-        let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]);
-        let (line, column) = LineIndex::new(&prefix).line_column(&prefix, valid);
+        Location::after(file, &error.as_bytes()[..valid])
+    }
+
+    /// Where in `file` the text after `before` (its first bytes, UTF-8) begins.
+    ///
+    /// ```
+    /// use teikit::base::diagnostic::Location;
+    /// let at = Location::after(std::path::Path::new("x.txt"), "ab\ncé".as_bytes());
+    /// assert_eq!((at.line, at.column), (2, 3));
+    /// ```
+    pub fn after(file: &Path, before: &[u8]) -> Self {
+        let prefix = String::from_utf8_lossy(before);
+        let (line, column) = LineIndex::new(&prefix).line_column(&prefix, prefix.len());
         Location::new(file, line, column)
     }
 }
@@ -195,12 +206,17 @@ impl LineIndex {
         let block = offset / BLOCK;
         let line = self.lines_before_block.get(block).copied().unwrap_or(0)
             + memchr::memchr_iter(b'\n', &bytes[block * BLOCK..offset]).count();
-        let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |p| p + 1);
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
-        (line + 1, column + 1)
+        (line + 1, column_at(text, offset))
     }
+}
+
+/// The 1-based column of byte `offset` in `text`: characters from the start of its line.
+pub(crate) fn column_at(text: &str, offset: usize) -> usize {
+    let start = memchr::memrchr(b'\n', &text.as_bytes()[..offset]).map_or(0, |p| p + 1);
+    let column = text
+        .get(start..offset)
+        .map_or(offset - start, |s| s.chars().count());
+    column + 1
 }
 
 #[cfg(test)]

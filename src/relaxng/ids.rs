@@ -30,14 +30,15 @@ struct Entry {
 impl IdTable {
     /// Records `id`, defined at `offset`; if it was defined before, the earlier offset instead.
     pub(super) fn insert(&mut self, id: &str, offset: usize) -> Option<usize> {
-        if let Some(entry) = self.find(id) {
-            return Some(entry.defined_at);
-        }
         // An ID too long for an entry (4 GiB) would be no ID; it is skipped, not stored.
         let len = u32::try_from(id.len()).ok()?;
         if (self.entries.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
+        let slot = match self.probe(id) {
+            Ok(entry) => return Some(self.entries[entry].defined_at),
+            Err(slot) => slot,
+        };
         let number = u32::try_from(self.entries.len() + 1).ok()?;
         self.entries.push(Entry {
             start: self.text.len(),
@@ -45,33 +46,31 @@ impl IdTable {
             defined_at: offset,
         });
         self.text.push_str(id);
-        let slot = self.empty_slot_for(id);
         self.slots[slot] = number;
         None
     }
 
     /// Whether `id` has been recorded.
     pub(super) fn contains(&self, id: &str) -> bool {
-        self.find(id).is_some()
+        !self.slots.is_empty() && self.probe(id).is_ok()
     }
 
     fn id_of(&self, entry: &Entry) -> &str {
         &self.text[entry.start..entry.start + entry.len as usize]
     }
 
-    fn find(&self, id: &str) -> Option<&Entry> {
-        if self.slots.is_empty() {
-            return None;
-        }
+    /// The entry holding `id`, or the empty slot where it would go (the table must have
+    /// slots, and an empty one).
+    fn probe(&self, id: &str) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
         let mut slot = FxBuildHasher.hash_one(id) as usize & mask;
         loop {
             match self.slots[slot] {
-                0 => return None,
+                0 => return Err(slot),
                 number => {
-                    let entry = &self.entries[number as usize - 1];
-                    if self.id_of(entry) == id {
-                        return Some(entry);
+                    let entry = number as usize - 1;
+                    if self.id_of(&self.entries[entry]) == id {
+                        return Ok(entry);
                     }
                 }
             }
@@ -79,21 +78,14 @@ impl IdTable {
         }
     }
 
-    fn empty_slot_for(&self, id: &str) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut slot = FxBuildHasher.hash_one(id) as usize & mask;
-        while self.slots[slot] != 0 {
-            slot = (slot + 1) & mask;
-        }
-        slot
-    }
-
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(64);
         self.slots = vec![0; size];
         for k in 0..self.entries.len() {
-            let slot = self.empty_slot_for(self.id_of(&self.entries[k]));
-            self.slots[slot] = k as u32 + 1;
+            // Each ID is stored once, so each finds an empty slot.
+            if let Err(slot) = self.probe(self.id_of(&self.entries[k])) {
+                self.slots[slot] = k as u32 + 1;
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ use super::ids::IdTable;
 use super::pattern::{NcId, Pat, PatId, NOT_ALLOWED};
 use super::syntax::NameClass;
 use super::Schema;
-use crate::base::diagnostic::{Diagnostic, Location};
+use crate::base::diagnostic::{column_at, Diagnostic, Location};
 use crate::base::path::{nearest_path, Step, MAX_STEPS};
 use crate::xml::scan::{decode, scan, Chars, Handler, ScanError, StartTag};
 use crate::xml::ReadLimits;
@@ -275,11 +275,7 @@ impl LineCursor {
             let (from, before) = k.checked_sub(1).map_or((0, 0), |k| self.checkpoints[k]);
             before + memchr::memchr_iter(b'\n', &bytes[from..offset]).count()
         };
-        let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |p| p + 1);
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
-        (line_ends_before + 1, column + 1)
+        (line_ends_before + 1, column_at(text, offset))
     }
 
     /// Leaves a checkpoint at `offset` if the last one is far enough behind.
@@ -300,38 +296,6 @@ const PROGRESS_STEP: usize = 8 << 20;
 /// tree of it.
 const DESCRIBED_BY_PARSE: usize = 64 << 20;
 
-/// A handler passing every event on, and the offset reached every [`PROGRESS_STEP`] bytes.
-struct Progress<'h, 'p, H> {
-    inner: &'h mut H,
-    progress: &'p mut dyn FnMut(usize),
-    next: usize,
-}
-
-impl<H: Handler> Handler for Progress<'_, '_, H> {
-    fn start_element(&mut self, tag: &StartTag<'_>) {
-        if tag.offset >= self.next {
-            (self.progress)(tag.offset);
-            self.next = tag.offset + PROGRESS_STEP;
-        }
-        self.inner.start_element(tag);
-    }
-    fn end_element(&mut self, end: usize) {
-        self.inner.end_element(end);
-    }
-    fn text(&mut self, chars: Chars<'_>, offset: usize) {
-        self.inner.text(chars, offset);
-    }
-    fn comment(&mut self, body: Chars<'_>, offset: usize) {
-        self.inner.comment(body, offset);
-    }
-    fn processing_instruction(&mut self, target: &str, data: Chars<'_>, offset: usize) {
-        self.inner.processing_instruction(target, data, offset);
-    }
-    fn reached(&mut self, offset: usize) {
-        (self.progress)(offset);
-    }
-}
-
 /// The error of a document that is not well-formed: as [`crate::xml::parse`] words it, which
 /// every other command reports, unless the document is too large to parse into a tree.
 fn not_well_formed(path: &Path, text: &str, limits: ReadLimits, problem: ScanError) -> Diagnostic {
@@ -348,14 +312,21 @@ fn not_well_formed(path: &Path, text: &str, limits: ReadLimits, problem: ScanErr
     )
 }
 
-/// The validator and one document's walk, as the scanner's handler.
-struct Validation<'v, 's, 't> {
+/// The validator and one document's walk, as the scanner's handler; it tells `progress` the
+/// offset reached every [`PROGRESS_STEP`] bytes.
+struct Validation<'v, 's, 't, 'p> {
     validator: &'v mut Validator<'s>,
     walk: Walk<'t>,
+    progress: &'p mut dyn FnMut(usize),
+    next_progress: usize,
 }
 
-impl Handler for Validation<'_, '_, '_> {
+impl Handler for Validation<'_, '_, '_, '_> {
     fn start_element(&mut self, tag: &StartTag<'_>) {
+        if tag.offset >= self.next_progress {
+            (self.progress)(tag.offset);
+            self.next_progress = tag.offset + PROGRESS_STEP;
+        }
         let walk = &mut self.walk;
         if walk.stopped {
             return;
@@ -385,35 +356,33 @@ impl Handler for Validation<'_, '_, '_> {
                 .iter()
                 .map(|n| (n.prefix.to_string(), n.uri.to_string())),
         );
-        if walk.depth == walk.frames.len() {
-            walk.frames.push(Frame {
-                name,
-                offset: tag.offset,
-                position,
-                outer,
-                inside: outer,
-                recovering: false,
-                content_failed: false,
-                has_elements: false,
-                text: PendingText::None,
-                children: SiblingCounts::default(),
-                waiting: Vec::new(),
-                namespaces,
-            });
-        } else {
-            let frame = &mut walk.frames[walk.depth];
-            frame.name = name;
-            frame.offset = tag.offset;
-            frame.position = position;
-            frame.outer = outer;
-            frame.inside = outer;
-            frame.recovering = false;
-            frame.content_failed = false;
-            frame.has_elements = false;
-            frame.text = PendingText::None;
-            frame.children.clear();
-            frame.waiting.clear();
-            frame.namespaces = namespaces;
+        // A frame left by an element closed earlier lends its lists, cleared.
+        let (mut children, mut waiting) = match walk.frames.get_mut(walk.depth) {
+            Some(old) => (
+                std::mem::take(&mut old.children),
+                std::mem::take(&mut old.waiting),
+            ),
+            None => Default::default(),
+        };
+        children.clear();
+        waiting.clear();
+        let frame = Frame {
+            name,
+            offset: tag.offset,
+            position,
+            outer,
+            inside: outer,
+            recovering: false,
+            content_failed: false,
+            has_elements: false,
+            text: PendingText::None,
+            children,
+            waiting,
+            namespaces,
+        };
+        match walk.frames.get_mut(walk.depth) {
+            Some(slot) => *slot = frame,
+            None => walk.frames.push(frame),
         }
         walk.depth += 1;
         if walk.depth == 1 && outer == NOT_ALLOWED {
@@ -458,6 +427,10 @@ impl Handler for Validation<'_, '_, '_> {
     fn comment(&mut self, _: Chars<'_>, _: usize) {}
 
     fn processing_instruction(&mut self, _: &str, _: Chars<'_>, _: usize) {}
+
+    fn reached(&mut self, offset: usize) {
+        (self.progress)(offset);
+    }
 }
 
 impl<'s> Validator<'s> {
@@ -535,16 +508,10 @@ impl<'s> Validator<'s> {
                 namespaces: Vec::new(),
                 stopped: false,
             },
+            progress,
+            next_progress: PROGRESS_STEP,
         };
-        let scanned = {
-            let mut reporting = Progress {
-                inner: &mut validation,
-                progress,
-                next: PROGRESS_STEP,
-            };
-            scan(text, limits, &mut reporting)
-        };
-        if let Err(problem) = scanned {
+        if let Err(problem) = scan(text, limits, &mut validation) {
             return Err(not_well_formed(path, text, limits, problem));
         }
         let mut walk = validation.walk;

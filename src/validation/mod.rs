@@ -121,19 +121,17 @@ fn check_mapped(
     validator: &mut Validator,
     path: &Path,
     mapped: &MappedText,
+    rules: &RuleSet,
     options: &Options,
 ) -> (Vec<Diagnostic>, Option<Links>) {
-    let rules = options.rules.for_file(path);
-    if options.xinclude && mapped.contains(xinclude::NS) {
-        let (mut problems, links) =
-            check_tree(Some(validator), path, mapped.text(), &rules, options);
-        settle_in_order(&mut problems);
-        return (problems, links);
-    }
-    let problems = stream(validator, path, mapped.text(), &mut |offset| {
-        mapped.release_before(offset)
-    });
-    (problems, None)
+    let (mut problems, links) = if options.xinclude && mapped.contains(xinclude::NS) {
+        check_tree(Some(validator), path, mapped.text(), rules, options)
+    } else {
+        let release = &mut |offset| mapped.release_before(offset);
+        (stream(validator, path, mapped.text(), release), None)
+    };
+    settle_in_order(&mut problems);
+    (problems, links)
 }
 
 /// Checks a document with the schema alone, read in one pass without a tree
@@ -324,9 +322,12 @@ pub fn check_files_each(
                     .get_or_insert_with(|| schemas[k].validator().with_limits(options.limits))
             });
             if let (Some(v), None) = (validator.as_deref_mut(), bytes) {
-                if streams(&options.rules.for_file(path)) {
+                let rules = options.rules.for_file(path);
+                if streams(&rules) {
                     match MappedText::open(path, options.limits.max_bytes) {
-                        Ok(Some(Ok(mapped))) => return Ok(check_mapped(v, path, &mapped, options)),
+                        Ok(Some(Ok(mapped))) => {
+                            return Ok(check_mapped(v, path, &mapped, &rules, options))
+                        }
                         Ok(Some(Err(refused))) => {
                             return Ok((vec![refused.with_rule(RuleId::WellFormed)], None))
                         }

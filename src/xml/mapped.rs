@@ -21,7 +21,7 @@
 
 #![allow(unsafe_code)]
 
-use crate::base::diagnostic::{Diagnostic, Location};
+use crate::base::diagnostic::Diagnostic;
 use std::path::Path;
 
 /// The smallest file mapped rather than read: below this, reading costs little memory and no
@@ -77,7 +77,7 @@ impl MappedText {
                 }
                 Err(e) => {
                     let bad = at + e.valid_up_to();
-                    return Ok(Some(Err(not_utf8(path, &bytes[..bad]))));
+                    return Ok(Some(Err(super::read::not_utf8(path, &bytes[..bad]))));
                 }
             }
             mapped.release_before(at);
@@ -124,18 +124,6 @@ impl MappedText {
             self.map.release(0, to);
         }
     }
-}
-
-/// The refusal of a file that is not UTF-8, at the first byte that is not (`before` is
-/// everything before it, all UTF-8).
-fn not_utf8(path: &Path, before: &[u8]) -> Diagnostic {
-    let before = std::str::from_utf8(before).unwrap_or_default();
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Diagnostic::error(
-        Location::new(path, line, column),
-        "invalid UTF-8; teikit reads UTF-8 XML, or UTF-16 with a byte-order mark (convert the file, e.g. with iconv)",
-    )
 }
 
 /// A read-only private mapping of a whole file.

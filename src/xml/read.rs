@@ -76,12 +76,17 @@ fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         }
         return Ok(text);
     }
-    String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(
-            Location::of_utf8_error(path, &e),
-            "invalid UTF-8; teikit reads UTF-8 XML, or UTF-16 with a byte-order mark (convert the file, e.g. with iconv)",
-        )
-    })
+    String::from_utf8(bytes)
+        .map_err(|e| not_utf8(path, &e.as_bytes()[..e.utf8_error().valid_up_to()]))
+}
+
+/// The refusal of a file that is not UTF-8, at the first byte that is not (`before`: the
+/// bytes before it, all UTF-8).
+pub(super) fn not_utf8(path: &Path, before: &[u8]) -> Diagnostic {
+    Diagnostic::error(
+        Location::after(path, before),
+        "invalid UTF-8; teikit reads UTF-8 XML, or UTF-16 with a byte-order mark (convert the file, e.g. with iconv)",
+    )
 }
 
 /// The character encoding a document was read in.
@@ -292,20 +297,24 @@ const MAX_FLATTENED_ENTITIES: usize = 16 * 1024 * 1024;
 /// Real loops, parameter entities and anything unusual leave the text as it is.
 /// Whether the document's DOCTYPE declares entities (whose values [`decode`] may rewrite).
 pub(super) fn declares_entities(text: &str) -> bool {
-    let Some(start) = doctype_in_prolog(text) else {
-        return false;
-    };
-    let close = markup_close(text.as_bytes(), start + 2, true).min(text.len());
-    text[start..close].contains("<!ENTITY")
+    entity_doctype(text).is_some()
+}
+
+/// Where the DOCTYPE of the prolog starts and where its `>` is (the text's end where it has
+/// none), if it declares entities.
+fn entity_doctype(text: &str) -> Option<(usize, usize)> {
+    let start = doctype_in_prolog(text)?;
+    let close = markup_close(text.as_bytes(), start + 2, true);
+    text[start..close]
+        .contains("<!ENTITY")
+        .then_some((start, close))
 }
 
 fn flatten_nested_entities(text: String) -> String {
-    let Some(start) = doctype_in_prolog(&text) else {
+    let Some((start, close)) = entity_doctype(&text) else {
         return text;
     };
-    let bytes = text.as_bytes();
-    let close = markup_close(bytes, start + 2, true);
-    if close >= bytes.len() || !text[start..close].contains("<!ENTITY") {
+    if close >= text.len() {
         return text;
     }
     let doctype = &text[start..=close];
