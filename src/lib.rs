@@ -44,3 +44,4 @@ pub mod scaffold;
 pub mod schemas;
 pub mod validation;
 pub mod xml;
+pub mod xpath;

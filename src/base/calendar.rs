@@ -85,19 +85,40 @@ impl CivilDate {
 
     /// Day of the week, 0 = Monday … 6 = Sunday.
     pub fn weekday(self) -> u32 {
-        // Days since 1970-01-01 (a Thursday), by Howard Hinnant's civil-from-days inverse.
-        let y = if self.month <= 2 {
-            self.year - 1
-        } else {
-            self.year
-        } as i64;
+        // 1970-01-01 was a Thursday.
+        ((self.days_since_epoch() + 3).rem_euclid(7)) as u32
+    }
+
+    /// Days since 1970-01-01 (negative before), by Howard Hinnant's days-from-civil.
+    ///
+    /// ```
+    /// use teikit::base::calendar::CivilDate;
+    /// let day = CivilDate::new(1969, 12, 31).unwrap();
+    /// assert_eq!(day.days_since_epoch(), -1);
+    /// assert_eq!(CivilDate::from_days_since_epoch(-1), day);
+    /// ```
+    pub fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
         let era = if y >= 0 { y } else { y - 399 } / 400;
         let yoe = y - era * 400;
-        let m = self.month as i64;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + self.day as i64 - 1;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146097 + doe - 719468;
-        ((days + 3).rem_euclid(7)) as u32
+        era * 146097 + doe - 719468
+    }
+
+    /// The day `days` after 1970-01-01, the inverse of [`CivilDate::days_since_epoch`].
+    pub fn from_days_since_epoch(days: i64) -> Self {
+        let z = days + 719468;
+        let era = if z >= 0 { z } else { z - 146096 } / 146097;
+        let doe = z - era * 146097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        CivilDate { year, month, day }
     }
 }
 

@@ -8,6 +8,7 @@
 //! - [`ns`]: the namespace names;
 //! - [`glob`]: path patterns as a project configuration writes them;
 //! - [`uri`]: URI references: schemes, escapes;
+//! - [`regex`]: XSD's and XPath's regular expressions, translated for the `regex` crate;
 //! - [`output`]: the output profiles of the converter (rich TEI, FRUS volumes);
 //! - [`rule`]: the registry of validation rules, whose ids every diagnostic may carry.
 //!
@@ -20,5 +21,6 @@ pub mod ns;
 pub mod output;
 pub mod pages;
 pub mod path;
+pub mod regex;
 pub mod rule;
 pub mod uri;

@@ -5,10 +5,9 @@
 //! `regex` once (and shared between the types that use the same expression).
 
 mod xsd;
-mod xsd_regex;
 
+pub use crate::base::regex::translate_xsd_regex;
 pub use xsd::{DecimalValue, WhiteSpace, XsdType};
-pub use xsd_regex::translate_xsd_regex;
 
 use regex::Regex;
 use std::collections::HashMap;

@@ -1,4 +1,7 @@
-//! Translating XML Schema regular expressions (XSD Part 2, Appendix F) to the `regex` crate.
+//! Translating XML Schema regular expressions (XSD Part 2, Appendix F) and XPath's (F&O 3.1,
+//! 5.6: XSD's, plus anchors, reluctant quantifiers, back-reference-free groups and flags) to the
+//! `regex` crate. RELAX NG's `pattern` facet uses the first; Schematron's `matches`, `replace`
+//! and `tokenize` the second.
 //!
 //! The dialects differ in ways that matter: an XSD expression matches the whole value (no
 //! anchors, and `^` and `$` are ordinary characters); `.` excludes only `\n` and `\r`; `\s` is
@@ -12,7 +15,7 @@ use std::fmt::Write;
 /// Translates an XSD regular expression into an anchored `regex` pattern.
 ///
 /// ```
-/// use teikit::relaxng::translate_xsd_regex;
+/// use teikit::base::regex::translate_xsd_regex;
 /// let r = regex::Regex::new(&translate_xsd_regex(r"[a-z-[aeiou]]+\d").unwrap()).unwrap();
 /// assert!(r.is_match("xyz7") && !r.is_match("xaz7") && !r.is_match("xyz7 "));
 /// ```
@@ -20,6 +23,8 @@ pub fn translate_xsd_regex(xsd: &str) -> Result<String, String> {
     let mut parser = Parser {
         chars: xsd.chars().collect(),
         pos: 0,
+        xpath: false,
+        dot_all: false,
     };
     let mut out = String::from("^(?:");
     parser.regex(&mut out, 0)?;
@@ -30,9 +35,75 @@ pub fn translate_xsd_regex(xsd: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// Translates an XPath regular expression with its flags (`s`, `m`, `i`, `x`, `q`) into a
+/// `regex` pattern: unanchored, `^` and `$` anchors, groups capturing (for `replace`'s `$1`),
+/// reluctant quantifiers (`*?`). Back-references (`\1`) are refused: the `regex` crate has none.
+///
+/// ```
+/// use teikit::base::regex::translate_xpath_regex;
+/// let r = regex::Regex::new(&translate_xpath_regex(r"^\d+$", "").unwrap()).unwrap();
+/// assert!(r.is_match("42") && !r.is_match("4 2"));
+/// let r = regex::Regex::new(&translate_xpath_regex("a b", "ix").unwrap()).unwrap();
+/// assert!(r.is_match("xAB"));
+/// ```
+pub fn translate_xpath_regex(pattern: &str, flags: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut chars: Vec<char> = pattern.chars().collect();
+    for flag in flags.chars() {
+        match flag {
+            's' | 'm' | 'i' | 'x' | 'q' => {}
+            other => return Err(format!("unknown regular-expression flag `{other}`")),
+        }
+    }
+    if flags.contains('i') {
+        out.push_str("(?i)");
+    }
+    if flags.contains('m') {
+        out.push_str("(?m)");
+    }
+    if flags.contains('q') {
+        for c in chars {
+            push_literal(&mut out, c);
+        }
+        return Ok(out);
+    }
+    if flags.contains('x') {
+        let mut in_class = 0usize;
+        let mut kept = Vec::with_capacity(chars.len());
+        let mut escaped = false;
+        for c in chars {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '[' => in_class += 1,
+                ']' => in_class = in_class.saturating_sub(1),
+                ' ' | '\t' | '\n' | '\r' if in_class == 0 => continue,
+                _ => {}
+            }
+            kept.push(c);
+        }
+        chars = kept;
+    }
+    let mut parser = Parser {
+        chars,
+        pos: 0,
+        xpath: true,
+        dot_all: flags.contains('s'),
+    };
+    parser.regex(&mut out, 0)?;
+    if parser.pos < parser.chars.len() {
+        return Err(format!("unbalanced `)` at position {}", parser.pos));
+    }
+    Ok(out)
+}
+
 struct Parser {
     chars: Vec<char>,
     pos: usize,
+    /// XPath's dialect: anchors, capturing and non-capturing groups, reluctant quantifiers.
+    xpath: bool,
+    /// The `s` flag: `.` matches line ends too.
+    dot_all: bool,
 }
 
 const NAME_START: &str = r":A-Z_a-z\x{C0}-\x{D6}\x{D8}-\x{F6}\x{F8}-\x{2FF}\x{370}-\x{37D}\x{37F}-\x{1FFF}\x{200C}-\x{200D}\x{2070}-\x{218F}\x{2C00}-\x{2FEF}\x{3001}-\x{D7FF}\x{F900}-\x{FDCF}\x{FDF0}-\x{FFFD}\x{10000}-\x{EFFFF}";
@@ -75,6 +146,23 @@ impl Parser {
     fn piece(&mut self, out: &mut String, depth: usize) -> Result<(), String> {
         let c = self.next().ok_or("unexpected end")?;
         match c {
+            '(' if self.xpath && self.chars.get(self.pos..self.pos + 2) == Some(&['?', ':']) => {
+                self.pos += 2;
+                out.push_str("(?:");
+                self.regex(out, depth + 1)?;
+                if self.next() != Some(')') {
+                    return Err("missing `)`".into());
+                }
+                out.push(')');
+            }
+            '(' if self.xpath => {
+                out.push('(');
+                self.regex(out, depth + 1)?;
+                if self.next() != Some(')') {
+                    return Err("missing `)`".into());
+                }
+                out.push(')');
+            }
             '(' => {
                 out.push_str("(?:");
                 self.regex(out, depth + 1)?;
@@ -85,7 +173,9 @@ impl Parser {
             }
             '[' => self.class(out)?,
             '\\' => self.escape(out, false)?,
+            '.' if self.dot_all => out.push_str("(?s:.)"),
             '.' => out.push_str(r"[^\n\r]"),
+            '^' | '$' if self.xpath => out.push(c),
             '^' | '$' => {
                 out.push('\\');
                 out.push(c);
@@ -133,6 +223,10 @@ impl Parser {
             }
             _ => return Ok(()),
         }
+        if self.xpath && self.peek() == Some('?') {
+            self.pos += 1;
+            out.push('?');
+        }
         if matches!(self.peek(), Some('?' | '*' | '+' | '{')) {
             return Err("a quantifier cannot follow a quantifier".into());
         }
@@ -179,6 +273,10 @@ impl Parser {
                     }
                 }
                 property(&name, c == 'P')?
+            }
+            '$' if self.xpath => r"\$".to_string(),
+            '1'..='9' if self.xpath && !in_class => {
+                return Err(format!("back-reference `\\{c}` is not supported"))
             }
             other => return Err(format!("unknown escape `\\{other}`")),
         };
@@ -505,5 +603,28 @@ mod tests {
         assert!(translate_xsd_regex(r"\p{IsNoSuchBlock}").is_err());
         assert!(translate_xsd_regex("[z-a]").is_err());
         assert!(translate_xsd_regex(r"\q").is_err());
+    }
+
+    fn xpath_matches(pattern: &str, flags: &str, s: &str) -> bool {
+        Regex::new(&translate_xpath_regex(pattern, flags).unwrap())
+            .unwrap()
+            .is_match(s)
+    }
+
+    #[test]
+    fn xpath_dialect() {
+        assert!(xpath_matches("a+", "", "baaa"), "unanchored");
+        assert!(!xpath_matches("^a+$", "", "baaa"));
+        assert!(xpath_matches("^b$", "m", "a\nb\nc"));
+        assert!(xpath_matches("A.B", "is", "a\nb"));
+        assert!(!xpath_matches("a.b", "", "a\nb"));
+        assert!(xpath_matches("a b", "x", "ab"));
+        assert!(xpath_matches("[a b]", "x", " "), "x keeps class whitespace");
+        assert!(xpath_matches("a.b", "q", "a.b") && !xpath_matches("a.b", "q", "axb"));
+        assert!(xpath_matches(r"(?:ab)+\$", "", "abab$"));
+        let r = Regex::new(&translate_xpath_regex("(a+?)(b)", "").unwrap()).unwrap();
+        assert_eq!(&r.captures("aab").unwrap()[1], "aa");
+        assert!(translate_xpath_regex(r"(a)\1", "").is_err());
+        assert!(translate_xpath_regex("a", "z").is_err());
     }
 }
