@@ -42,6 +42,7 @@ pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod schemas;
+pub mod schematron;
 pub mod validation;
 pub mod xml;
 pub mod xpath;

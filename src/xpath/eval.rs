@@ -195,12 +195,24 @@ impl<'a, 'i> Evaluator<'a, 'i> {
                 Value::Owned(self.filter(base, predicates, env)?)
             }
             Expr::Call(f, args) => self.call(*f, args, focus, env)?,
-            Expr::Or(a, b) => {
-                Value::boolean(self.ebv_of(a, focus, env)? || self.ebv_of(b, focus, env)?)
-            }
-            Expr::And(a, b) => {
-                Value::boolean(self.ebv_of(a, focus, env)? && self.ebv_of(b, focus, env)?)
-            }
+            // XPath lets either operand decide: an error in one is no error if the other
+            // settles the value (`error or true()` is true), as Saxon evaluates it.
+            Expr::Or(a, b) => Value::boolean(match self.ebv_of(a, focus, env) {
+                Ok(true) => true,
+                Ok(false) => self.ebv_of(b, focus, env)?,
+                Err(e) => match self.ebv_of(b, focus, env) {
+                    Ok(true) => true,
+                    _ => return Err(e),
+                },
+            }),
+            Expr::And(a, b) => Value::boolean(match self.ebv_of(a, focus, env) {
+                Ok(false) => false,
+                Ok(true) => self.ebv_of(b, focus, env)?,
+                Err(e) => match self.ebv_of(b, focus, env) {
+                    Ok(false) => false,
+                    _ => return Err(e),
+                },
+            }),
             Expr::General(op, a, b) => {
                 let left = self.eval(a, focus, env)?;
                 let right = self.eval(b, focus, env)?;

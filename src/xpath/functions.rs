@@ -101,6 +101,7 @@ library! {
     LocalName = "local-name" [0, 1];
     NamespaceUri = "namespace-uri" [0, 1];
     Root = "root" [0, 1];
+    Path = "path" [0, 1];
     Id = "id" [1, 2];
     GenerateId = "generate-id" [0, 1];
     Current = "current" [0];
@@ -675,6 +676,10 @@ pub(crate) fn call<'a, 'i>(
         )),
         F::Root => match node_arg(env)? {
             Some(n) => Value::Owned(vec![Item::Node(XNode::of(n.tree_node().document().root()))]),
+            None => empty(),
+        },
+        F::Path => match node_arg(env)? {
+            Some(n) => string_value(n.path()),
             None => empty(),
         },
         F::Id => {

@@ -33,7 +33,7 @@ mod pattern;
 mod value;
 
 pub use eval::{Env, Evaluator, Focus, Value};
-pub use pattern::Pattern;
+pub use pattern::{Candidates, Pattern};
 pub use value::{Atomic, Item, Moment, NodeKind, Sequence, XNode};
 
 use std::fmt;

@@ -187,30 +187,35 @@ fn match_steps<'a, 'i>(
             if !fits_axis || !matches_test(test, node, *axis) {
                 return Ok(false);
             }
-            if !predicates.is_empty() && !predicates_hold(ev, node, *axis, test, predicates, env)? {
-                return Ok(false);
-            }
-            match axis {
-                Axis::SelfNode => match_steps(ev, node, rest, start, env),
+            // The structure first: a predicate may be costly (`count(//x)`), the parent chain
+            // never is.
+            let structure = match axis {
+                Axis::SelfNode => match_steps(ev, node, rest, start, env)?,
                 Axis::Descendant | Axis::DescendantOrSelf => {
                     let mut at = if *axis == Axis::Descendant {
                         node.parent()
                     } else {
                         Some(node)
                     };
+                    let mut found = false;
                     while let Some(n) = at {
                         if match_steps(ev, n, rest, start, env)? {
-                            return Ok(true);
+                            found = true;
+                            break;
                         }
                         at = n.parent();
                     }
-                    Ok(false)
+                    found
                 }
                 _ => match node.parent() {
-                    Some(parent) => match_steps(ev, parent, rest, start, env),
-                    None => Ok(false),
+                    Some(parent) => match_steps(ev, parent, rest, start, env)?,
+                    None => false,
                 },
+            };
+            if !structure {
+                return Ok(false);
             }
+            Ok(predicates.is_empty() || predicates_hold(ev, node, *axis, test, predicates, env)?)
         }
         Step::Expr(e) => {
             if !rest.is_empty() {

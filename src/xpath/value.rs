@@ -191,6 +191,47 @@ impl<'a, 'i> XNode<'a, 'i> {
         }
     }
 
+    /// Its path as XPath 3.1's `fn:path()` writes it, and SVRL reports locate findings by:
+    /// `/Q{ns}TEI[1]/Q{ns}text[1]/@Q{}n`, `…/text()[2]`, `/` for the document node.
+    pub fn path(&self) -> String {
+        let mut steps = Vec::new();
+        let mut at = Some(*self);
+        while let Some(n) = at {
+            let position = |same: &dyn Fn(roxmltree::Node) -> bool| {
+                n.node.prev_siblings().filter(|s| same(*s)).count()
+            };
+            let step = match n.kind() {
+                NodeKind::Document => break,
+                NodeKind::Attribute => format!("@Q{{{}}}{}", n.namespace(), n.local_name()),
+                NodeKind::Element => {
+                    let name = n.node.tag_name();
+                    let k = position(&|s: roxmltree::Node| s.is_element() && s.tag_name() == name);
+                    format!("Q{{{}}}{}[{k}]", n.namespace(), n.local_name())
+                }
+                NodeKind::Text => {
+                    format!("text()[{}]", position(&|s: roxmltree::Node| s.is_text()))
+                }
+                NodeKind::Comment => {
+                    format!(
+                        "comment()[{}]",
+                        position(&|s: roxmltree::Node| s.is_comment())
+                    )
+                }
+                NodeKind::ProcessingInstruction => {
+                    let target = n.local_name();
+                    let k = position(&|s: roxmltree::Node| {
+                        s.pi().is_some_and(|pi| pi.target == target)
+                    });
+                    format!("processing-instruction({target})[{k}]")
+                }
+            };
+            steps.push(step);
+            at = n.parent();
+        }
+        steps.reverse();
+        format!("/{}", steps.join("/"))
+    }
+
     /// Where the node stands in the source: the byte offset of its start (an attribute's name).
     pub fn offset(&self) -> usize {
         match self.attribute() {

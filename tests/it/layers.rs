@@ -8,8 +8,8 @@ use std::path::Path;
 /// The library's top-level modules by layer, lowest first.
 const LAYERS: &[&[&str]] = &[
     &["base", "output", "parallel"],
-    &["xml"],
-    &["relaxng"],
+    &["xml", "xpath"],
+    &["relaxng", "schematron"],
     &["rules", "schemas"],
     // The stages.
     &[

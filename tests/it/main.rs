@@ -30,6 +30,7 @@ mod relaxng_corpus;
 mod relaxng_spectest;
 mod report_schemas;
 mod report_snapshots;
+mod schematron;
 mod streaming;
 mod tei_all_validity;
 mod under_load;

@@ -1,0 +1,158 @@
+//! Schematron against the oracle: SchXslt 2.0 on SaxonC-HE (`scripts/schematron_oracle.py`)
+//! and teikit run the same schema on the same documents, and must find the same things — per
+//! assertion, per node (SVRL's location), with the same role — and fire rules as many times.
+
+use crate::common::{python_module, reference_dir, root};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use teikit::schematron::Schematron;
+
+/// What one tool found in one document: (assertion id, location, role) → how many times.
+type Found = BTreeMap<(String, String, Option<String>), usize>;
+
+/// The oracle's findings and fired-rule counts, by file.
+fn oracle(sch: &Path, files: &[PathBuf]) -> BTreeMap<PathBuf, (usize, Found)> {
+    let output = Command::new("python3")
+        .arg(root().join("scripts/schematron_oracle.py"))
+        .arg(sch)
+        .args(files)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "the oracle failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut by_file = BTreeMap::new();
+    for line in String::from_utf8(output.stdout).unwrap().lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let Some(file) = value["file"].as_str() else {
+            continue;
+        };
+        let mut found = Found::new();
+        for f in value["findings"].as_array().unwrap() {
+            let key = (
+                f[0].as_str().unwrap().to_string(),
+                f[1].as_str().unwrap().to_string(),
+                f[2].as_str().map(str::to_string),
+            );
+            *found.entry(key).or_default() += 1;
+        }
+        by_file.insert(
+            PathBuf::from(file),
+            (value["fired"].as_u64().unwrap() as usize, found),
+        );
+    }
+    by_file
+}
+
+fn teikit_findings(schema: &Schematron, file: &Path) -> (usize, Found) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&text, options).unwrap();
+    let checked = schema.run(&doc, Some(file));
+    let mut found = Found::new();
+    for f in checked.findings {
+        assert!(!f.failed_to_evaluate, "{}: {}", file.display(), f.message);
+        *found.entry((f.id, f.location, f.role)).or_default() += 1;
+    }
+    (checked.fired_rules, found)
+}
+
+/// Compares the two on every file; returns how many findings agreed.
+fn agree(schema: &Schematron, sch: &Path, files: &[PathBuf]) -> usize {
+    let expected = oracle(sch, files);
+    assert_eq!(expected.len(), files.len(), "the oracle ran on every file");
+    let mut agreed = 0;
+    for file in files {
+        let (oracle_fired, oracle_found) = &expected[file];
+        let (fired, found) = teikit_findings(schema, file);
+        let missing: Vec<_> = oracle_found
+            .iter()
+            .filter(|(k, n)| found.get(*k) != Some(n))
+            .collect();
+        let extra: Vec<_> = found
+            .iter()
+            .filter(|(k, n)| oracle_found.get(*k) != Some(n))
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{}: the oracle alone found {missing:#?}\nteikit alone found {extra:#?}",
+            file.display()
+        );
+        assert_eq!(fired, *oracle_fired, "{}: rules fired", file.display());
+        agreed += found.values().sum::<usize>();
+    }
+    agreed
+}
+
+/// tei_all's embedded Schematron as a standalone file, extracted by the reference's script
+/// (TEI's own extraction), for the oracle.
+fn extracted_tei_all(reference: &Path) -> PathBuf {
+    let out = std::env::temp_dir().join(format!("teikit-tei_all-{}.sch", std::process::id()));
+    let status = Command::new("python3")
+        .arg(reference.join("schematron/extract_rng_schematron.py"))
+        .arg(reference.join("tei/tei_all.rng"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    out
+}
+
+fn xml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn tei_all_constraints_agree_with_the_oracle_on_the_corpus_the_mutants_and_the_probe() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    if !python_module("saxonche", "pip install saxonche")
+        || !python_module("lxml", "pip install lxml")
+    {
+        return;
+    }
+    let schema = Schematron::embedded_in_rng(&reference.join("tei/tei_all.rng"))
+        .unwrap()
+        .expect("tei_all embeds Schematron");
+    assert_eq!(
+        schema.check_count(),
+        103,
+        "tei_all 4.12's asserts and reports"
+    );
+    let sch = extracted_tei_all(&reference);
+    let probe = root().join("tests/fixtures/schematron/tei-probe.xml");
+    let mut files = xml_files(&reference.join("corpus/valid-or-invalid"));
+    files.extend(xml_files(&reference.join("corpus/mutants")));
+    files.push(probe.clone());
+    let agreed = agree(&schema, &sch, &files);
+    // The probe fires every assertion: a disagreement cannot hide behind one that never runs.
+    let (_, on_probe) = teikit_findings(&schema, &probe);
+    let fired: std::collections::BTreeSet<&str> =
+        on_probe.keys().map(|(id, _, _)| id.as_str()).collect();
+    let never: Vec<String> = schema
+        .check_ids()
+        .into_iter()
+        .filter(|id| !fired.contains(id.as_str()))
+        .collect();
+    assert!(never.is_empty(), "the probe fires no finding of {never:?}");
+    assert!(agreed >= 103, "{agreed} findings agreed");
+    let _ = std::fs::remove_file(sch);
+}
