@@ -9,7 +9,7 @@ findings compare per assertion. Findings: [id, SVRL location, role] for every fa
 successful report; `fired`: how many times a rule fired. SchXslt is read from
 $TEIKIT_REFERENCE (default ../shared/reference)/schematron/schxslt/2.0.
 """
-import json, os, sys, tempfile, time
+import atexit, json, os, shutil, sys, tempfile, time
 from lxml import etree
 from saxonche import PySaxonProcessor
 
@@ -29,7 +29,27 @@ for index, pattern in enumerate(patterns):
         if not check.get('id'):
             check.set('id', '%s#%d' % (name, k))
 work = tempfile.mkdtemp(prefix='teikit-oracle')
-annotated = os.path.join(work, os.path.basename(sch))
+atexit.register(shutil.rmtree, work, True)
+# The schema is annotated in a copy; the files it includes and extends are copied beside it
+# (and only those), so that their relative references resolve.
+home = os.path.dirname(os.path.abspath(sch))
+def referenced(path, seen):
+    for e in etree.parse(path).getroot().iter('{%s}include' % S, '{%s}extends' % S):
+        href = (e.get('href') or '').split('#')[0]
+        if href and '://' not in href:
+            target = os.path.normpath(os.path.join(os.path.dirname(path), href))
+            if target not in seen:
+                seen.add(target)
+                referenced(target, seen)
+    return seen
+for f in referenced(os.path.abspath(sch), set()):
+    relative = os.path.relpath(f, home)
+    if relative.startswith('..'):
+        sys.exit('%s: included from outside the schema folder; the oracle copies only that folder' % f)
+    os.makedirs(os.path.join(work, 'schema', os.path.dirname(relative)), exist_ok=True)
+    shutil.copy(f, os.path.join(work, 'schema', relative))
+os.makedirs(os.path.join(work, 'schema'), exist_ok=True)
+annotated = os.path.join(work, 'schema', os.path.basename(sch))
 tree.write(annotated, encoding='utf-8', xml_declaration=True)
 with PySaxonProcessor(license=False) as processor:
     xslt = processor.new_xslt30_processor()

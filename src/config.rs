@@ -6,6 +6,8 @@
 //!                                    # xml-model, required; default: the document's xml-model
 //!                                    # where it has one, else the bundled subset
 //! catalog = ["catalog.xml"]          # OASIS XML catalogs for the schemas documents declare
+//! schematron = ["schema/project.sch"] # ISO Schematron for every file, beside what the schema
+//! schematron-phase = "strict"        #   embeds; the phase (default: each schema's own)
 //! profile = "generic"                # generic | documentary | auto (each document's own)
 //! files = ["tei/**/*.xml"]           # what `teikit validate` checks when no path is given
 //! xinclude = true                    # resolve xi:include (the default); false: as --no-xinclude
@@ -56,6 +58,10 @@ pub struct Config {
     pub schema_declared: bool,
     /// OASIS XML catalogs for the schemas documents declare, relative to the working directory.
     pub catalogs: Vec<PathBuf>,
+    /// ISO Schematron schemas for every file, relative to the working directory.
+    pub schematron: Vec<PathBuf>,
+    /// The phase of those schemas to run, if not their default.
+    pub schematron_phase: Option<String>,
     /// Schemas for some files (`[[overrides]] schema = …`), later ones winning.
     pub schema_overrides: Vec<SchemaOverride>,
     /// The profile, if set.
@@ -162,6 +168,9 @@ struct RawConfig {
     schema: Option<String>,
     #[serde(default)]
     catalog: Vec<String>,
+    #[serde(default)]
+    schematron: Vec<String>,
+    schematron_phase: Option<String>,
     profile: Option<Spanned<String>>,
     #[serde(default)]
     files: Vec<String>,
@@ -295,6 +304,8 @@ pub fn load(file: &Path) -> Result<Config, Diagnostic> {
         schema_declared: raw.schema.as_deref() == Some("declared"),
         schema: raw.schema.filter(|s| s != "declared").map(|s| root.join(s)),
         catalogs: raw.catalog.iter().map(|c| root.join(c)).collect(),
+        schematron: raw.schematron.iter().map(|c| root.join(c)).collect(),
+        schematron_phase: raw.schematron_phase,
         schema_overrides,
         profile: profile(raw.profile)?,
         files: raw.files,
@@ -307,6 +318,17 @@ pub fn load(file: &Path) -> Result<Config, Diagnostic> {
 }
 
 impl Config {
+    /// The Schematron schemas it names, in its phase.
+    pub fn schematron_specs(&self) -> Vec<crate::schematron::Spec> {
+        self.schematron
+            .iter()
+            .map(|path| crate::schematron::Spec::File {
+                path: path.clone(),
+                phase: self.schematron_phase.clone(),
+            })
+            .collect()
+    }
+
     /// The rules it sets over `base` (levels added, overrides appended; the profile if set).
     pub fn apply_rules(&self, base: &mut RuleSet) {
         if let Some(choice) = self.profile {

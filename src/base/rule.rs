@@ -106,6 +106,13 @@ rules! {
         severity: Error,
         summary: "valid against the RELAX NG schema (the bundled one, --schema, teikit.toml's)",
     }
+    /// Schematron's constraints hold.
+    Schematron {
+        code: "schematron",
+        profile: Generic,
+        severity: Error,
+        summary: "the Schematron constraints hold: those the RELAX NG schema embeds (TEI's constraintSpecs in tei_all.rng), --schematron's and teikit.toml's; each finding's severity from its role",
+    }
     /// `xml:id`s unique.
     UniqueId {
         code: "unique-id",

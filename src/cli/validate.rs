@@ -39,6 +39,10 @@ struct Settings {
     pub catalogs: Vec<PathBuf>,
     /// No downloads.
     pub offline: bool,
+    /// Schematron schemas named on the command line.
+    pub schematron: Vec<PathBuf>,
+    /// The Schematron phase, over teikit.toml's.
+    pub phase: Option<String>,
 }
 
 fn run_validate(settings: Settings) -> ExitCode {
@@ -175,10 +179,35 @@ fn run_validate(settings: Settings) -> ExitCode {
         .iter()
         .map(|k| k.filter(|&k| compiled_as[k].is_some()))
         .collect();
+    // Schematron: teikit.toml's and the command line's for every file, and what each
+    // schema embeds; each compiled once here so that a schema teikit cannot run is reported
+    // before any file is checked (the workers compile their own copies).
+    let phase = settings.phase.clone().or(config.schematron_phase.clone());
+    let schematron: Vec<teikit::schematron::Spec> = config
+        .schematron
+        .iter()
+        .chain(&settings.schematron)
+        .map(|path| teikit::schematron::Spec::File {
+            path: path.clone(),
+            phase: phase.clone(),
+        })
+        .collect();
+    if rules.enabled(RuleId::Schematron) {
+        let embedded = schemas
+            .iter()
+            .filter_map(|s| teikit::schematron::Spec::embedded_in(s.path()));
+        for spec in schematron.iter().cloned().chain(embedded) {
+            if let Err(e) = spec.compile() {
+                eprintln!("{e}");
+                trouble = true;
+            }
+        }
+    }
     let options = validation::Options {
         rules,
         limits,
         xinclude: !settings.no_xinclude && config.xinclude.unwrap_or(true),
+        schematron,
         ..Default::default()
     };
     let progress = super::progress::Progress::new("validating");
@@ -468,6 +497,14 @@ pub(super) struct ValidateArgs {
     /// Never download a declared schema: use the catalogs and the schema cache only.
     #[arg(long)]
     offline: bool,
+    /// An ISO Schematron schema to check every file against (repeatable), beside the
+    /// patterns the RELAX NG schema embeds and teikit.toml's `schematron`.
+    #[arg(long, value_name = "FILE.sch")]
+    schematron: Vec<PathBuf>,
+    /// The Schematron phase to run (default: teikit.toml's `schematron-phase`, else each
+    /// schema's defaultPhase, else every pattern).
+    #[arg(long, value_name = "PHASE")]
+    phase: Option<String>,
     #[command(flatten)]
     limits: LimitArgs,
     /// Files or directories (searched for *.xml); by default the files teikit.toml lists.
@@ -521,5 +558,7 @@ pub(super) fn run(args: ValidateArgs) -> ExitCode {
         format: args.format.into(),
         limits: args.limits.given(),
         paths: args.paths,
+        schematron: args.schematron,
+        phase: args.phase,
     })
 }

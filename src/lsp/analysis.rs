@@ -81,6 +81,8 @@ impl Project {
             jobs: 1,
             limits: config.limits.apply(crate::xml::ReadLimits::default()),
             xinclude: config.xinclude.unwrap_or(true),
+            schematron: config.schematron_specs(),
+            embedded_schematron: true,
         };
         // A document that names its own schema gets each document's own profile, as with any
         // schema other than the bundled documentary subset.

@@ -234,9 +234,13 @@ impl RuleSet {
                 .any(|o| o.levels.get(&rule).is_some_and(|l| *l != Level::Off))
     }
 
-    /// Whether any rule beyond well-formedness and the schema runs.
+    /// Whether any of teikit's own rules runs (beyond well-formedness, the schema and
+    /// Schematron, which run only where a schema has constraints).
     pub fn any_semantic(&self) -> bool {
-        RuleId::all().any(|r| r != RuleId::WellFormed && r != RuleId::Schema && self.enabled(r))
+        RuleId::all().any(|r| {
+            !matches!(r, RuleId::WellFormed | RuleId::Schema | RuleId::Schematron)
+                && self.enabled(r)
+        })
     }
 }
 

@@ -53,6 +53,40 @@ impl fmt::Display for SchematronError {
 
 impl std::error::Error for SchematronError {}
 
+/// Where a Schematron schema comes from: what a run names, shared between threads, each of
+/// which compiles its own copy ([`Spec::compile`]; the compiled schema is not `Sync`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Spec {
+    /// A standalone ISO Schematron file, in a phase (its default if none).
+    File {
+        /// The `.sch` file.
+        path: PathBuf,
+        /// The phase.
+        phase: Option<String>,
+    },
+    /// The patterns a RELAX NG schema (`.rng`) embeds.
+    EmbeddedIn(PathBuf),
+}
+
+impl Spec {
+    /// The schema, compiled; `None` for a RELAX NG schema that embeds no Schematron.
+    pub fn compile(&self) -> Result<Option<Schematron>, SchematronError> {
+        match self {
+            Spec::File { path, phase } => Schematron::load(path, phase.as_deref()).map(Some),
+            Spec::EmbeddedIn(path) => Schematron::embedded_in_rng(path),
+        }
+    }
+
+    /// The Schematron a RELAX NG schema file may embed: `Some` for an `.rng` file on disk
+    /// (the compact syntax's annotations are not read).
+    pub fn embedded_in(schema: &Path) -> Option<Spec> {
+        let is_rng = schema
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("rng"));
+        (is_rng && schema.is_file()).then(|| Spec::EmbeddedIn(schema.to_path_buf()))
+    }
+}
+
 /// Whether an assertion fires when its test is false (`assert`) or true (`report`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckKind {

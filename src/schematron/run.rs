@@ -18,6 +18,9 @@ pub struct Finding {
     pub id: String,
     /// The node, as SVRL locates it (`fn:path()`: `/Q{ns}TEI[1]/Q{ns}text[1]/@Q{}n`).
     pub location: String,
+    /// The element it concerns as reports write paths (`/TEI/text/body/div[2]`; an
+    /// attribute's element, a text's parent).
+    pub element_path: String,
     /// Its pattern's id, if the pattern has one.
     pub pattern: Option<String>,
     /// Assert or report.
@@ -219,6 +222,7 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
                     severity: Severity::Error,
                     message: format!("the variable `${name}` could not be evaluated: {e}"),
                     location: node.path(),
+                    element_path: element_path(node),
                     test: String::new(),
                     schema_file: file.to_path_buf(),
                     schema_line: 0,
@@ -315,6 +319,7 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
             self.findings.push(Finding {
                 offset: node.offset(),
                 location: node.path(),
+                element_path: element_path(node),
                 id: check.id.clone(),
                 pattern: pattern.id.clone(),
                 kind: check.kind,
@@ -348,6 +353,7 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
         self.findings.push(Finding {
             offset: node.offset(),
             location: node.path(),
+            element_path: element_path(node),
             id: id.to_string(),
             pattern,
             kind: CheckKind::Assert,
@@ -385,6 +391,16 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
             }
         }
         text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// The path of the element a node is or belongs to, `/@name` added for an attribute.
+fn element_path(node: XNode) -> String {
+    let element = node.tree_node();
+    let path = crate::base::path::of_node(element);
+    match node.attribute() {
+        Some(_) => format!("{path}/@{}", node.name()),
+        None => path,
     }
 }
 

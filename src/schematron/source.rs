@@ -263,8 +263,11 @@ pub fn instantiate(schema: &mut Element) -> Result<(), SchematronError> {
         .filter(|e| e.is("pattern") && e.attribute("abstract") == Some("true"))
         .filter_map(|e| e.attribute("id").map(|id| (id.to_string(), e.clone())))
         .collect();
-    let mut abstract_rules: HashMap<String, Element> = HashMap::new();
-    collect_abstract_rules(schema, &mut abstract_rules);
+    // Abstract rules are found in the pattern that extends them, or in the schema's `rules`.
+    let mut shared_rules: HashMap<String, Element> = HashMap::new();
+    for container in schema.elements().filter(|e| e.is("rules")) {
+        collect_abstract_rules(container, &mut shared_rules);
+    }
     let mut children = Vec::new();
     for child in std::mem::take(&mut schema.children) {
         match child {
@@ -301,7 +304,16 @@ pub fn instantiate(schema: &mut Element) -> Result<(), SchematronError> {
         }
     }
     schema.children = children;
-    extend_rules(schema, &abstract_rules)
+    for child in schema.children.iter_mut() {
+        if let Child::Element(pattern) = child {
+            if pattern.is("pattern") {
+                let mut abstract_rules = shared_rules.clone();
+                collect_abstract_rules(pattern, &mut abstract_rules);
+                extend_rules(pattern, &abstract_rules)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn collect_abstract_rules(element: &Element, into: &mut HashMap<String, Element>) {
@@ -330,7 +342,7 @@ fn extend_rules(
                     .ok_or_else(|| e.error("`extends` needs `rule` or `href`"))?;
                 let rule = abstract_rules.get(name).ok_or_else(|| {
                     e.error(format!(
-                        "`extends rule=\"{name}\"`: no abstract rule has that id"
+                        "`extends rule=\"{name}\"`: no abstract rule of that id in this pattern or the schema's `rules`"
                     ))
                 })?;
                 let mut copied = rule.clone();

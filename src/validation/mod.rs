@@ -21,7 +21,8 @@
 
 use crate::base::diagnostic::Diagnostic;
 use crate::relaxng::{Schema, Validator};
-use crate::rules::{check_parsed, settle, Links, RuleId, RuleSet};
+use crate::rules::{check_parsed, settle, Level, Links, RuleId, RuleSet};
+use crate::schematron::{Schematron, Spec};
 use crate::xml::mapped::MappedText;
 use crate::xml::{decode, parse, xinclude, ReadLimits};
 use std::path::{Path, PathBuf};
@@ -39,6 +40,10 @@ pub struct Options {
     pub limits: ReadLimits,
     /// Resolve XInclude inclusions before checking ([`crate::xml::xinclude`]).
     pub xinclude: bool,
+    /// Schematron schemas for every file (`--schematron`, `teikit.toml`).
+    pub schematron: Vec<Spec>,
+    /// Also run the Schematron each file's RELAX NG schema embeds.
+    pub embedded_schematron: bool,
 }
 
 impl Default for Options {
@@ -48,6 +53,8 @@ impl Default for Options {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
             limits: ReadLimits::default(),
             xinclude: true,
+            schematron: Vec::new(),
+            embedded_schematron: true,
         }
     }
 }
@@ -76,7 +83,7 @@ pub fn check_bytes(
     bytes: Vec<u8>,
     options: &Options,
 ) -> (Vec<Diagnostic>, Option<Links>) {
-    check_buffer(validator, path, &mut { bytes }, options)
+    check_buffer(validator, &[], path, &mut { bytes }, options)
 }
 
 /// [`check_bytes`] of the bytes in `buffer`, which is left holding an allocation to read the
@@ -84,34 +91,43 @@ pub fn check_bytes(
 /// the largest once, not for each).
 fn check_buffer(
     validator: Option<&mut Validator>,
+    schematron: &[&Schematron],
     path: &Path,
     buffer: &mut Vec<u8>,
     options: &Options,
 ) -> (Vec<Diagnostic>, Option<Links>) {
     let rules = options.rules.for_file(path);
+    let schematron = if rules.enabled(RuleId::Schematron) {
+        schematron
+    } else {
+        &[]
+    };
     let text = match decode(path, std::mem::take(buffer)) {
         Ok(t) => t,
         Err(diagnostic) => return (vec![diagnostic.with_rule(RuleId::WellFormed)], None),
     };
     let streamed = match validator {
-        Some(v) if streams(&rules) && !(options.xinclude && xinclude::may_include(&text)) => {
+        Some(v)
+            if streams(&rules, schematron)
+                && !(options.xinclude && xinclude::may_include(&text)) =>
+        {
             Ok(stream(v, path, &text, &mut |_| {}))
         }
         other => Err(other),
     };
     let (mut problems, links) = match streamed {
         Ok(problems) => (problems, None),
-        Err(validator) => check_tree(validator, path, &text, &rules, options),
+        Err(validator) => check_tree(validator, schematron, path, &text, &rules, options),
     };
     settle_in_order(&mut problems);
     *buffer = text.into_bytes();
     (problems, links)
 }
 
-/// Whether a document checked with `rules` needs no tree: the schema alone is checked, in
-/// one pass of the text (inclusions aside).
-fn streams(rules: &RuleSet) -> bool {
-    rules.enabled(RuleId::Schema) && !rules.any_semantic()
+/// Whether a document checked with `rules` and `schematron` needs no tree: the schema alone
+/// is checked, in one pass of the text (inclusions aside).
+fn streams(rules: &RuleSet, schematron: &[&Schematron]) -> bool {
+    rules.enabled(RuleId::Schema) && !rules.any_semantic() && schematron.is_empty()
 }
 
 /// Checks a large file mapped into memory ([`MappedText`]) whose rules need no tree: in one
@@ -125,7 +141,7 @@ fn check_mapped(
     options: &Options,
 ) -> (Vec<Diagnostic>, Option<Links>) {
     let (mut problems, links) = if options.xinclude && mapped.contains(xinclude::NS) {
-        check_tree(Some(validator), path, mapped.text(), rules, options)
+        check_tree(Some(validator), &[], path, mapped.text(), rules, options)
     } else {
         let release = &mut |offset| mapped.release_before(offset);
         (stream(validator, path, mapped.text(), release), None)
@@ -154,6 +170,7 @@ fn stream(
 /// Checks a document over its tree: the rules, the schema, inclusions.
 fn check_tree(
     validator: Option<&mut Validator>,
+    schematron: &[&Schematron],
     path: &Path,
     text: &str,
     rules: &RuleSet,
@@ -163,9 +180,9 @@ fn check_tree(
     match parse(path, text, limits) {
         Err(diagnostic) => (vec![diagnostic.with_rule(RuleId::WellFormed)], None),
         Ok(doc) if options.xinclude && xinclude::may_include(text) => {
-            check_with_inclusions(validator, path, text, &doc, rules, limits)
+            check_with_inclusions(validator, schematron, path, text, &doc, rules, limits)
         }
-        Ok(doc) => check_parsed_document(validator, path, text, &doc, rules),
+        Ok(doc) => check_parsed_document(validator, schematron, path, text, &doc, rules),
     }
 }
 
@@ -198,15 +215,16 @@ pub fn check_text(
 ) -> Vec<Diagnostic> {
     let mut problems = match parse(path, text, limits) {
         Err(diagnostic) => vec![diagnostic.with_rule(RuleId::WellFormed)],
-        Ok(doc) => check_parsed_document(validator, path, text, &doc, rules).0,
+        Ok(doc) => check_parsed_document(validator, &[], path, text, &doc, rules).0,
     };
     settle_in_order(&mut problems);
     problems
 }
 
-/// Checks a document with the schema (if any) and the rules.
+/// Checks a document with the schema (if any), its Schematron and the rules.
 fn check_parsed_document(
     validator: Option<&mut Validator>,
+    schematron: &[&Schematron],
     path: &Path,
     text: &str,
     doc: &roxmltree::Document,
@@ -220,6 +238,9 @@ fn check_parsed_document(
             .collect(),
         _ => Vec::new(),
     };
+    if !schematron.is_empty() {
+        found.extend(schematron_problems(schematron, path, text, doc, rules));
+    }
     let mut links = None;
     if rules.any_semantic() {
         let checked = check_parsed(path, text, doc, rules);
@@ -229,10 +250,49 @@ fn check_parsed_document(
     (found, links)
 }
 
+/// The findings of `schematron` in a document, as diagnostics of the rule `schematron`: at
+/// the node each fired on, its id after the message; all warnings where the rule is set to
+/// warn.
+fn schematron_problems(
+    schematron: &[&Schematron],
+    path: &Path,
+    text: &str,
+    doc: &roxmltree::Document,
+    rules: &RuleSet,
+) -> Vec<Diagnostic> {
+    use crate::base::diagnostic::{LineIndex, Location, Severity};
+    // A generic rule: its level is the same whatever the document's profile.
+    let level = rules.level(RuleId::Schematron, crate::rules::Profile::Generic);
+    let lines = LineIndex::new(text);
+    let mut found = Vec::new();
+    for schema in schematron {
+        for finding in schema.check(doc, Some(path)) {
+            let (line, column) = lines.line_column(text, finding.offset);
+            let location = Location::new(path, line, column);
+            let message = format!("{} [{}]", finding.message, finding.id);
+            let severity = match level {
+                Level::Warning => Severity::Warning,
+                _ => finding.severity,
+            };
+            let diagnostic = match severity {
+                Severity::Error => Diagnostic::error(location, message),
+                Severity::Warning => Diagnostic::warning(location, message),
+            };
+            found.push(
+                diagnostic
+                    .with_rule(RuleId::Schematron)
+                    .with_path(finding.element_path),
+            );
+        }
+    }
+    found
+}
+
 /// Checks a document with its inclusions resolved; problems are reported in the files their
 /// text came from.
 fn check_with_inclusions(
     validator: Option<&mut Validator>,
+    schematron: &[&Schematron],
     path: &Path,
     text: &str,
     doc: &roxmltree::Document,
@@ -241,7 +301,7 @@ fn check_with_inclusions(
 ) -> (Vec<Diagnostic>, Option<Links>) {
     let included = match xinclude::resolve(path, text, doc, limits) {
         Ok(Some(included)) => included,
-        Ok(None) => return check_parsed_document(validator, path, text, doc, rules),
+        Ok(None) => return check_parsed_document(validator, schematron, path, text, doc, rules),
         Err(problem) => return (vec![problem.with_rule(RuleId::WellFormed)], None),
     };
     let assembled = match parse(path, &included.text, limits) {
@@ -251,8 +311,14 @@ fn check_with_inclusions(
             return (vec![problem.with_rule(RuleId::WellFormed)], None);
         }
     };
-    let (mut found, mut links) =
-        check_parsed_document(validator, path, &included.text, &assembled, rules);
+    let (mut found, mut links) = check_parsed_document(
+        validator,
+        schematron,
+        path,
+        &included.text,
+        &assembled,
+        rules,
+    );
     for problem in found.iter_mut() {
         included.relocate(problem);
     }
@@ -266,6 +332,38 @@ fn check_with_inclusions(
             .map(|w| w.with_rule(RuleId::WellFormed)),
     );
     (found, links)
+}
+
+/// The Schematron schemas for a file validated against `schema`: the run's, and the one the
+/// schema embeds.
+pub fn specs_for(options: &Options, schema: Option<&Schema>) -> Vec<Spec> {
+    let mut specs = options.schematron.clone();
+    if options.embedded_schematron {
+        specs.extend(schema.and_then(|s| Spec::embedded_in(s.path())));
+    }
+    specs
+}
+
+/// A worker's compiled Schematron schemas, each compiled when a file first needs it (one that
+/// does not compile is left out: the command reports it before the run).
+#[derive(Default)]
+struct Constraints {
+    compiled: rustc_hash::FxHashMap<Spec, Option<Schematron>>,
+}
+
+impl Constraints {
+    fn compiled(&mut self, specs: &[Spec]) -> Vec<&Schematron> {
+        for spec in specs {
+            if !self.compiled.contains_key(spec) {
+                let compiled = spec.compile().ok().flatten();
+                self.compiled.insert(spec.clone(), compiled);
+            }
+        }
+        specs
+            .iter()
+            .filter_map(|spec| self.compiled.get(spec).and_then(Option::as_ref))
+            .collect()
+    }
 }
 
 /// Checks every file of `files`, on `options.jobs` threads; results in the order of `files`.
@@ -313,17 +411,28 @@ pub fn check_files_each(
         &jobs,
         options.jobs,
         Some(&largest_first),
-        || -> (Vec<Option<Validator>>, Vec<u8>) {
-            (schemas.iter().map(|_| None).collect(), Vec::new())
+        || -> (Vec<Option<Validator>>, Vec<u8>, Constraints) {
+            (
+                schemas.iter().map(|_| None).collect(),
+                Vec::new(),
+                Constraints::default(),
+            )
         },
-        |(validators, buffer), (path, schema, bytes)| {
+        |(validators, buffer, constraints), (path, schema, bytes)| {
             let mut validator = schema.map(|k| {
                 validators[k]
                     .get_or_insert_with(|| schemas[k].validator().with_limits(options.limits))
             });
+            let specs = specs_for(options, schema.map(|k| schemas[k]));
+            let schematron = constraints.compiled(&specs);
             if let (Some(v), None) = (validator.as_deref_mut(), bytes) {
                 let rules = options.rules.for_file(path);
-                if streams(&rules) {
+                let schematron = if rules.enabled(RuleId::Schematron) {
+                    schematron.as_slice()
+                } else {
+                    &[]
+                };
+                if streams(&rules, schematron) {
                     match MappedText::open(path, options.limits.max_bytes) {
                         Ok(Some(Ok(mapped))) => {
                             return Ok(check_mapped(v, path, &mapped, &rules, options))
@@ -345,7 +454,7 @@ pub fn check_files_each(
                 None => crate::xml::read_within_into(path, options.limits.max_bytes, buffer),
             };
             read.map(|read| match read {
-                Ok(()) => check_buffer(validator, path, buffer, options),
+                Ok(()) => check_buffer(validator, &schematron, path, buffer, options),
                 Err(refused) => (vec![refused.with_rule(RuleId::WellFormed)], None),
             })
         },

@@ -25,6 +25,9 @@ fn report(code: &str, format: &str) -> String {
     if !matches!(code, "schema" | "well-formed") {
         args.extend(["--disable", "schema"]);
     }
+    if code == "schematron" {
+        args.extend(["--schematron", "schematron.sch"]);
+    }
     let file = format!("{code}.xml");
     args.push(&file);
     let out = teikit_in(&fixtures(), &args);
