@@ -44,6 +44,9 @@ thread_local! {
     /// This thread's validator of each declared schema (their memo tables kept between edits;
     /// a validator cannot move between threads).
     static DECLARED_VALIDATORS: std::cell::RefCell<HashMap<usize, Validator<'static>>> = Default::default();
+    /// This thread's compiled Schematron schemas (a compiled schema cannot move between
+    /// threads), kept between edits.
+    static SCHEMATRON: std::cell::RefCell<crate::validation::SchematronCache> = Default::default();
 }
 
 /// A schema of a document's own: a file `teikit.toml` names for it, or a declaration as
@@ -195,22 +198,37 @@ impl Project {
         text: &str,
     ) -> Vec<Diagnostic> {
         let bytes = text.as_bytes().to_vec();
-        let (mut problems, links) = match self.declared_schema(path, text) {
-            None => check_bytes(Some(validator), path, bytes, &self.options),
-            Some(Ok(schema)) => DECLARED_VALIDATORS.with_borrow_mut(|validators| {
-                let own = validators
-                    .entry(schema as *const Schema as usize)
-                    .or_insert_with(|| schema.validator());
-                own.limits = self.options.limits;
-                own.cancel_when(validator.cancellation());
-                check_bytes(Some(own), path, bytes, &self.declared_options)
-            }),
-            Some(Err(problem)) => {
-                let (mut problems, links) = check_bytes(None, path, bytes, &self.declared_options);
-                problems.push(problem);
-                (problems, links)
-            }
+        let declared = self.declared_schema(path, text);
+        let schema = match &declared {
+            None => Some(self.schema),
+            Some(Ok(schema)) => Some(*schema),
+            Some(Err(_)) => None,
         };
+        let options = match declared {
+            None => &self.options,
+            Some(_) => &self.declared_options,
+        };
+        let specs = crate::validation::specs_for(options, schema);
+        let (mut problems, links) = SCHEMATRON.with_borrow_mut(|cache| {
+            let schematron = cache.compiled(&specs);
+            match declared {
+                None => check_bytes(Some(validator), &schematron, path, bytes, options),
+                Some(Ok(schema)) => DECLARED_VALIDATORS.with_borrow_mut(|validators| {
+                    let own = validators
+                        .entry(schema as *const Schema as usize)
+                        .or_insert_with(|| schema.validator());
+                    own.limits = self.options.limits;
+                    own.cancel_when(validator.cancellation());
+                    check_bytes(Some(own), &schematron, path, bytes, options)
+                }),
+                Some(Err(problem)) => {
+                    let (mut problems, links) =
+                        check_bytes(None, &schematron, path, bytes, options);
+                    problems.push(problem);
+                    (problems, links)
+                }
+            }
+        });
         if let Some(links) = links {
             problems.extend(settle(vec![links]).into_iter().flatten());
         }

@@ -79,11 +79,12 @@ impl Outcome {
 /// (none if it could not be parsed or no rule runs).
 pub fn check_bytes(
     validator: Option<&mut Validator>,
+    schematron: &[&Schematron],
     path: &Path,
     bytes: Vec<u8>,
     options: &Options,
 ) -> (Vec<Diagnostic>, Option<Links>) {
-    check_buffer(validator, &[], path, &mut { bytes }, options)
+    check_buffer(validator, schematron, path, &mut { bytes }, options)
 }
 
 /// [`check_bytes`] of the bytes in `buffer`, which is left holding an allocation to read the
@@ -344,15 +345,17 @@ pub fn specs_for(options: &Options, schema: Option<&Schema>) -> Vec<Spec> {
     specs
 }
 
-/// A worker's compiled Schematron schemas, each compiled when a file first needs it (one that
-/// does not compile is left out: the command reports it before the run).
+/// A thread's compiled Schematron schemas (a compiled schema is not `Sync`), each compiled
+/// when a file first needs it; one that does not compile is left out (the command reports it
+/// before the run).
 #[derive(Default)]
-struct Constraints {
+pub struct SchematronCache {
     compiled: rustc_hash::FxHashMap<Spec, Option<Schematron>>,
 }
 
-impl Constraints {
-    fn compiled(&mut self, specs: &[Spec]) -> Vec<&Schematron> {
+impl SchematronCache {
+    /// The schemas of `specs` that compile, compiled once.
+    pub fn compiled(&mut self, specs: &[Spec]) -> Vec<&Schematron> {
         for spec in specs {
             if !self.compiled.contains_key(spec) {
                 let compiled = spec.compile().ok().flatten();
@@ -411,11 +414,11 @@ pub fn check_files_each(
         &jobs,
         options.jobs,
         Some(&largest_first),
-        || -> (Vec<Option<Validator>>, Vec<u8>, Constraints) {
+        || -> (Vec<Option<Validator>>, Vec<u8>, SchematronCache) {
             (
                 schemas.iter().map(|_| None).collect(),
                 Vec::new(),
-                Constraints::default(),
+                SchematronCache::default(),
             )
         },
         |(validators, buffer, constraints), (path, schema, bytes)| {

@@ -615,6 +615,26 @@ fn a_projects_own_schema_from_teikit_toml_gives_diagnostics_completion_and_its_d
         value.contains("(personal name)"),
         "TEI's own documentation: {value}"
     );
+    // TEI's Schematron, embedded in tei_all, as you type: a pointer with both @target and
+    // @cRef.
+    let (line, character) = position(&text, "<persName ref", 0);
+    let diagnostics = client.replace(
+        &uri,
+        2,
+        line_range(line, character, 0),
+        "<ptr target=\"#d1\" cRef=\"x\"/>",
+    );
+    let schematron: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "schematron")
+        .collect();
+    assert_eq!(schematron.len(), 1, "{diagnostics:?}");
+    let message = schematron[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("@target and @cRef") && message.contains("ptrAtts"),
+        "{message}"
+    );
+    assert_eq!(schematron[0]["range"]["start"]["line"], line);
     client.stop();
 }
 
