@@ -42,7 +42,12 @@ def referenced(path, seen):
                 seen.add(target)
                 referenced(target, seen)
     return seen
-for f in referenced(os.path.abspath(sch), set()):
+# Files beside the schema (not folders) too, for what its expressions read with doc(): the
+# compiled stylesheet, written beside the copy, resolves them from there, as teikit from the schema.
+beside = [os.path.join(home, f) for f in os.listdir(home) if os.path.isfile(os.path.join(home, f))]
+if sum(os.path.getsize(f) for f in beside) > 50 * 1024 * 1024:
+    beside = []
+for f in referenced(os.path.abspath(sch), set(beside)) | set(beside):
     relative = os.path.relpath(f, home)
     if relative.startswith('..'):
         sys.exit('%s: included from outside the schema folder; the oracle copies only that folder' % f)
@@ -56,7 +61,7 @@ with PySaxonProcessor(license=False) as processor:
     started = time.perf_counter()
     pipeline = xslt.compile_stylesheet(stylesheet_file=schxslt)
     compiled_xsl = pipeline.transform_to_string(source_file=annotated)
-    stylesheet = os.path.join(work, 'compiled.xsl')
+    stylesheet = os.path.join(work, 'schema', 'compiled-for-svrl.xsl')
     with open(stylesheet, 'w', encoding='utf-8') as out:
         out.write(compiled_xsl)
     validator = xslt.compile_stylesheet(stylesheet_file=stylesheet)

@@ -98,24 +98,12 @@ pub(super) fn compile(
 
     let mut functions = Vec::new();
     for (f, (name, params)) in function_elements.iter().zip(signatures) {
-        let body: Vec<&Element> = f
-            .elements()
-            .filter(|e| !(e.namespace == XSL && e.name == "param"))
-            .collect();
-        let select = match body.as_slice() {
-            [only] if only.namespace == XSL && only.name == "sequence" => only.attribute("select"),
-            _ => None,
-        }
-        .ok_or_else(|| {
-            f.error(format!(
-                "`xsl:function` `{name}`: only a body of one `xsl:sequence select=\"…\"` is supported"
-            ))
-        })?;
+        let select = function_body(f, &name)?;
         let mut scope = context.clone();
         for p in &params {
             scope.declare_variable(p);
         }
-        let body = compile_xpath(select, &scope, f)?;
+        let body = compile_xpath(&select, &scope, f)?;
         functions.push(UserFunction::new(params, body));
     }
 
@@ -242,7 +230,103 @@ pub(super) fn compile(
         functions,
         diagnostics,
         dispatch,
+        xpath2: binding.ends_with('2'),
     })
+}
+
+/// An `xsl:function`'s body as one XPath expression: its `xsl:variable`s become `let`
+/// clauses, an `xsl:choose` nested `if`s, `xsl:sequence` and `xsl:value-of` their `select`.
+fn function_body(f: &Element, name: &str) -> Result<String, SchematronError> {
+    let body: Vec<&Element> = f
+        .elements()
+        .filter(|e| !(e.namespace == XSL && e.name == "param"))
+        .collect();
+    let unsupported = |e: &Element| {
+        e.error(format!(
+            "`xsl:function` `{name}`: `xsl:{}` is not supported (a body of `xsl:variable`s, then `xsl:sequence`, `xsl:value-of` or `xsl:choose` of those, is)",
+            e.name
+        ))
+    };
+    let Some((last, variables)) = body.split_last() else {
+        return Err(f.error(format!("`xsl:function` `{name}` has no body")));
+    };
+    let mut text = String::new();
+    for v in variables {
+        if v.namespace != XSL || v.name != "variable" {
+            return Err(unsupported(v));
+        }
+        let select = v.attribute("select").ok_or_else(|| unsupported(v))?;
+        text.push_str(&format!(
+            "let ${} := ({select}) return ",
+            v.attribute("name").unwrap_or_default()
+        ));
+    }
+    text.push_str(&instruction(last, &unsupported)?);
+    Ok(text)
+}
+
+/// One XSLT instruction of a function's body as an expression.
+fn instruction(
+    e: &Element,
+    unsupported: &dyn Fn(&Element) -> SchematronError,
+) -> Result<String, SchematronError> {
+    if e.namespace != XSL {
+        return Err(unsupported(e));
+    }
+    match e.name.as_str() {
+        "sequence" => Ok(format!(
+            "({})",
+            e.attribute("select").ok_or_else(|| unsupported(e))?
+        )),
+        "value-of" => match e.attribute("select") {
+            Some(select) => Ok(format!("string-join(({select}) ! string(.), ' ')")),
+            None => Err(unsupported(e)),
+        },
+        "choose" => {
+            let mut branches = String::new();
+            let mut closing = String::new();
+            let mut otherwise = "()".to_string();
+            for branch in e.elements() {
+                let content = branch_content(branch, unsupported)?;
+                match branch.name.as_str() {
+                    "when" => {
+                        let test = branch
+                            .attribute("test")
+                            .ok_or_else(|| unsupported(branch))?;
+                        branches.push_str(&format!("if ({test}) then {content} else ("));
+                        closing.push(')');
+                    }
+                    "otherwise" => otherwise = content,
+                    _ => return Err(unsupported(branch)),
+                }
+            }
+            Ok(format!("({branches}{otherwise}{closing})"))
+        }
+        _ => Err(unsupported(e)),
+    }
+}
+
+/// A `when`'s or `otherwise`'s content: one instruction, or text.
+fn branch_content(
+    branch: &Element,
+    unsupported: &dyn Fn(&Element) -> SchematronError,
+) -> Result<String, SchematronError> {
+    let elements: Vec<&Element> = branch.elements().collect();
+    match elements.as_slice() {
+        [only] => instruction(only, unsupported),
+        [] => {
+            let text: String = branch
+                .children
+                .iter()
+                .filter_map(|c| match c {
+                    Child::Text(t) => Some(t.as_str()),
+                    Child::Element(_) => None,
+                })
+                .collect();
+            Ok(format!("'{}'", text.trim().replace('\'', "''")))
+        }
+        _ => Err(unsupported(branch)),
+    }
 }
 
 fn compile_xpath(

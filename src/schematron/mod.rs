@@ -106,6 +106,8 @@ pub struct Schematron {
     diagnostics: std::collections::HashMap<String, Message>,
     /// For each element local name, the rules (pattern, rule) that can match it, in order.
     dispatch: run::Dispatch,
+    /// The query binding is XSLT 2 or XPath 2 (SVRL locations differ slightly from 3's).
+    xpath2: bool,
 }
 
 #[derive(Debug)]

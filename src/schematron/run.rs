@@ -16,7 +16,9 @@ pub struct Finding {
     /// The assertion's id (its `id`, or its pattern's and its number in the pattern:
     /// `pattern-id#2`).
     pub id: String,
-    /// The node, as SVRL locates it (`fn:path()`: `/Q{ns}TEI[1]/Q{ns}text[1]/@Q{}n`).
+    /// The node, as SVRL locates it: `fn:path()` (`/Q{ns}TEI[1]/Q{ns}text[1]/@n`), with
+    /// XSLT 2's `@Q{}n` for an attribute in no namespace under the `xslt2`/`xpath2` bindings,
+    /// as SchXslt writes them.
     pub location: String,
     /// The element it concerns as reports write paths (`/TEI/text/body/div[2]`; an
     /// attribute's element, a text's parent).
@@ -124,7 +126,8 @@ impl Schematron {
 
     /// [`Schematron::check`], and how many times a rule fired (as SVRL counts `fired-rule`).
     pub fn run(&self, doc: &roxmltree::Document, base: Option<&Path>) -> Checked {
-        let evaluator = Evaluator::new(doc, &self.functions, base.map(Path::to_path_buf));
+        let evaluator = Evaluator::new(doc, &self.functions, base.map(Path::to_path_buf))
+            .with_static_base(&self.source);
         let root = XNode::of(doc.root());
         let mut run = Run {
             schema: self,
@@ -221,7 +224,7 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
                     flag: None,
                     severity: Severity::Error,
                     message: format!("the variable `${name}` could not be evaluated: {e}"),
-                    location: node.path(),
+                    location: self.schema.location(node),
                     element_path: element_path(node),
                     test: String::new(),
                     schema_file: file.to_path_buf(),
@@ -318,7 +321,7 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
             let severity = severity_of_role(role.as_deref().or(rule.role.as_deref()));
             self.findings.push(Finding {
                 offset: node.offset(),
-                location: node.path(),
+                location: self.schema.location(node),
                 element_path: element_path(node),
                 id: check.id.clone(),
                 pattern: pattern.id.clone(),
@@ -352,7 +355,7 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
         }
         self.findings.push(Finding {
             offset: node.offset(),
-            location: node.path(),
+            location: self.schema.location(node),
             element_path: element_path(node),
             id: id.to_string(),
             pattern,
@@ -391,6 +394,23 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
             }
         }
         text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+impl Schematron {
+    /// A node's SVRL location under this schema's query binding.
+    fn location(&self, node: XNode) -> String {
+        let path = node.path();
+        if !self.xpath2
+            || node.kind() != crate::xpath::NodeKind::Attribute
+            || !node.namespace().is_empty()
+        {
+            return path;
+        }
+        match path.rsplit_once("/@") {
+            Some((element, name)) => format!("{element}/@Q{{}}{name}"),
+            None => path,
+        }
     }
 }
 

@@ -128,10 +128,22 @@ pub struct Evaluator<'a, 'i> {
     pub(crate) today: Moment,
     pub(crate) now: Moment,
     pub(crate) functions: &'a [UserFunction],
-    /// Where the document was read from, for `base-uri()` and `doc()`.
+    /// Where the document was read from, for `base-uri()`.
     pub(crate) base: Option<std::path::PathBuf>,
+    /// Where the expressions were read from (the schema), for `doc()`'s relative URIs.
+    pub(crate) static_base: Option<std::path::PathBuf>,
     pub(crate) regexes: std::cell::RefCell<FxHashMap<(String, String), Rc<regex::Regex>>>,
+    /// The strings of large variable values, indexed, for `=` and `index-of` against them
+    /// (`@ref = $ids`, `index-of($ids, .)`): by the value's address, the value kept so that the
+    /// address stays its own.
+    string_indexes: std::cell::RefCell<FxHashMap<usize, SharedStrings<'a, 'i>>>,
 }
+
+/// Where each string stands in a sequence (1-based positions).
+pub(crate) type StringIndex = FxHashMap<Box<str>, Vec<u32>>;
+
+/// A variable's value and, if it is all strings (nodes' values included), their index.
+type SharedStrings<'a, 'i> = (Rc<Sequence<'a, 'i>>, Option<Rc<StringIndex>>);
 
 impl<'a, 'i> Evaluator<'a, 'i> {
     /// An evaluator over `doc`; `functions` are the user functions the expressions call.
@@ -148,8 +160,16 @@ impl<'a, 'i> Evaluator<'a, 'i> {
             now,
             functions,
             base,
+            static_base: None,
             regexes: Default::default(),
+            string_indexes: Default::default(),
         }
+    }
+
+    /// The same evaluator, reading `doc()`'s relative URIs from beside `file` (the schema).
+    pub fn with_static_base(mut self, file: &std::path::Path) -> Self {
+        self.static_base = Some(file.to_path_buf());
+        self
     }
 
     /// The element whose `xml:id` is `id`.
@@ -216,6 +236,11 @@ impl<'a, 'i> Evaluator<'a, 'i> {
             Expr::General(op, a, b) => {
                 let left = self.eval(a, focus, env)?;
                 let right = self.eval(b, focus, env)?;
+                if *op == Comparison::Eq {
+                    if let Some(equal) = self.equal_through_set(&left, &right) {
+                        return Ok(Value::boolean(equal));
+                    }
+                }
                 Value::boolean(general_compare(*op, &left, &right)?)
             }
             Expr::Value(op, a, b) => {
@@ -397,6 +422,51 @@ impl<'a, 'i> Evaluator<'a, 'i> {
                 Value::Owned(out)
             }
         })
+    }
+
+    /// `left = right` where one side is a large variable of strings: looked up in its set
+    /// (built once per variable); `None` where the shortcut does not apply.
+    fn equal_through_set(&self, left: &Value<'a, 'i>, right: &Value<'a, 'i>) -> Option<bool> {
+        let (shared, other) = match (left, right) {
+            (_, Value::Shared(r)) if r.len() > 16 && r.len() >= left.len() => (r, left),
+            (Value::Shared(l), _) if l.len() > 16 => (l, right),
+            _ => return None,
+        };
+        let set = self.string_index(shared)?;
+        let mut found = false;
+        for item in other.iter() {
+            let holds = match item {
+                Item::Node(n) => set.contains_key(n.string_value().as_str()),
+                Item::Atomic(Atomic::String(s) | Atomic::Untyped(s)) => set.contains_key(&**s),
+                // A number or a date compares by value, not as a string.
+                Item::Atomic(_) => return None,
+            };
+            found |= holds;
+        }
+        Some(found)
+    }
+
+    /// The index of a large shared value's strings (built once per value), if all its items
+    /// are strings or nodes; `None` for a small value or one with other atomic values.
+    pub(crate) fn string_index(&self, shared: &Rc<Sequence<'a, 'i>>) -> Option<Rc<StringIndex>> {
+        if shared.len() <= 16 {
+            return None;
+        }
+        let key = Rc::as_ptr(shared) as usize;
+        let mut indexes = self.string_indexes.borrow_mut();
+        let (_, index) = indexes.entry(key).or_insert_with(|| {
+            let mut index = StringIndex::default();
+            for (i, item) in shared.iter().enumerate() {
+                let text: Box<str> = match item {
+                    Item::Node(n) => n.string_value().into_boxed_str(),
+                    Item::Atomic(Atomic::String(s) | Atomic::Untyped(s)) => Box::from(&**s),
+                    Item::Atomic(_) => return (shared.clone(), None),
+                };
+                index.entry(text).or_default().push(i as u32 + 1);
+            }
+            (shared.clone(), Some(Rc::new(index)))
+        });
+        index.clone()
     }
 
     /// The effective boolean value of `expr`.
@@ -756,7 +826,7 @@ pub(crate) fn context_item<'f, 'a, 'i>(
 
 /// Whether an expression's value is certainly not a number, so a predicate of it is a test and
 /// never a position.
-fn is_boolean_valued(expr: &Expr) -> bool {
+pub(crate) fn is_boolean_valued(expr: &Expr) -> bool {
     match expr {
         Expr::Or(..)
         | Expr::And(..)

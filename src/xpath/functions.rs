@@ -57,6 +57,11 @@ library! {
     Matches = "matches" [2, 3] boolean;
     ContainsToken = "contains-token" [2] boolean;
     DocAvailable = "doc-available" [1] boolean;
+    Doc = "doc" [1];
+    // `analyze-string(…)/fn:match`, which the parser turns the call and its step into, and
+    AnalyzeStringMatches = "analyze-string#match" [2, 3];
+    // `…/fn:non-match`: names no one can write, so only the parser makes them.
+    AnalyzeStringNonMatches = "analyze-string#non-match" [2, 3];
     Count = "count" [1];
     Sum = "sum" [1, 2];
     Avg = "avg" [1];
@@ -233,11 +238,60 @@ pub(crate) fn call<'a, 'i>(
         }
         F::DocAvailable => {
             let uri = string_arg(env, 0)?;
-            boolean(ev.local_document(&uri).is_some_and(|p| {
-                std::fs::read_to_string(p)
-                    .ok()
-                    .is_some_and(|t| roxmltree::Document::parse(&t).is_ok())
-            }))
+            boolean(
+                ev.local_document(&uri)
+                    .is_some_and(|p| documents::load(&p).is_some()),
+            )
+        }
+        F::Doc => {
+            let uri = string_arg(env, 0)?;
+            let path = ev.local_document(&uri).ok_or_else(|| {
+                XPathError::dynamic(format!(
+                    "doc('{uri}'): not a local file (the network is never read)"
+                ))
+            })?;
+            let doc = documents::load(&path).ok_or_else(|| {
+                XPathError::dynamic(format!(
+                    "doc('{uri}'): {} is not well-formed XML",
+                    path.display()
+                ))
+            })?;
+            Value::Owned(vec![Item::Node(XNode::of(doc.root()))])
+        }
+        F::AnalyzeStringMatches | F::AnalyzeStringNonMatches => {
+            let s = string_arg(env, 0)?;
+            let pattern = string_arg(env, 1)?;
+            let flags = if args.len() > 2 {
+                string_arg(env, 2)?
+            } else {
+                String::new()
+            };
+            let regex = ev.regex(&pattern, &flags)?;
+            if regex.is_match("") {
+                return Err(XPathError::dynamic(format!(
+                    "analyze-string(): the expression `{pattern}` matches the empty string"
+                )));
+            }
+            let mut pieces = Vec::new();
+            let mut last = 0;
+            for m in regex.find_iter(&s) {
+                if f == F::AnalyzeStringNonMatches && m.start() > last {
+                    pieces.push(&s[last..m.start()]);
+                }
+                if f == F::AnalyzeStringMatches {
+                    pieces.push(m.as_str());
+                }
+                last = m.end();
+            }
+            if f == F::AnalyzeStringNonMatches && last < s.len() {
+                pieces.push(&s[last..]);
+            }
+            Value::Owned(
+                pieces
+                    .into_iter()
+                    .map(|p| Item::Atomic(Atomic::Untyped(p.into())))
+                    .collect(),
+            )
         }
         F::Count => owned(Atomic::Integer(ev.eval(&args[0], focus, env)?.len() as i64)),
         F::Sum | F::Avg => {
@@ -365,6 +419,27 @@ pub(crate) fn call<'a, 'i>(
         }
         F::IndexOf => {
             let v = ev.eval(&args[0], focus, env)?;
+            // A large variable of strings: its index, built once (`index-of($ids, .)` at
+            // every id).
+            if let Value::Shared(shared) = &v {
+                if let Some(index) = ev.string_index(shared) {
+                    if let Some(Atomic::String(t) | Atomic::Untyped(t)) =
+                        ev.atomized_optional(&args[1], focus, env)?
+                    {
+                        return Ok(Value::Owned(
+                            index
+                                .get(&*t)
+                                .map(|positions| {
+                                    positions
+                                        .iter()
+                                        .map(|p| Item::Atomic(Atomic::Integer(i64::from(*p))))
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                        ));
+                    }
+                }
+            }
             let target = ev
                 .atomized_optional(&args[1], focus, env)?
                 .ok_or_else(|| XPathError::dynamic("index-of() of an empty value".into()))?;
@@ -698,7 +773,7 @@ pub(crate) fn call<'a, 'i>(
         }
         F::GenerateId => string_value(match node_arg(env)? {
             Some(n) => {
-                let (node, attribute) = n.key();
+                let (_, node, attribute) = n.key();
                 if attribute == 0 {
                     format!("d0n{node}")
                 } else {
@@ -844,8 +919,9 @@ impl<'a, 'i> Evaluator<'a, 'i> {
         Ok(compiled)
     }
 
-    /// The local file a `doc()` URI names, relative to the document; `None` for a URI the
-    /// network would serve (never fetched) or that names no file.
+    /// The local file a `doc()` URI names, relative to the schema (XSLT's static base) or,
+    /// without one, the document; `None` for a URI the network would serve (never fetched)
+    /// or that names no file.
     pub(crate) fn local_document(&self, uri: &str) -> Option<std::path::PathBuf> {
         if uri.contains("://") && !uri.starts_with("file://") {
             return None;
@@ -858,8 +934,44 @@ impl<'a, 'i> Evaluator<'a, 'i> {
         let resolved = if path.is_absolute() {
             path.to_path_buf()
         } else {
-            self.base.as_ref()?.parent()?.join(path)
+            self.static_base
+                .as_ref()
+                .or(self.base.as_ref())?
+                .parent()?
+                .join(path)
         };
         resolved.is_file().then_some(resolved)
+    }
+}
+
+/// The documents `doc()` reads: each local file parsed once for the life of the process and
+/// kept, since its nodes may stand in any value of any evaluation (a file that changes is read
+/// again). What is kept is bounded by the distinct files the schemas name.
+mod documents {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, OnceLock};
+
+    type Key = (PathBuf, u64, Option<std::time::SystemTime>);
+    type Kept = Option<&'static roxmltree::Document<'static>>;
+
+    static DOCUMENTS: OnceLock<Mutex<HashMap<Key, Kept>>> = OnceLock::new();
+
+    /// The document at `path`, or `None` if it cannot be read or is not well-formed.
+    pub(super) fn load(path: &Path) -> Kept {
+        let metadata = std::fs::metadata(path).ok()?;
+        let key = (path.to_path_buf(), metadata.len(), metadata.modified().ok());
+        let documents = DOCUMENTS.get_or_init(Default::default);
+        let mut documents = documents.lock().unwrap_or_else(|p| p.into_inner());
+        *documents.entry(key).or_insert_with(|| {
+            let text: &'static str =
+                Box::leak(std::fs::read_to_string(path).ok()?.into_boxed_str());
+            let options = roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..Default::default()
+            };
+            let doc = roxmltree::Document::parse_with_options(text, options).ok()?;
+            Some(&*Box::leak(Box::new(doc)))
+        })
     }
 }

@@ -527,8 +527,12 @@ impl Parser<'_, '_> {
                 steps,
             })));
         }
+        let at = self.at();
         let mut steps = Vec::new();
         self.relative_path(&mut steps)?;
+        if let Some(Step::Expr(Expr::Call(Function::AnalyzeStringMatches, _))) = steps.first() {
+            return self.analyze_string(steps, at);
+        }
         if steps.len() == 1 {
             if let Step::Expr(_) = &steps[0] {
                 if let Some(Step::Expr(e)) = steps.pop() {
@@ -542,14 +546,61 @@ impl Parser<'_, '_> {
         })))
     }
 
+    /// `analyze-string(…)/fn:match` or `/fn:non-match`: the matched (or unmatched) substrings,
+    /// the one use of the function's element result supported.
+    fn analyze_string(&self, mut steps: Vec<Step>, at: usize) -> Result<Expr, XPathError> {
+        let which = match steps.get(1) {
+            Some(Step::Axis {
+                axis: Axis::Child,
+                test:
+                    NodeTest::Name(NameTest {
+                        namespace: Some(ns),
+                        local: Some(local),
+                    }),
+                predicates,
+            }) if **ns == *super::FN && predicates.is_empty() && steps.len() == 2 => match &**local
+            {
+                "match" => Some(Function::AnalyzeStringMatches),
+                "non-match" => Some(Function::AnalyzeStringNonMatches),
+                _ => None,
+            },
+            _ => None,
+        };
+        match (which, steps.swap_remove(0)) {
+            (Some(f), Step::Expr(Expr::Call(_, args))) => Ok(Expr::Call(f, args)),
+            _ => Err(XPathError::syntax(
+                self.text,
+                at,
+                "analyze-string() is supported only as analyze-string(…)/fn:match or /fn:non-match"
+                    .into(),
+            )),
+        }
+    }
+
     fn relative_path(&mut self, steps: &mut Vec<Step>) -> Result<(), XPathError> {
         steps.push(self.step()?);
         loop {
             if self.eat_sym("/") {
                 steps.push(self.step()?);
             } else if self.eat_sym("//") {
-                steps.push(descendant_or_self());
-                steps.push(self.step()?);
+                let step = self.step()?;
+                // `//x[test]` is `descendant::x[test]` where no predicate counts positions:
+                // one walk instead of every node's children.
+                match step {
+                    Step::Axis {
+                        axis: Axis::Child,
+                        test,
+                        predicates,
+                    } if predicates.iter().all(is_positionless) => steps.push(Step::Axis {
+                        axis: Axis::Descendant,
+                        test,
+                        predicates,
+                    }),
+                    step => {
+                        steps.push(descendant_or_self());
+                        steps.push(step);
+                    }
+                }
             } else {
                 return Ok(());
             }
@@ -608,6 +659,14 @@ impl Parser<'_, '_> {
         }
         let primary = self.primary()?;
         let predicates = self.predicates()?;
+        if matches!(primary, Expr::Call(Function::AnalyzeStringMatches, _))
+            && !predicates.is_empty()
+        {
+            return Err(self.error(
+                "analyze-string() is supported only as analyze-string(…)/fn:match or /fn:non-match"
+                    .into(),
+            ));
+        }
         Ok(Step::Expr(if predicates.is_empty() {
             primary
         } else {
@@ -885,6 +944,10 @@ impl Parser<'_, '_> {
             ));
         }
         if uri == super::FN {
+            if local == "analyze-string" && (2..=3).contains(&args.len()) {
+                // Completed, or refused, by the path it starts (`analyze_string`).
+                return Ok(Expr::Call(Function::AnalyzeStringMatches, args));
+            }
             if let Some(f) = Function::resolve(local, args.len()) {
                 return Ok(Expr::Call(f, args));
             }
@@ -989,6 +1052,16 @@ enum Binding {
     Let,
     Some,
     Every,
+}
+
+/// Whether a predicate's truth is the same whatever the node's position: a test (never a
+/// number) that names neither `position()` nor `last()` anywhere (looked for in its debug form,
+/// which names every function it calls — conservative, and read once at compile time).
+fn is_positionless(predicate: &Expr) -> bool {
+    let written = format!("{predicate:?}");
+    super::eval::is_boolean_valued(predicate)
+        && !written.contains("Call(Position")
+        && !written.contains("Call(Last")
 }
 
 fn descendant_or_self() -> Step {

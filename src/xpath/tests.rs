@@ -17,6 +17,7 @@ fn eval(expr: &str) -> Result<Vec<String>, XPathError> {
     let mut context = StaticContext::default();
     context.bind_namespace("tei", crate::base::ns::TEI);
     context.bind_namespace("xs", XS);
+    context.bind_namespace("fn", FN);
     let xpath = XPath::compile(expr, &context)?;
     let evaluator = Evaluator::new(&doc, &[], None);
     let value = xpath.evaluate_on(&evaluator, doc.root())?;
@@ -152,6 +153,19 @@ fn strings_and_regular_expressions() {
     assert_eq!(one("string-join(('a','b'), '-')"), "a-b");
     assert_eq!(one("compare('a', 'b')"), "-1");
     assert_eq!(one("codepoints-to-string((72, 105))"), "Hi");
+    assert_eq!(
+        eval("analyze-string('a1b22c', '\\d+')/fn:match").unwrap(),
+        ["1", "22"]
+    );
+    assert_eq!(
+        one("string-join(analyze-string('a1b22c', '\\d+')/fn:non-match, '|')"),
+        "a|b|c"
+    );
+    assert!(
+        eval("analyze-string('a', 'a')").is_err(),
+        "the element result is not supported"
+    );
+    assert!(eval("analyze-string('a', 'a')//fn:group").is_err());
 }
 
 #[test]
@@ -216,6 +230,7 @@ fn numbers_types_and_sequences() {
 fn unknown_constructs_are_refused_by_name() {
     let error = |e: &str| eval(e).unwrap_err().to_string();
     assert!(error("format-number(1, '0')").contains("format-number"));
+    assert!(error("doc('https://example.org/x.xml')").contains("network"));
     assert!(error("foo:bar()").contains("`foo`"));
     assert!(error("$undeclared").contains("$undeclared"));
     assert!(error("namespace::x").contains("namespace axis"));

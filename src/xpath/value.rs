@@ -89,8 +89,13 @@ impl<'a, 'i> XNode<'a, 'i> {
     }
 
     /// A key in document order.
-    pub(crate) fn key(&self) -> (u32, u32) {
-        (self.node.id().get(), self.attribute.wrapping_add(1))
+    pub(crate) fn key(&self) -> (usize, u32, u32) {
+        // Nodes of different documents (`doc()`) in a stable order of their documents.
+        (
+            self.node.document() as *const roxmltree::Document as usize,
+            self.node.id().get(),
+            self.attribute.wrapping_add(1),
+        )
     }
 
     /// What kind of node it is.
@@ -191,8 +196,8 @@ impl<'a, 'i> XNode<'a, 'i> {
         }
     }
 
-    /// Its path as XPath 3.1's `fn:path()` writes it, and SVRL reports locate findings by:
-    /// `/Q{ns}TEI[1]/Q{ns}text[1]/@Q{}n`, `…/text()[2]`, `/` for the document node.
+    /// Its path as XPath 3.1's `fn:path()` writes it: `/Q{ns}TEI[1]/Q{ns}text[1]/@n`,
+    /// `…/@Q{ns}id` for an attribute in a namespace, `…/text()[2]`, `/` for the document node.
     pub fn path(&self) -> String {
         let mut steps = Vec::new();
         let mut at = Some(*self);
@@ -202,6 +207,7 @@ impl<'a, 'i> XNode<'a, 'i> {
             };
             let step = match n.kind() {
                 NodeKind::Document => break,
+                NodeKind::Attribute if n.namespace().is_empty() => format!("@{}", n.local_name()),
                 NodeKind::Attribute => format!("@Q{{{}}}{}", n.namespace(), n.local_name()),
                 NodeKind::Element => {
                     let name = n.node.tag_name();
@@ -945,9 +951,10 @@ pub(crate) fn compare_values(a: &Atomic, b: &Atomic) -> Option<Ordering> {
                 ),
             }
         }
-        (x, y) if x.is_stringlike() && y.is_stringlike() => {
-            Some(x.to_text().as_str().cmp(y.to_text().as_str()))
-        }
+        (
+            Atomic::String(x) | Atomic::Untyped(x) | Atomic::AnyUri(x),
+            Atomic::String(y) | Atomic::Untyped(y) | Atomic::AnyUri(y),
+        ) => Some(x.as_ref().cmp(y.as_ref())),
         (Atomic::Boolean(x), Atomic::Boolean(y)) => Some(x.cmp(y)),
         (Atomic::Date(x), Atomic::Date(y)) | (Atomic::DateTime(x), Atomic::DateTime(y)) => {
             Some(x.instant().cmp(&y.instant()))

@@ -201,3 +201,59 @@ fn a_schema_using_every_assembly_feature_agrees_with_the_oracle() {
     let unknown = Schematron::load(&sch, Some("nope")).unwrap_err();
     assert!(unknown.message.contains("all, pointers-only"), "{unknown}");
 }
+
+/// FRUS's five Schematron files, prepared to run offline (`scripts/prepare_frus_schematron.py`:
+/// the reference's preparation, the volume-id service replaced by a snapshot of the ids the
+/// documents name), written to `dir`; returns their paths.
+fn prepared_frus_schemas(dir: &Path, documents: &[PathBuf]) -> Vec<PathBuf> {
+    let output = Command::new("python3")
+        .arg(root().join("scripts/prepare_frus_schematron.py"))
+        .arg(dir)
+        .args(documents)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(PathBuf::from)
+        .collect()
+}
+
+#[test]
+fn frus_schematron_agrees_with_the_oracle_on_frus_documents() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let Some(devset) = crate::common::frus_devset_dir() else {
+        return;
+    };
+    if !python_module("saxonche", "pip install saxonche")
+        || !python_module("lxml", "pip install lxml")
+    {
+        return;
+    }
+    // FRUS's samples, the development set's official documents of every era and the FRUS
+    // history monograph: those that are namespace-well-formed on their own (some are
+    // fragments of a volume that declares their prefixes).
+    let mut documents: Vec<PathBuf> = xml_files(&reference.join("frus/documents"));
+    documents.extend(xml_files(&devset.join("official")));
+    documents.push(reference.join("corpus/valid-or-invalid/frus-history.xml"));
+    let parses =
+        |f: &PathBuf| roxmltree::Document::parse(&std::fs::read_to_string(f).unwrap()).is_ok();
+    documents.retain(parses);
+    assert!(documents.len() > 20, "{documents:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let mut agreed = 0;
+    let prepared = prepared_frus_schemas(dir.path(), &documents);
+    assert_eq!(prepared.len(), 5);
+    for sch in prepared {
+        let schema = Schematron::load(&sch, None).unwrap_or_else(|e| panic!("{e}"));
+        agreed += agree(&schema, &sch, &documents);
+    }
+    assert!(agreed > 100, "{agreed} findings agreed");
+}
