@@ -247,13 +247,142 @@ fn frus_schematron_agrees_with_the_oracle_on_frus_documents() {
         |f: &PathBuf| roxmltree::Document::parse(&std::fs::read_to_string(f).unwrap()).is_ok();
     documents.retain(parses);
     assert!(documents.len() > 20, "{documents:?}");
+    // And teikit's own FRUS volume files: the first document of each volume of the set,
+    // converted with --profile frus.
     let dir = tempfile::tempdir().unwrap();
+    let mut volumes: Vec<PathBuf> = std::fs::read_dir(devset.join("sources"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    volumes.sort();
+    for volume in &volumes {
+        let mut sources: Vec<PathBuf> = std::fs::read_dir(volume)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        sources.sort();
+        let name = volume.file_name().unwrap().to_string_lossy().into_owned();
+        let out = dir.path().join(format!("{name}.xml"));
+        let converted = crate::common::teikit(&[
+            "convert",
+            "--profile",
+            "frus",
+            sources[0].to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(out.is_file(), "{}", crate::common::stderr(&converted));
+        documents.push(out);
+    }
     let mut agreed = 0;
-    let prepared = prepared_frus_schemas(dir.path(), &documents);
+    let prepared = prepared_frus_schemas(&dir.path().join("schema"), &documents);
     assert_eq!(prepared.len(), 5);
     for sch in prepared {
         let schema = Schematron::load(&sch, None).unwrap_or_else(|e| panic!("{e}"));
         agreed += agree(&schema, &sch, &documents);
     }
     assert!(agreed > 100, "{agreed} findings agreed");
+}
+
+/// The FRUS rules teikit has natively, each a port of one FRUS Schematron assertion, and that
+/// assertion's id as teikit names it (`pattern#place`).
+const NATIVE_FRUS_RULES: &[(teikit::rules::RuleId, &str)] = &[
+    (
+        teikit::rules::RuleId::DocumentNumbering,
+        "div-numbering-checks#1",
+    ),
+    (
+        teikit::rules::RuleId::NestedNote,
+        "element-nesting-checks#1",
+    ),
+    (
+        teikit::rules::RuleId::EmptyElement,
+        "empty-missing-content-checks#1",
+    ),
+];
+
+#[test]
+fn the_native_frus_rules_find_what_frus_schematron_finds() {
+    let Some(reference) = reference_dir() else {
+        return;
+    };
+    let Some(devset) = crate::common::frus_devset_dir() else {
+        return;
+    };
+    if !python_module("lxml", "pip install lxml") {
+        return;
+    }
+    use teikit::rules::{Level, Profile, RuleSet};
+    // The rules' own fixtures (each breaks its rule), the development set's documents and the
+    // monograph.
+    let mut documents: Vec<PathBuf> = ["document-numbering", "nested-note", "empty-element"]
+        .iter()
+        .map(|code| root().join(format!("tests/fixtures/rules/{code}.xml")))
+        .collect();
+    documents.extend(xml_files(&devset.join("official")));
+    documents.push(reference.join("corpus/valid-or-invalid/frus-history.xml"));
+    let dir = tempfile::tempdir().unwrap();
+    let frus = prepared_frus_schemas(dir.path(), &documents)
+        .into_iter()
+        .find(|p| p.ends_with("frus.sch"))
+        .unwrap();
+    let schema = Schematron::load(&frus, None).unwrap();
+    let mut compared = 0;
+    for document in &documents {
+        let text = std::fs::read_to_string(document).unwrap();
+        let Ok(doc) = roxmltree::Document::parse(&text) else {
+            continue;
+        };
+        let findings = schema.check(&doc, Some(document));
+        for (rule, assertion) in NATIVE_FRUS_RULES {
+            let mut only = RuleSet::for_profile(Some(Profile::Documentary));
+            for other in teikit::rules::RuleId::all().filter(|r| r != rule) {
+                only.set_level(other, Level::Off);
+            }
+            let native: std::collections::BTreeSet<String> =
+                teikit::rules::check_document_with(document, &text, &only)
+                    .into_iter()
+                    .filter(|d| d.rule == Some(*rule))
+                    .filter_map(|d| d.path)
+                    .collect();
+            let schematron: std::collections::BTreeSet<String> = findings
+                .iter()
+                .filter(|f| f.id == *assertion)
+                .map(|f| f.element_path.clone())
+                .collect();
+            if *rule == teikit::rules::RuleId::NestedNote {
+                // teikit points at the nested note, FRUS at the footnote holding it: each
+                // nested note lies in a footnote FRUS names, and each such footnote holds one.
+                let within =
+                    |outer: &String, inner: &String| inner.starts_with(&format!("{outer}/"));
+                for inner in &native {
+                    assert!(
+                        schematron.iter().any(|outer| within(outer, inner)),
+                        "{}: {inner} is in no footnote {assertion} names ({schematron:?})",
+                        document.display()
+                    );
+                }
+                for outer in &schematron {
+                    assert!(
+                        native.iter().any(|inner| within(outer, inner)),
+                        "{}: {outer} holds no note {rule:?} names ({native:?})",
+                        document.display()
+                    );
+                }
+            } else {
+                assert_eq!(
+                    native,
+                    schematron,
+                    "{}: {rule:?} and {assertion}",
+                    document.display()
+                );
+            }
+            compared += native.len();
+        }
+    }
+    assert!(compared >= 3, "each fixture breaks its rule: {compared}");
 }
