@@ -198,7 +198,7 @@ fn run_validate(settings: Settings) -> ExitCode {
             .filter_map(|s| teikit::schematron::Spec::embedded_in(s.path()));
         for spec in schematron.iter().cloned().chain(embedded) {
             if let Err(e) = spec.compile() {
-                eprintln!("{e}");
+                eprintln!("{e}; no document is checked against this Schematron");
                 trouble = true;
             }
         }

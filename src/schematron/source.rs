@@ -332,6 +332,16 @@ fn extend_rules(
     element: &mut Element,
     abstract_rules: &HashMap<String, Element>,
 ) -> Result<(), SchematronError> {
+    extend_rules_within(element, abstract_rules, &mut Vec::new())
+}
+
+/// [`extend_rules`], `within` the abstract rules being copied (one that extends itself,
+/// directly or not, is an error, not an endless copy).
+fn extend_rules_within(
+    element: &mut Element,
+    abstract_rules: &HashMap<String, Element>,
+    within: &mut Vec<String>,
+) -> Result<(), SchematronError> {
     let mut children = Vec::new();
     for child in std::mem::take(&mut element.children) {
         match child {
@@ -345,12 +355,19 @@ fn extend_rules(
                         "`extends rule=\"{name}\"`: no abstract rule of that id in this pattern or the schema's `rules`"
                     ))
                 })?;
+                if within.iter().any(|w| w == name) {
+                    return Err(e.error(format!(
+                        "`extends rule=\"{name}\"`: the abstract rule extends itself"
+                    )));
+                }
                 let mut copied = rule.clone();
-                extend_rules(&mut copied, abstract_rules)?;
+                within.push(name.to_string());
+                extend_rules_within(&mut copied, abstract_rules, within)?;
+                within.pop();
                 children.extend(copied.children);
             }
             Child::Element(mut e) => {
-                extend_rules(&mut e, abstract_rules)?;
+                extend_rules_within(&mut e, abstract_rules, within)?;
                 children.push(Child::Element(e));
             }
             text => children.push(text),

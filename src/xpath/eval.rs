@@ -137,6 +137,8 @@ pub struct Evaluator<'a, 'i> {
     /// (`@ref = $ids`, `index-of($ids, .)`): by the value's address, the value kept so that the
     /// address stays its own.
     string_indexes: std::cell::RefCell<FxHashMap<usize, SharedStrings<'a, 'i>>>,
+    /// User functions being evaluated, one inside another.
+    pub(crate) calls: std::cell::Cell<usize>,
 }
 
 /// Where each string stands in a sequence (1-based positions).
@@ -163,6 +165,7 @@ impl<'a, 'i> Evaluator<'a, 'i> {
             static_base: None,
             regexes: Default::default(),
             string_indexes: Default::default(),
+            calls: Default::default(),
         }
     }
 

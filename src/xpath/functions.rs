@@ -118,6 +118,10 @@ library! {
     DayFromDate = "day-from-date" [1];
 }
 
+/// How deep user functions may call each other: far beyond any real schema's recursion (a
+/// Roman numeral, a list), well within a worker thread's stack.
+const MAX_CALL_DEPTH: usize = 100;
+
 /// Today and now, in UTC (the implicit time zone).
 pub(crate) fn clock() -> (Moment, Moment) {
     let millis = std::time::SystemTime::now()
@@ -819,6 +823,12 @@ pub(crate) fn call<'a, 'i>(
             for arg in args {
                 values.push(ev.eval(arg, focus, env)?.into_rc());
             }
+            // A function that calls itself without end is an error, not a stack overflow.
+            if ev.calls.get() >= MAX_CALL_DEPTH {
+                return Err(XPathError::dynamic(format!(
+                    "functions calling functions more than {MAX_CALL_DEPTH} deep"
+                )));
+            }
             // The body sees its parameters over the caller's variables (the parser let it
             // name only those and the schema's global ones), and no context item.
             let count = values.len();
@@ -830,7 +840,9 @@ pub(crate) fn call<'a, 'i>(
                 position: 0,
                 size: 0,
             };
+            ev.calls.set(ev.calls.get() + 1);
             let result = ev.eval(&function.body, &none, env);
+            ev.calls.set(ev.calls.get() - 1);
             env.unbind(count);
             result?
         }

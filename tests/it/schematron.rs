@@ -386,3 +386,93 @@ fn the_native_frus_rules_find_what_frus_schematron_finds() {
     }
     assert!(compared >= 3, "each fixture breaks its rule: {compared}");
 }
+
+#[test]
+fn hostile_schemas_are_refused_or_fail_at_the_node_without_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let document = write(
+        "d.xml",
+        "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><p>x</p></TEI>",
+    );
+    let head = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:f="urn:f" queryBinding="xslt2"><ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/><ns prefix="f" uri="urn:f"/>"#;
+    // A function that calls itself for ever: an error at the node, and the run goes on.
+    let endless = write(
+        "endless.sch",
+        &format!(
+            r#"{head}<xsl:function name="f:down"><xsl:param name="n"/><xsl:sequence select="f:down($n + 1)"/></xsl:function>
+            <pattern id="p"><rule context="tei:p"><assert id="never" test="f:down(1)">x</assert><assert id="plain" test="false()">plain</assert></rule></pattern></schema>"#
+        ),
+    );
+    let out = crate::common::teikit(&[
+        "validate",
+        "--no-config",
+        "--disable",
+        "schema",
+        "--schematron",
+        endless.to_str().unwrap(),
+        document.to_str().unwrap(),
+    ]);
+    let err = crate::common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("could not evaluate never") && err.contains("deep"),
+        "{err}"
+    );
+    assert!(
+        err.contains("plain [plain]"),
+        "the other assertion still ran: {err}"
+    );
+    // An abstract rule that extends itself, an unknown function, XSLT 1.0, a missing include:
+    // refused when loaded, by name and line.
+    for (name, body, expected) in [
+        (
+            "cycle.sch",
+            r#"<pattern><rule abstract="true" id="a"><extends rule="a"/></rule><rule context="tei:p"><extends rule="a"/></rule></pattern>"#,
+            "extends itself",
+        ),
+        (
+            "function.sch",
+            r#"<pattern><rule context="tei:p"><assert test="format-number(1, '0')">x</assert></rule></pattern>"#,
+            "format-number",
+        ),
+        (
+            "include.sch",
+            r#"<pattern><include href="missing.sch"/></pattern>"#,
+            "missing.sch",
+        ),
+    ] {
+        let sch = write(name, &format!("{head}{body}</schema>"));
+        let out = crate::common::teikit(&[
+            "validate",
+            "--no-config",
+            "--schematron",
+            sch.to_str().unwrap(),
+            document.to_str().unwrap(),
+        ]);
+        let err = crate::common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains(expected) && err.contains(&format!("{name}:1:")),
+            "{name}: {err}"
+        );
+    }
+    let xslt1 = write(
+        "xslt1.sch",
+        r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron"><pattern><rule context="p"><assert test="1">x</assert></rule></pattern></schema>"#,
+    );
+    let out = crate::common::teikit(&[
+        "validate",
+        "--no-config",
+        "--schematron",
+        xslt1.to_str().unwrap(),
+        document.to_str().unwrap(),
+    ]);
+    let err = crate::common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("XSLT 1.0"), "{err}");
+}
