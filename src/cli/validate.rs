@@ -196,7 +196,15 @@ fn run_validate(settings: Settings) -> ExitCode {
         let embedded = schemas
             .iter()
             .filter_map(|s| teikit::schematron::Spec::embedded_in(s.path()));
-        for spec in schematron.iter().cloned().chain(embedded) {
+        let declared: std::collections::BTreeSet<&teikit::schematron::Spec> =
+            plan.schematron_of.iter().flatten().collect();
+        let all: std::collections::BTreeSet<teikit::schematron::Spec> = schematron
+            .iter()
+            .cloned()
+            .chain(embedded)
+            .chain(declared.into_iter().cloned())
+            .collect();
+        for spec in all {
             if let Err(e) = spec.compile() {
                 eprintln!("{e}; no document is checked against this Schematron");
                 trouble = true;
@@ -208,6 +216,7 @@ fn run_validate(settings: Settings) -> ExitCode {
         limits,
         xinclude: !settings.no_xinclude && config.xinclude.unwrap_or(true),
         schematron,
+        declared_schematron: std::mem::take(&mut plan.schematron_of),
         ..Default::default()
     };
     let progress = super::progress::Progress::new("validating");
@@ -323,6 +332,9 @@ struct SchemaPlan {
     /// The files read whole while their declarations were looked for (the small ones), by
     /// file; empty where none were.
     read: Vec<Option<Vec<u8>>>,
+    /// The Schematron each file declares (`xml-model` with Schematron's `schematypens`), by
+    /// file; empty where none, or where no declaration was read.
+    schematron_of: Vec<Vec<teikit::schematron::Spec>>,
 }
 
 impl SchemaPlan {
@@ -339,6 +351,7 @@ impl SchemaPlan {
             failures: Vec::new(),
             declared_used: false,
             read: Vec::new(),
+            schematron_of: Vec::new(),
         }
     }
 
@@ -365,6 +378,7 @@ fn plan_schemas(
         failures: Vec::new(),
         declared_used: false,
         read: Vec::new(),
+        schematron_of: Vec::new(),
     };
     let mut by_source: HashMap<Option<PathBuf>, usize> = HashMap::new();
     // Per distinct (href, folder): where it was found, or why not, and who asked.
@@ -379,20 +393,49 @@ fn plan_schemas(
         || (),
         |(), file| {
             let head = teikit::schemas::read_head(file).ok()?;
-            let declared =
-                teikit::schemas::declared_relax_ng(&String::from_utf8_lossy(head.bytes()));
+            let prolog = String::from_utf8_lossy(head.bytes());
+            let declared = teikit::schemas::declared_relax_ng(&prolog);
+            let constraints: Vec<String> = teikit::schemas::declared_schemas(&prolog)
+                .into_iter()
+                .filter(|d| d.language == teikit::schemas::SchemaLanguage::Schematron)
+                .map(|d| d.href)
+                .collect();
             // A file read whole (a small one) is not read again to be validated.
             let whole = match head {
                 teikit::schemas::Head::Whole(bytes) => Some(bytes),
                 teikit::schemas::Head::Part(_) => None,
             };
-            Some((declared, whole))
+            Some((declared, whole, constraints))
         },
         &|_| {},
     );
     for (file, found) in files.iter().zip(declarations) {
-        let (declared, whole) = found.flatten().unwrap_or((None, None));
+        let (declared, whole, constraints) = found.flatten().unwrap_or((None, None, Vec::new()));
         plan.read.push(whole);
+        // The Schematron it declares, located as a declared schema is; one that is the RELAX NG
+        // schema's own embedded patterns runs with that schema anyway.
+        let mut own = Vec::new();
+        for href in constraints {
+            let folder = file.parent().map(PathBuf::from).unwrap_or_default();
+            let found = located
+                .entry((href.clone(), folder))
+                .or_insert_with(|| {
+                    let path = resolver.locate(&href, file).map_err(|e| e.to_string())?;
+                    Ok(path.canonicalize().unwrap_or(path))
+                })
+                .clone();
+            match found {
+                Ok(path) => own.extend(
+                    teikit::schematron::Spec::embedded_in(&path)
+                        .or(Some(teikit::schematron::Spec::File { path, phase: None })),
+                ),
+                Err(why) => failed_by
+                    .entry(format!("its Schematron: {why}"))
+                    .or_default()
+                    .push(file),
+            }
+        }
+        plan.schematron_of.push(own);
         let choice = config.schema_source(file, declared);
         let source = match &choice {
             SchemaSource::Configured(path) => Some(path.to_path_buf()),

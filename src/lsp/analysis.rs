@@ -86,6 +86,7 @@ impl Project {
             xinclude: config.xinclude.unwrap_or(true),
             schematron: config.schematron_specs(),
             embedded_schematron: true,
+            declared_schematron: Vec::new(),
         };
         // A document that names its own schema gets each document's own profile, as with any
         // schema other than the bundled documentary subset.

@@ -7,7 +7,7 @@
 pub enum SchemaLanguage {
     /// RELAX NG, XML or compact syntax: teikit validates with it.
     RelaxNg,
-    /// ISO Schematron: named, not yet run by teikit.
+    /// ISO Schematron: run by `validate` (a `.sch`, or the patterns an `.rng` embeds).
     Schematron,
     /// Anything else (W3C XML Schema, a DTD): named, not run.
     Other,

@@ -55,7 +55,7 @@ impl std::error::Error for SchematronError {}
 
 /// Where a Schematron schema comes from: what a run names, shared between threads, each of
 /// which compiles its own copy ([`Spec::compile`]; the compiled schema is not `Sync`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Spec {
     /// A standalone ISO Schematron file, in a phase (its default if none).
     File {

@@ -44,6 +44,8 @@ pub struct Options {
     pub schematron: Vec<Spec>,
     /// Also run the Schematron each file's RELAX NG schema embeds.
     pub embedded_schematron: bool,
+    /// The Schematron each file declares, by the file's index in the run (empty: none).
+    pub declared_schematron: Vec<Vec<Spec>>,
 }
 
 impl Default for Options {
@@ -55,6 +57,7 @@ impl Default for Options {
             xinclude: true,
             schematron: Vec::new(),
             embedded_schematron: true,
+            declared_schematron: Vec::new(),
         }
     }
 }
@@ -385,8 +388,9 @@ pub fn check_files(
     check_files_each(&schemas, &schema_of, files, &[], options, progress)
 }
 
-/// One file to check: its path, its schema's index, its bytes if already read.
-type Job<'f> = (&'f PathBuf, Option<usize>, Option<&'f Vec<u8>>);
+/// One file to check: its path, its schema's index, its bytes if already read, the Schematron
+/// it declares.
+type Job<'f> = (&'f PathBuf, Option<usize>, Option<&'f Vec<u8>>, &'f [Spec]);
 
 /// [`check_files`] where each file has its own schema: `schema_of[i]` indexes `schemas` for
 /// `files[i]` (`None`: the rules alone). Each thread makes a validator of a schema when it
@@ -408,7 +412,13 @@ pub fn check_files_each(
         .iter()
         .zip(schema_of.iter().copied())
         .enumerate()
-        .map(|(i, (path, schema))| (path, schema, read.get(i).and_then(Option::as_ref)))
+        .map(|(i, (path, schema))| {
+            let declared = options
+                .declared_schematron
+                .get(i)
+                .map_or(&[][..], Vec::as_slice);
+            (path, schema, read.get(i).and_then(Option::as_ref), declared)
+        })
         .collect();
     let checked = crate::parallel::ordered_map(
         &jobs,
@@ -421,12 +431,19 @@ pub fn check_files_each(
                 SchematronCache::default(),
             )
         },
-        |(validators, buffer, constraints), (path, schema, bytes)| {
+        |(validators, buffer, constraints), (path, schema, bytes, declared)| {
             let mut validator = schema.map(|k| {
                 validators[k]
                     .get_or_insert_with(|| schemas[k].validator().with_limits(options.limits))
             });
-            let specs = specs_for(options, schema.map(|k| schemas[k]));
+            let mut specs = specs_for(options, schema.map(|k| schemas[k]));
+            specs.extend(
+                declared
+                    .iter()
+                    .filter(|d| !specs.contains(d))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
             let schematron = constraints.compiled(&specs);
             if let (Some(v), None) = (validator.as_deref_mut(), bytes) {
                 let rules = options.rules.for_file(path);

@@ -476,3 +476,77 @@ fn hostile_schemas_are_refused_or_fail_at_the_node_without_a_crash() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("XSLT 1.0"), "{err}");
 }
+
+#[test]
+fn the_schematron_a_document_declares_runs_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/rules/schematron.sch"),
+        dir.path().join("project.sch"),
+    )
+    .unwrap();
+    let body = std::fs::read_to_string(root().join("tests/fixtures/rules/schematron.xml")).unwrap();
+    let declaring = dir.path().join("declaring.xml");
+    std::fs::write(
+        &declaring,
+        format!(
+            "<?xml-model href=\"project.sch\" type=\"application/xml\" schematypens=\"http://purl.oclc.org/dsdl/schematron\"?>\n{body}"
+        ),
+    )
+    .unwrap();
+    let out = crate::common::teikit_in(
+        dir.path(),
+        &[
+            "validate",
+            "--no-config",
+            "--disable",
+            "schema",
+            "declaring.xml",
+        ],
+    );
+    let err = crate::common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("[document-head]").count(), 1, "{err}");
+    assert!(err.contains("declaring.xml:12:7"), "at the division: {err}");
+    // A declaration that cannot be had is a failure of the run, by file.
+    std::fs::write(
+        dir.path().join("lost.xml"),
+        format!(
+            "<?xml-model href=\"nowhere.sch\" schematypens=\"http://purl.oclc.org/dsdl/schematron\"?>\n{body}"
+        ),
+    )
+    .unwrap();
+    let out = crate::common::teikit_in(
+        dir.path(),
+        &[
+            "validate",
+            "--no-config",
+            "--offline",
+            "--disable",
+            "schema",
+            "lost.xml",
+        ],
+    );
+    let err = crate::common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("lost.xml") && err.contains("nowhere.sch"),
+        "{err}"
+    );
+    // tei_all declared as both halves: its embedded patterns run once.
+    if let Some(reference) = reference_dir() {
+        let rng = reference.join("tei/tei_all.rng");
+        let both = dir.path().join("both.xml");
+        std::fs::write(
+            &both,
+            format!(
+                "<?xml-model href=\"{0}\" schematypens=\"http://relaxng.org/ns/structure/1.0\"?>\n<?xml-model href=\"{0}\" schematypens=\"http://purl.oclc.org/dsdl/schematron\"?>\n<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader><text><body><p xml:id=\"a\"><ptr target=\"#a\" cRef=\"b\"/></p></body></text></TEI>",
+                rng.display()
+            ),
+        )
+        .unwrap();
+        let out = crate::common::teikit_in(dir.path(), &["validate", "--no-config", "both.xml"]);
+        let err = crate::common::stderr(&out);
+        assert_eq!(err.matches("ptrAtts").count(), 1, "{err}");
+    }
+}
