@@ -224,13 +224,8 @@ pub(crate) fn call<'a, 'i>(
         }
         F::Matches => {
             let s = string_arg(env, 0)?;
-            let pattern = string_arg(env, 1)?;
-            let flags = if args.len() > 2 {
-                string_arg(env, 2)?
-            } else {
-                String::new()
-            };
-            boolean(ev.regex(&pattern, &flags)?.is_match(&s))
+            let (regex, _) = regex_args(ev, args, 1, 2, focus, env, None)?;
+            boolean(regex.is_match(&s))
         }
         F::ContainsToken => {
             let token = normalize_space(&string_arg(env, 1)?);
@@ -264,18 +259,7 @@ pub(crate) fn call<'a, 'i>(
         }
         F::AnalyzeStringMatches | F::AnalyzeStringNonMatches => {
             let s = string_arg(env, 0)?;
-            let pattern = string_arg(env, 1)?;
-            let flags = if args.len() > 2 {
-                string_arg(env, 2)?
-            } else {
-                String::new()
-            };
-            let regex = ev.regex(&pattern, &flags)?;
-            if regex.is_match("") {
-                return Err(XPathError::dynamic(format!(
-                    "analyze-string(): the expression `{pattern}` matches the empty string"
-                )));
-            }
+            let (regex, _) = regex_args(ev, args, 1, 2, focus, env, Some("analyze-string"))?;
             let mut pieces = Vec::new();
             let mut last = 0;
             for m in regex.find_iter(&s) {
@@ -629,18 +613,7 @@ pub(crate) fn call<'a, 'i>(
                         .collect(),
                 ));
             }
-            let pattern = string_arg(env, 1)?;
-            let flags = if args.len() > 2 {
-                string_arg(env, 2)?
-            } else {
-                String::new()
-            };
-            let regex = ev.regex(&pattern, &flags)?;
-            if regex.is_match("") {
-                return Err(XPathError::dynamic(format!(
-                    "tokenize(): the expression `{pattern}` matches the empty string"
-                )));
-            }
+            let (regex, _) = regex_args(ev, args, 1, 2, focus, env, Some("tokenize"))?;
             if s.is_empty() {
                 return Ok(empty());
             }
@@ -653,19 +626,8 @@ pub(crate) fn call<'a, 'i>(
         }
         F::Replace => {
             let s = string_arg(env, 0)?;
-            let pattern = string_arg(env, 1)?;
+            let (regex, flags) = regex_args(ev, args, 1, 3, focus, env, Some("replace"))?;
             let replacement = string_arg(env, 2)?;
-            let flags = if args.len() > 3 {
-                string_arg(env, 3)?
-            } else {
-                String::new()
-            };
-            let regex = ev.regex(&pattern, &flags)?;
-            if regex.is_match("") {
-                return Err(XPathError::dynamic(format!(
-                    "replace(): the expression `{pattern}` matches the empty string"
-                )));
-            }
             let q = flags.contains('q');
             let mut out = String::new();
             let mut last = 0;
@@ -847,6 +809,34 @@ pub(crate) fn call<'a, 'i>(
             result?
         }
     })
+}
+
+/// The regular expression of argument `at` of a call and its flags (argument `flags_at`, if
+/// given); with `refuse_empty` naming the function, one that matches the empty string is an
+/// error, as XPath has it for `tokenize`, `replace` and `analyze-string`.
+fn regex_args<'a, 'i>(
+    ev: &Evaluator<'a, 'i>,
+    args: &[super::ast::Expr],
+    at: usize,
+    flags_at: usize,
+    focus: &Focus<'a, 'i>,
+    env: &mut Env<'a, 'i>,
+    refuse_empty: Option<&str>,
+) -> Result<(Rc<regex::Regex>, String), XPathError> {
+    let pattern = ev.string_of_optional(&args[at], focus, env)?;
+    let flags = match args.get(flags_at) {
+        Some(e) => ev.string_of_optional(e, focus, env)?,
+        None => String::new(),
+    };
+    let regex = ev.regex(&pattern, &flags)?;
+    if let Some(function) = refuse_empty {
+        if regex.is_match("") {
+            return Err(XPathError::dynamic(format!(
+                "{function}(): the expression `{pattern}` matches the empty string"
+            )));
+        }
+    }
+    Ok((regex, flags))
 }
 
 fn number_arg<'a, 'i>(

@@ -145,6 +145,12 @@ fn strings_and_regular_expressions() {
     assert_eq!(one("matches('a.b', '.', 'q')"), "true");
     assert_eq!(one("replace('abcd', '(b)(c)', '[$2$1]')"), "a[cb]d");
     assert_eq!(
+        one("replace('aXb', 'x', '$0-', 'i')"),
+        "aX-b",
+        "flags are the fourth argument"
+    );
+    assert_eq!(one("replace('a.b', '.', '-', 'q')"), "a-b");
+    assert_eq!(
         one("replace('/a/b/file.xml', '^.*/(.*?)$', '$1')"),
         "file.xml"
     );
