@@ -353,7 +353,7 @@ fn split_zone(text: &str) -> Option<(&str, Option<i32>)> {
     if let Some(rest) = text.strip_suffix('Z') {
         return Some((rest, Some(0)));
     }
-    if text.len() > 6 {
+    if text.len() > 6 && text.is_char_boundary(text.len() - 6) {
         let (rest, zone) = text.split_at(text.len() - 6);
         if zone.starts_with(['+', '-']) && zone.as_bytes()[3] == b':' {
             return Some((rest, Some(parse_utc_offset(zone)?)));
@@ -997,6 +997,10 @@ mod tests {
         );
         assert!(s("inf").cast(AtomicType::Double).is_err());
         assert!(s("1973-02-29").cast(AtomicType::Date).is_err());
+        assert!(
+            s("1973-05-2éé").cast(AtomicType::Date).is_err(),
+            "no panic inside a character"
+        );
         assert_eq!(
             s("1973-05-23Z").cast(AtomicType::Date).unwrap().to_text(),
             "1973-05-23Z"
