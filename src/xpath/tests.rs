@@ -249,7 +249,6 @@ fn unknown_constructs_are_refused_by_name() {
 /// evaluates or fails, without a panic.
 #[test]
 fn random_expressions_never_panic() {
-    use proptest::prelude::*;
     use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
     const PIECES: &[&str] = &[
         "//",
