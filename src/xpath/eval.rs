@@ -57,15 +57,20 @@ impl<'a, 'i> Value<'a, 'i> {
         Value::Owned(vec![item])
     }
 
-    fn atomic(a: Atomic) -> Self {
+    pub(crate) fn atomic(a: Atomic) -> Self {
         Value::Owned(vec![Item::Atomic(a)])
     }
 
-    fn boolean(b: bool) -> Self {
+    pub(crate) fn boolean(b: bool) -> Self {
         Value::atomic(Atomic::Boolean(b))
     }
 
-    fn empty() -> Self {
+    /// A string.
+    pub(crate) fn string(s: String) -> Self {
+        Value::atomic(Atomic::String(s.into()))
+    }
+
+    pub(crate) fn empty() -> Self {
         Value::Owned(Vec::new())
     }
 }
@@ -1056,7 +1061,7 @@ fn untyped_to_string(a: Atomic) -> Atomic {
     }
 }
 
-fn untyped_to_double(a: Atomic) -> Atomic {
+pub(crate) fn untyped_to_double(a: Atomic) -> Atomic {
     match a {
         Atomic::Untyped(s) => {
             Atomic::Double(super::value::parse_double(s.trim()).unwrap_or(f64::NAN))
@@ -1083,9 +1088,6 @@ fn value_compare(op: Comparison, l: &Atomic, r: &Atomic) -> Result<bool, XPathEr
             r.type_name()
         ))
     })?;
-    if !matches!(op, Comparison::Eq | Comparison::Ne) && matches!((l, r), (Atomic::Boolean(_), _)) {
-        // Booleans are ordered (false < true) in XPath 2.0.
-    }
     Ok(match op {
         Comparison::Eq => ordering == Ordering::Equal,
         Comparison::Ne => ordering != Ordering::Equal,

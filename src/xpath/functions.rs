@@ -2,8 +2,8 @@
 //! XSLT's `current()` and `generate-id()`. A function not here is refused when the
 //! expression is compiled, by name and arity.
 
-use super::eval::{context_item, Env, Evaluator, Focus, Value};
-use super::value::{is_xml_space, Atomic, AtomicType, Item, Moment, XNode};
+use super::eval::{context_item, untyped_to_double, Env, Evaluator, Focus, Value};
+use super::value::{is_xml_space, normalize_space, Atomic, AtomicType, Item, Moment, XNode};
 use super::XPathError;
 use std::rc::Rc;
 
@@ -140,34 +140,6 @@ pub(crate) fn clock() -> (Moment, Moment) {
     )
 }
 
-fn string_value(s: String) -> Value<'static, 'static> {
-    Value::Owned(vec![Item::Atomic(Atomic::String(s.into()))])
-}
-
-fn owned<'a, 'i>(a: Atomic) -> Value<'a, 'i> {
-    Value::Owned(vec![Item::Atomic(a)])
-}
-
-fn boolean<'a, 'i>(b: bool) -> Value<'a, 'i> {
-    owned(Atomic::Boolean(b))
-}
-
-fn empty<'a, 'i>() -> Value<'a, 'i> {
-    Value::Owned(Vec::new())
-}
-
-/// Strings as XPath collapses them: XML whitespace runs become one space, ends trimmed.
-pub(crate) fn normalize_space(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split(is_xml_space).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
 /// XPath's `round`: half up.
 fn round_half_up(x: f64) -> f64 {
     (x + 0.5).floor()
@@ -204,40 +176,40 @@ pub(crate) fn call<'a, 'i>(
         }
     };
     Ok(match f {
-        F::Not => boolean(!ev.ebv_of(&args[0], focus, env)?),
-        F::True => boolean(true),
-        F::False => boolean(false),
-        F::Boolean => boolean(ev.ebv_of(&args[0], focus, env)?),
-        F::Exists => boolean(!ev.eval(&args[0], focus, env)?.is_empty()),
-        F::Empty => boolean(ev.eval(&args[0], focus, env)?.is_empty()),
+        F::Not => Value::boolean(!ev.ebv_of(&args[0], focus, env)?),
+        F::True => Value::boolean(true),
+        F::False => Value::boolean(false),
+        F::Boolean => Value::boolean(ev.ebv_of(&args[0], focus, env)?),
+        F::Exists => Value::boolean(!ev.eval(&args[0], focus, env)?.is_empty()),
+        F::Empty => Value::boolean(ev.eval(&args[0], focus, env)?.is_empty()),
         F::Contains => {
             let s = string_arg(env, 0)?;
-            boolean(s.contains(&string_arg(env, 1)?))
+            Value::boolean(s.contains(&string_arg(env, 1)?))
         }
         F::StartsWith => {
             let s = string_arg(env, 0)?;
-            boolean(s.starts_with(&string_arg(env, 1)?))
+            Value::boolean(s.starts_with(&string_arg(env, 1)?))
         }
         F::EndsWith => {
             let s = string_arg(env, 0)?;
-            boolean(s.ends_with(&string_arg(env, 1)?))
+            Value::boolean(s.ends_with(&string_arg(env, 1)?))
         }
         F::Matches => {
             let s = string_arg(env, 0)?;
             let (regex, _) = regex_args(ev, args, 1, 2, focus, env, None)?;
-            boolean(regex.is_match(&s))
+            Value::boolean(regex.is_match(&s))
         }
         F::ContainsToken => {
             let token = normalize_space(&string_arg(env, 1)?);
             let v = ev.eval(&args[0], focus, env)?;
-            boolean(
+            Value::boolean(
                 v.iter()
                     .any(|item| item.string().split(is_xml_space).any(|t| t == token)),
             )
         }
         F::DocAvailable => {
             let uri = string_arg(env, 0)?;
-            boolean(
+            Value::boolean(
                 ev.local_document(&uri)
                     .is_some_and(|p| documents::load(&p).is_some()),
             )
@@ -281,22 +253,20 @@ pub(crate) fn call<'a, 'i>(
                     .collect(),
             )
         }
-        F::Count => owned(Atomic::Integer(ev.eval(&args[0], focus, env)?.len() as i64)),
+        F::Count => Value::atomic(Atomic::Integer(ev.eval(&args[0], focus, env)?.len() as i64)),
         F::Sum | F::Avg => {
             let v = ev.eval(&args[0], focus, env)?;
             if v.is_empty() {
                 return Ok(match (f, args.get(1)) {
                     (F::Sum, Some(zero)) => ev.eval(zero, focus, env)?,
-                    (F::Sum, None) => owned(Atomic::Integer(0)),
-                    _ => empty(),
+                    (F::Sum, None) => Value::atomic(Atomic::Integer(0)),
+                    _ => Value::empty(),
                 });
             }
             let mut total = Atomic::Integer(0);
             for item in v.iter() {
                 let a = match item.atomize() {
-                    Atomic::Untyped(s) => {
-                        Atomic::Double(super::value::parse_double(s.trim()).unwrap_or(f64::NAN))
-                    }
+                    Atomic::Untyped(s) => untyped_to_double(Atomic::Untyped(s)),
                     a if a.is_numeric() => a,
                     other => {
                         return Err(XPathError::dynamic(format!(
@@ -323,7 +293,7 @@ pub(crate) fn call<'a, 'i>(
                     other => Atomic::Decimal(other.to_double() / n),
                 };
             }
-            owned(total)
+            Value::atomic(total)
         }
         F::Min | F::Max => {
             let v = ev.eval(&args[0], focus, env)?;
@@ -356,7 +326,7 @@ pub(crate) fn call<'a, 'i>(
                     }
                 });
             }
-            best.map_or_else(empty, owned)
+            best.map_or_else(Value::empty, Value::atomic)
         }
         F::DistinctValues => {
             let v = ev.eval(&args[0], focus, env)?;
@@ -491,13 +461,13 @@ pub(crate) fn call<'a, 'i>(
             }
             v
         }
-        F::Last => owned(Atomic::Integer(focus.size as i64)),
-        F::Position => owned(Atomic::Integer(focus.position as i64)),
+        F::Last => Value::atomic(Atomic::Integer(focus.size as i64)),
+        F::Position => Value::atomic(Atomic::Integer(focus.position as i64)),
         F::String => {
             let v = arg_or_context(env)?;
             match &v[..] {
-                [] => string_value(String::new()),
-                [item] => string_value(item.string()),
+                [] => Value::string(String::new()),
+                [item] => Value::string(item.string()),
                 _ => return Err(XPathError::dynamic("string() of several items".into())),
             }
         }
@@ -516,7 +486,7 @@ pub(crate) fn call<'a, 'i>(
                     ))
                 }
             };
-            string_value(normalize_space(&text))
+            Value::string(normalize_space(&text))
         }
         F::StringLength => {
             let v = arg_or_context(env)?;
@@ -529,7 +499,7 @@ pub(crate) fn call<'a, 'i>(
                     ))
                 }
             };
-            owned(Atomic::Integer(n as i64))
+            Value::atomic(Atomic::Integer(n as i64))
         }
         F::Concat => {
             let mut text = String::new();
@@ -545,7 +515,7 @@ pub(crate) fn call<'a, 'i>(
                     }
                 }
             }
-            string_value(text)
+            Value::string(text)
         }
         F::StringJoin => {
             let v = ev.eval(&args[0], focus, env)?;
@@ -555,7 +525,7 @@ pub(crate) fn call<'a, 'i>(
                 String::new()
             };
             let parts: Vec<String> = v.iter().map(Item::string).collect();
-            string_value(parts.join(&separator))
+            Value::string(parts.join(&separator))
         }
         F::Substring => {
             let s = string_arg(env, 0)?;
@@ -564,7 +534,7 @@ pub(crate) fn call<'a, 'i>(
                 Some(e) => start + round_half_up(number_arg(ev, e, focus, env)?),
                 None => f64::INFINITY,
             };
-            string_value(
+            Value::string(
                 s.chars()
                     .enumerate()
                     .filter(|(i, _)| {
@@ -578,23 +548,23 @@ pub(crate) fn call<'a, 'i>(
         F::SubstringBefore => {
             let s = string_arg(env, 0)?;
             let t = string_arg(env, 1)?;
-            string_value(s.find(&t).map_or(String::new(), |at| s[..at].to_string()))
+            Value::string(s.find(&t).map_or(String::new(), |at| s[..at].to_string()))
         }
         F::SubstringAfter => {
             let s = string_arg(env, 0)?;
             let t = string_arg(env, 1)?;
-            string_value(
+            Value::string(
                 s.find(&t)
                     .map_or(String::new(), |at| s[at + t.len()..].to_string()),
             )
         }
-        F::UpperCase => string_value(string_arg(env, 0)?.to_uppercase()),
-        F::LowerCase => string_value(string_arg(env, 0)?.to_lowercase()),
+        F::UpperCase => Value::string(string_arg(env, 0)?.to_uppercase()),
+        F::LowerCase => Value::string(string_arg(env, 0)?.to_lowercase()),
         F::Translate => {
             let s = string_arg(env, 0)?;
             let from: Vec<char> = string_arg(env, 1)?.chars().collect();
             let to: Vec<char> = string_arg(env, 2)?.chars().collect();
-            string_value(
+            Value::string(
                 s.chars()
                     .filter_map(|c| match from.iter().position(|f| *f == c) {
                         Some(i) => to.get(i).copied(),
@@ -615,7 +585,7 @@ pub(crate) fn call<'a, 'i>(
             }
             let (regex, _) = regex_args(ev, args, 1, 2, focus, env, Some("tokenize"))?;
             if s.is_empty() {
-                return Ok(empty());
+                return Ok(Value::empty());
             }
             Value::Owned(
                 regex
@@ -638,18 +608,20 @@ pub(crate) fn call<'a, 'i>(
                 last = whole.end();
             }
             out.push_str(&s[last..]);
-            string_value(out)
+            Value::string(out)
         }
         F::Compare => {
             let a = ev.atomized_optional(&args[0], focus, env)?;
             let b = ev.atomized_optional(&args[1], focus, env)?;
             match (a, b) {
-                (Some(a), Some(b)) => owned(Atomic::Integer(match a.to_text().cmp(&b.to_text()) {
-                    std::cmp::Ordering::Less => -1,
-                    std::cmp::Ordering::Equal => 0,
-                    std::cmp::Ordering::Greater => 1,
-                })),
-                _ => empty(),
+                (Some(a), Some(b)) => {
+                    Value::atomic(Atomic::Integer(match a.to_text().cmp(&b.to_text()) {
+                        std::cmp::Ordering::Less => -1,
+                        std::cmp::Ordering::Equal => 0,
+                        std::cmp::Ordering::Greater => 1,
+                    }))
+                }
+                _ => Value::empty(),
             }
         }
         F::CodepointsToString => {
@@ -665,7 +637,7 @@ pub(crate) fn call<'a, 'i>(
                     })?;
                 text.push(c);
             }
-            string_value(text)
+            Value::string(text)
         }
         F::StringToCodepoints => Value::Owned(
             string_arg(env, 0)?
@@ -675,19 +647,17 @@ pub(crate) fn call<'a, 'i>(
         ),
         F::Number => {
             let v = arg_or_context(env)?;
-            owned(Atomic::Double(match &v[..] {
+            Value::atomic(Atomic::Double(match &v[..] {
                 [item] => item.atomize().to_double(),
                 _ => f64::NAN,
             }))
         }
         F::Abs | F::Floor | F::Ceiling | F::Round => {
             let Some(a) = ev.atomized_optional(&args[0], focus, env)? else {
-                return Ok(empty());
+                return Ok(Value::empty());
             };
             let a = match a {
-                Atomic::Untyped(s) => {
-                    Atomic::Double(super::value::parse_double(s.trim()).unwrap_or(f64::NAN))
-                }
+                Atomic::Untyped(s) => untyped_to_double(Atomic::Untyped(s)),
                 a if a.is_numeric() => a,
                 other => {
                     return Err(XPathError::dynamic(format!(
@@ -702,26 +672,26 @@ pub(crate) fn call<'a, 'i>(
                 F::Ceiling => x.ceil(),
                 _ => round_half_up(x),
             };
-            owned(match a {
+            Value::atomic(match a {
                 Atomic::Integer(n) => Atomic::Integer(if f == F::Abs { n.abs() } else { n }),
                 Atomic::Decimal(x) => Atomic::Decimal(apply(x)),
                 other => Atomic::Double(apply(other.to_double())),
             })
         }
-        F::Name => string_value(node_arg(env)?.map_or(String::new(), |n| n.name())),
+        F::Name => Value::string(node_arg(env)?.map_or(String::new(), |n| n.name())),
         F::LocalName => {
-            string_value(node_arg(env)?.map_or(String::new(), |n| n.local_name().to_string()))
+            Value::string(node_arg(env)?.map_or(String::new(), |n| n.local_name().to_string()))
         }
-        F::NamespaceUri => owned(Atomic::AnyUri(
+        F::NamespaceUri => Value::atomic(Atomic::AnyUri(
             node_arg(env)?.map_or("", |n| n.namespace()).into(),
         )),
         F::Root => match node_arg(env)? {
             Some(n) => Value::Owned(vec![Item::Node(XNode::of(n.tree_node().document().root()))]),
-            None => empty(),
+            None => Value::empty(),
         },
         F::Path => match node_arg(env)? {
-            Some(n) => string_value(n.path()),
-            None => empty(),
+            Some(n) => Value::string(n.path()),
+            None => Value::empty(),
         },
         F::Id => {
             let v = ev.eval(&args[0], focus, env)?;
@@ -737,7 +707,7 @@ pub(crate) fn call<'a, 'i>(
             found.dedup();
             Value::Owned(found.into_iter().map(Item::Node).collect())
         }
-        F::GenerateId => string_value(match node_arg(env)? {
+        F::GenerateId => Value::string(match node_arg(env)? {
             Some(n) => {
                 let (_, node, attribute) = n.key();
                 if attribute == 0 {
@@ -754,24 +724,24 @@ pub(crate) fn call<'a, 'i>(
         },
         F::BaseUri => match node_arg(env)? {
             Some(_) => match &ev.base {
-                Some(path) => owned(Atomic::AnyUri(file_uri(path).into())),
-                None => empty(),
+                Some(path) => Value::atomic(Atomic::AnyUri(file_uri(path).into())),
+                None => Value::empty(),
             },
-            None => empty(),
+            None => Value::empty(),
         },
-        F::CurrentDate => owned(Atomic::Date(ev.today)),
-        F::CurrentDateTime => owned(Atomic::DateTime(ev.now)),
+        F::CurrentDate => Value::atomic(Atomic::Date(ev.today)),
+        F::CurrentDateTime => Value::atomic(Atomic::DateTime(ev.now)),
         F::YearFromDate | F::MonthFromDate | F::DayFromDate => {
             let Some(a) = ev.atomized_optional(&args[0], focus, env)? else {
-                return Ok(empty());
+                return Ok(Value::empty());
             };
             let Atomic::Date(m) = a.cast(AtomicType::Date)? else {
-                return Ok(empty());
+                return Ok(Value::empty());
             };
             let day = crate::base::calendar::CivilDate::from_days_since_epoch(
                 m.millis.div_euclid(86_400_000),
             );
-            owned(Atomic::Integer(match f {
+            Value::atomic(Atomic::Integer(match f {
                 F::YearFromDate => i64::from(day.year),
                 F::MonthFromDate => i64::from(day.month),
                 _ => i64::from(day.day),

@@ -4,7 +4,7 @@
 //! evaluated with the node as context.
 
 use super::ast::*;
-use super::eval::{matches_test, Env, Evaluator, Focus};
+use super::eval::{is_boolean_valued, matches_test, Env, Evaluator, Focus};
 use super::value::{NodeKind, XNode};
 use super::{StaticContext, XPathError};
 use std::rc::Rc;
@@ -237,7 +237,7 @@ fn predicates_hold<'a, 'i>(
     env: &mut Env<'a, 'i>,
 ) -> Result<bool, XPathError> {
     let mut focus = Focus::node(node);
-    if axis == Axis::Child && predicates.iter().any(|p| !is_plainly_boolean(p)) {
+    if axis == Axis::Child && predicates.iter().any(|p| !is_boolean_valued(p)) {
         if let Some(parent) = node.parent() {
             let siblings: Vec<XNode> = parent
                 .tree_node()
@@ -267,13 +267,6 @@ fn predicates_hold<'a, 'i>(
         }
     }
     Ok(true)
-}
-
-fn is_plainly_boolean(expr: &Expr) -> bool {
-    matches!(
-        expr,
-        Expr::Or(..) | Expr::And(..) | Expr::General(..) | Expr::Value(..) | Expr::Path(..)
-    ) || matches!(expr, Expr::Call(f, _) if f.returns_boolean())
 }
 
 #[cfg(test)]

@@ -387,6 +387,37 @@ fn parse_civil(text: &str) -> Option<i64> {
     Some(CivilDate { year, month, day }.days_since_epoch())
 }
 
+/// XML Schema's names of the atomic types, each once: read by the parser, written in messages.
+const TYPE_NAMES: &[(&str, AtomicType)] = &[
+    ("anyAtomicType", AtomicType::AnyAtomic),
+    ("string", AtomicType::String),
+    ("normalizedString", AtomicType::NormalizedString),
+    ("token", AtomicType::Token),
+    ("language", AtomicType::Language),
+    ("Name", AtomicType::Name),
+    ("NCName", AtomicType::NcName),
+    ("ID", AtomicType::Id),
+    ("IDREF", AtomicType::IdRef),
+    ("NMTOKEN", AtomicType::NmToken),
+    ("untypedAtomic", AtomicType::UntypedAtomic),
+    ("anyURI", AtomicType::AnyUri),
+    ("boolean", AtomicType::Boolean),
+    ("numeric", AtomicType::Numeric),
+    ("integer", AtomicType::Integer),
+    ("nonNegativeInteger", AtomicType::NonNegativeInteger),
+    ("positiveInteger", AtomicType::PositiveInteger),
+    ("nonPositiveInteger", AtomicType::NonPositiveInteger),
+    ("negativeInteger", AtomicType::NegativeInteger),
+    ("long", AtomicType::Long),
+    ("int", AtomicType::Int),
+    ("decimal", AtomicType::Decimal),
+    ("double", AtomicType::Double),
+    ("float", AtomicType::Float),
+    ("date", AtomicType::Date),
+    ("dateTime", AtomicType::DateTime),
+    ("dayTimeDuration", AtomicType::DayTimeDuration),
+];
+
 /// An atomic type, as `cast as`, `castable as`, `instance of` and the constructor functions
 /// name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -423,37 +454,7 @@ pub(crate) enum AtomicType {
 impl AtomicType {
     /// The type of the local name `name` in the XML Schema namespace.
     pub(crate) fn from_local_name(name: &str) -> Option<AtomicType> {
-        use AtomicType::*;
-        Some(match name {
-            "anyAtomicType" => AnyAtomic,
-            "string" => String,
-            "normalizedString" => NormalizedString,
-            "token" => Token,
-            "language" => Language,
-            "Name" => Name,
-            "NCName" => NcName,
-            "ID" => Id,
-            "IDREF" => IdRef,
-            "NMTOKEN" => NmToken,
-            "untypedAtomic" => UntypedAtomic,
-            "anyURI" => AnyUri,
-            "boolean" => Boolean,
-            "numeric" => Numeric,
-            "integer" => Integer,
-            "nonNegativeInteger" => NonNegativeInteger,
-            "positiveInteger" => PositiveInteger,
-            "nonPositiveInteger" => NonPositiveInteger,
-            "negativeInteger" => NegativeInteger,
-            "long" => Long,
-            "int" => Int,
-            "decimal" => Decimal,
-            "double" => Double,
-            "float" => Float,
-            "date" => Date,
-            "dateTime" => DateTime,
-            "dayTimeDuration" => DayTimeDuration,
-            _ => return None,
-        })
+        TYPE_NAMES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
     }
 }
 
@@ -594,11 +595,17 @@ pub(crate) fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
-fn collapse(text: &str) -> String {
-    text.split(is_xml_space)
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Strings as XPath collapses them (`normalize-space`, the `xs:token` family): XML
+/// whitespace runs become one space, ends trimmed.
+pub(crate) fn normalize_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(is_xml_space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn is_ncname(text: &str) -> bool {
@@ -732,7 +739,7 @@ impl Atomic {
             T::String => Atomic::String(text().into()),
             T::UntypedAtomic => Atomic::Untyped(text().into()),
             T::AnyUri => match self {
-                a if a.is_stringlike() => Atomic::AnyUri(collapse(&text()).into()),
+                a if a.is_stringlike() => Atomic::AnyUri(normalize_space(&text()).into()),
                 _ => return Err(fail()),
             },
             T::NormalizedString
@@ -749,7 +756,7 @@ impl Atomic {
                 let value = if target == T::NormalizedString {
                     text().replace(['\t', '\n', '\r'], " ")
                 } else {
-                    collapse(&text())
+                    normalize_space(&text())
                 };
                 let ok = match target {
                     T::NcName | T::Id | T::IdRef => is_ncname(&value),
@@ -874,29 +881,10 @@ impl Atomic {
 
 /// The type's name as XPath writes it.
 pub(crate) fn type_label(t: AtomicType) -> String {
-    let name = format!("{t:?}");
-    let local = match t {
-        AtomicType::AnyAtomic => "anyAtomicType",
-        AtomicType::NcName => "NCName",
-        AtomicType::Id => "ID",
-        AtomicType::IdRef => "IDREF",
-        AtomicType::NmToken => "NMTOKEN",
-        AtomicType::AnyUri => "anyURI",
-        AtomicType::UntypedAtomic => "untypedAtomic",
-        AtomicType::DateTime => "dateTime",
-        AtomicType::DayTimeDuration => "dayTimeDuration",
-        AtomicType::NormalizedString => "normalizedString",
-        AtomicType::NonNegativeInteger => "nonNegativeInteger",
-        AtomicType::PositiveInteger => "positiveInteger",
-        AtomicType::NonPositiveInteger => "nonPositiveInteger",
-        AtomicType::NegativeInteger => "negativeInteger",
-        AtomicType::Name => "Name",
-        _ => {
-            let mut chars = name.chars();
-            let first = chars.next().map(|c| c.to_ascii_lowercase());
-            return format!("xs:{}{}", first.unwrap_or_default(), chars.as_str());
-        }
-    };
+    let local = TYPE_NAMES
+        .iter()
+        .find(|(_, u)| *u == t)
+        .map_or("anyAtomicType", |(n, _)| n);
     format!("xs:{local}")
 }
 
@@ -1031,6 +1019,14 @@ mod tests {
             Atomic::Double(2.7).cast(AtomicType::Integer).unwrap(),
             Atomic::Integer(2)
         );
+    }
+
+    #[test]
+    fn every_type_is_named_as_xml_schema_names_it() {
+        for (name, t) in TYPE_NAMES {
+            assert_eq!(AtomicType::from_local_name(name), Some(*t));
+            assert_eq!(type_label(*t), format!("xs:{name}"));
+        }
     }
 
     #[test]
