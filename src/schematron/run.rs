@@ -3,7 +3,7 @@
 
 use super::{CheckKind, CompiledPattern, Message, Piece, Schematron};
 use crate::base::diagnostic::Severity;
-use crate::xpath::{Env, Evaluator, Focus, Item, Sequence, Value, XNode, XPathError};
+use crate::xpath::{Env, Evaluator, Focus, Item, Sequence, Value, XNode};
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -215,22 +215,8 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
         match value.evaluate(self.evaluator, &Focus::node(node), &mut self.env) {
             Ok(v) => v.into_rc(),
             Err(e) => {
-                self.findings.push(Finding {
-                    offset: node.offset(),
-                    id: format!("${name}"),
-                    pattern: None,
-                    kind: CheckKind::Assert,
-                    role: None,
-                    flag: None,
-                    severity: Severity::Error,
-                    message: format!("the variable `${name}` could not be evaluated: {e}"),
-                    location: self.schema.location(node),
-                    element_path: element_path(node),
-                    test: String::new(),
-                    schema_file: file.to_path_buf(),
-                    schema_line: 0,
-                    failed_to_evaluate: true,
-                });
+                let message = format!("the variable `${name}` could not be evaluated: {e}");
+                self.fail(node, &format!("${name}"), None, message, file, 0);
                 Rc::new(Vec::new())
             }
         }
@@ -276,14 +262,9 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
                 Ok(value) => value.into_rc(),
                 Err(e) => {
                     let id = format!("${}", v.name);
-                    self.fail(
-                        node,
-                        &id,
-                        pattern.id.clone(),
-                        &e,
-                        &self.schema.source.clone(),
-                        0,
-                    );
+                    let message = format!("could not evaluate {id} here: {e}");
+                    let schema = self.schema;
+                    self.fail(node, &id, pattern.id.clone(), message, &schema.source, 0);
                     Rc::new(Vec::new())
                 }
             };
@@ -294,8 +275,15 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
             let holds = match check.test.test(self.evaluator, &focus, &mut self.env) {
                 Ok(h) => h,
                 Err(e) => {
-                    let file = check.file.clone();
-                    self.fail(node, &check.id, pattern.id.clone(), &e, &file, check.line);
+                    let message = format!("could not evaluate {} here: {e}", check.id);
+                    self.fail(
+                        node,
+                        &check.id,
+                        pattern.id.clone(),
+                        message,
+                        &check.file,
+                        check.line,
+                    );
                     continue;
                 }
             };
@@ -339,12 +327,14 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
         self.env.unbind(bound);
     }
 
+    /// An assertion, rule or variable that could not be evaluated at `node`: reported once,
+    /// at the first node, with how many more the message says at the end of the run.
     fn fail(
         &mut self,
         node: XNode<'a, 'i>,
         id: &str,
         pattern: Option<String>,
-        error: &XPathError,
+        message: String,
         file: &Path,
         line: u32,
     ) {
@@ -363,7 +353,7 @@ impl<'a, 'i> Run<'_, '_, 'a, 'i> {
             role: None,
             flag: None,
             severity: Severity::Error,
-            message: format!("could not evaluate {id} here: {error}"),
+            message,
             test: String::new(),
             schema_file: file.to_path_buf(),
             schema_line: line,
