@@ -267,10 +267,12 @@ fn schematron_problems(
     use crate::base::diagnostic::{LineIndex, Location, Severity};
     // A generic rule: its level is the same whatever the document's profile.
     let level = rules.level(RuleId::Schematron, crate::rules::Profile::Generic);
-    let lines = LineIndex::new(text);
+    // Lines are counted only for a document with findings (most have none).
+    let mut lines = None;
     let mut found = Vec::new();
     for schema in schematron {
         for finding in schema.check(doc, Some(path)) {
+            let lines = lines.get_or_insert_with(|| LineIndex::new(text));
             let (line, column) = lines.line_column(text, finding.offset);
             let location = Location::new(path, line, column);
             let message = format!("{} [{}]", finding.message, finding.id);
