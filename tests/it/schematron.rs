@@ -109,15 +109,9 @@ fn extracted_tei_all(reference: &Path) -> PathBuf {
     out
 }
 
+/// The XML files of a folder, in order, as `teikit validate` lists them.
 fn xml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
-        .collect();
-    files.sort();
-    files
+    teikit::xml::files::xml_files(&[dir.to_path_buf()]).unwrap()
 }
 
 #[test]
